@@ -1,0 +1,148 @@
+"""``hukou``: the project's command line.
+
+Subcommands:
+
+* ``hukou clauses [--format json|text]`` — every clause: the export for staff and other systems.
+* ``hukou assess [FILE|-] [--format json|text] [--today YYYY-MM-DD]`` — assess a situation
+  given as JSON (``{"goal": "settle_urban", "housing": "rented"}``).
+* ``hukou facts`` — the facts a situation may contain, with their values.
+* ``hukou check`` — validate ``policy_text/`` and report every problem.
+
+Bad input gets a clear message on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from bot.policy.engine import Situation, SituationError, assess
+from bot.policy.facts import FACTS
+from bot.policy.loader import PolicyDataError, load_knowledge
+from bot.policy.model import Knowledge
+from bot.policy.present import clause_detail, payload, render_text
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors say what is wrong in one line and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"hukou: 错误：{message}\n")
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"hukou: 错误：{message}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+def _dump(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _read_situation(source: str) -> Situation:
+    try:
+        raw = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        _fail(f"无法读取 {source}：{exc.strerror}")
+    except UnicodeDecodeError:
+        _fail(f"{source} 不是 UTF-8 文本")
+    if not raw.strip():
+        _fail('情况为空：请给出 JSON，例如 {"goal": "settle_urban", "housing": "rented"}')
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        _fail(f"不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）：{exc.msg}")
+    if not isinstance(data, dict):
+        _fail('情况必须是 JSON 对象，例如 {"goal": "settle_urban"}')
+    try:
+        return Situation.from_mapping(data)
+    except SituationError as exc:
+        _fail(str(exc))
+
+
+def _cmd_clauses(kb: Knowledge, args: argparse.Namespace) -> None:
+    if args.format == "json":
+        _dump(
+            {
+                "policy": {
+                    "doc_no": kb.meta.doc_no,
+                    "title": kb.meta.title,
+                    "expires": kb.meta.expires.isoformat(),
+                },
+                "clauses": [clause_detail(c) for c in kb.clauses.values()],
+            }
+        )
+        return
+    for clause in kb.clauses.values():
+        print(f"{clause.id:<9} {clause.label:<9} {clause.title}")
+
+
+def _cmd_assess(kb: Knowledge, args: argparse.Namespace) -> None:
+    situation = _read_situation(args.file)
+    today = None
+    if args.today:
+        try:
+            today = dt.date.fromisoformat(args.today)
+        except ValueError:
+            _fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到 {args.today!r}")
+    result = assess(situation, kb, today=today)
+    if args.format == "json":
+        _dump(payload(result, kb))
+    else:
+        print(render_text(result, kb))
+
+
+def _cmd_facts(_kb: Knowledge, _args: argparse.Namespace) -> None:
+    for fact in FACTS.values():
+        values = "true / false" if fact.is_bool else " / ".join(fact.values)
+        print(f"{fact.name:<42} {values}\n{'':<42} {fact.label}")
+
+
+def _cmd_check(kb: Knowledge, _args: argparse.Namespace) -> None:
+    routes = sum(1 for c in kb.clauses.values() if c.condition is not None)
+    print(
+        f"policy_text 有效：{len(kb.clauses)} 个条款（其中 {routes} 个办理情形），"
+        f"{len(kb.documents)} 种材料，{len(kb.sources)} 个来源，{len(kb.procedures)} 个办理流程。"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for ``hukou``."""
+    parser = _Parser(prog="hukou", description="醴陵户籍政策助手（醴政发〔2017〕6号）")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    clauses = sub.add_parser("clauses", help="列出全部条款（可导出 JSON）")
+    clauses.add_argument("--format", choices=("json", "text"), default="text")
+    clauses.set_defaults(func=_cmd_clauses)
+    assess_cmd = sub.add_parser("assess", help="根据情况（JSON）判断适用条款")
+    assess_cmd.add_argument("file", nargs="?", default="-", help="JSON 文件，- 表示标准输入")
+    assess_cmd.add_argument("--format", choices=("json", "text"), default="text")
+    assess_cmd.add_argument("--today", help="按此日期判断政策是否过期（默认今天）")
+    assess_cmd.set_defaults(func=_cmd_assess)
+    facts = sub.add_parser("facts", help="列出可用的情况项及取值")
+    facts.set_defaults(func=_cmd_facts)
+    check = sub.add_parser("check", help="校验 policy_text/ 数据")
+    check.set_defaults(func=_cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the ``hukou`` command line."""
+    args = build_parser().parse_args(argv)
+    try:
+        kb = load_knowledge()
+    except PolicyDataError as exc:
+        print(f"hukou: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+    args.func(kb, args)
+
+
+if __name__ == "__main__":
+    main()

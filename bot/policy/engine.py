@@ -1,0 +1,408 @@
+"""The eligibility engine: a citizen's situation in, an assessment out.
+
+Pure Python, no Rasa import. This module (with the clause conditions in
+``policy_text/clauses.yml`` that it evaluates) is the only place where eligibility is
+decided; the dialogue, the actions and the web routes only ask it.
+
+Principles:
+
+* A fact the citizen did not state is unknown (``None``), never false; it can appear in
+  :attr:`Assessment.missing`, never as the reason a clause was ruled out.
+* A negated fact (没交社保, 不是大学生) is ``False`` and rules out the clauses that need it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from bot.policy.conditions import AllOf, AnyOf, Atom, Condition, Not, Result
+from bot.policy.facts import FACTS, FactValue
+from bot.policy.loader import load_knowledge
+from bot.policy.model import Clause, Document, Knowledge, Procedure, Related, Requirement
+
+RELIABILITY_ORDER = ("N", "H", "HC", "G", "U")
+"""Most to least reliable evidence; a merged document keeps its best tag."""
+
+UNKNOWN_WORDS = frozenset({"unknown", "不清楚", "不知道", ""})
+
+
+class SituationError(ValueError):
+    """A situation names a fact the engine does not know, or a value the fact cannot take."""
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What is known about a citizen: each fact true/false/a value, or unknown.
+
+    Build one with :meth:`of` (keyword facts) or :meth:`from_mapping` (JSON-like data).
+    """
+
+    facts: Mapping[str, FactValue] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, **facts: FactValue | None) -> Situation:
+        """Build a situation from keyword facts; ``None`` means unknown."""
+        return cls.from_mapping(facts)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> Situation:
+        """Build a situation from a mapping, validating names and values.
+
+        ``None``, ``"unknown"``, ``"不清楚"`` and ``"不知道"`` mean unknown.
+
+        Raises:
+            SituationError: A fact name is unknown or a value is not allowed.
+        """
+        known: dict[str, FactValue] = {}
+        for name, value in data.items():
+            fact = FACTS.get(name)
+            if fact is None:
+                raise SituationError(f"未知的情况项 '{name}'（可用：{', '.join(FACTS)}）")
+            if value is None or (isinstance(value, str) and value.strip() in UNKNOWN_WORDS):
+                continue
+            if not fact.accepts(value):
+                allowed = "true / false" if fact.is_bool else " / ".join(fact.values)
+                raise SituationError(
+                    f"'{name}' 的取值 {value!r} 无效（可用：{allowed}，或 null 表示不清楚）"
+                )
+            known[name] = value  # type: ignore[assignment]
+        return cls(dict(known))
+
+    def get(self, name: str) -> FactValue | None:
+        """Return a fact's value, ``None`` when unknown."""
+        return self.facts.get(name)
+
+    def with_facts(self, **changes: FactValue | None) -> Situation:
+        """Return a copy with some facts set (``None`` makes a fact unknown again)."""
+        merged: dict[str, object] = dict(self.facts)
+        merged.update(changes)
+        return Situation.from_mapping(merged)
+
+    def to_dict(self) -> dict[str, FactValue]:
+        """Return the known facts as a plain dict, in fact order."""
+        return {name: self.facts[name] for name in FACTS if name in self.facts}
+
+
+class Outcome(str, Enum):
+    """What the assessment amounts to for the citizen."""
+
+    NEED_GOAL = "need_goal"
+    """We do not yet know what the citizen wants to do."""
+    ELIGIBLE = "eligible"
+    """At least one clause applies."""
+    UNDETERMINED = "undetermined"
+    """No clause applies yet, but unknown facts could still make one apply."""
+    RESIDENCE_PERMIT = "residence_permit"
+    """Settling in town: no route applies; the residence permit is the answer (3.1, 4.2)."""
+    REFUSED = "refused"
+    """Moving hukou to a rural area outside the listed cases is not handled (3.2)."""
+    INFORMATION = "information"
+    """The citizen only wants information; nothing to decide."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One fact behind a decision: what the clause needs and what the citizen said."""
+
+    fact: str
+    required: str
+    stated: str
+    met: bool
+
+    def text(self) -> str:
+        """Chinese sentence for explanations: the fact, and what was needed if it failed."""
+        if self.met:
+            return self.stated
+        return f"需要“{self.required}”，您的情况是“{self.stated}”"
+
+
+@dataclass(frozen=True)
+class ClauseFinding:
+    """A clause together with why it applies, could apply, or is ruled out."""
+
+    clause: Clause
+    reasons: tuple[Reason, ...] = ()
+    unknown: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentNeed:
+    """A document to bring, merged across the clauses that need it."""
+
+    document: Document
+    for_clauses: tuple[str, ...]
+    when: str | None
+    notes: tuple[str, ...]
+    reliability: str
+    sources: tuple[str, ...]
+
+    @property
+    def confirm(self) -> bool:
+        """Shown as "usually also asked for — confirm at the 派出所"."""
+        return self.reliability in ("G", "U")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The engine's answer for one situation.
+
+    Attributes:
+        situation: The facts it was computed from.
+        outcome: What it amounts to.
+        applicable: Clauses that apply, ranked, each with the facts that made it apply.
+        possible: Clauses that could still apply, each with the unknown facts they need.
+        ruled_out: Clauses excluded by a stated fact, each with the reason.
+        fallback: Clauses cited because nothing else applies (3.1 + 4.2, or 3.2).
+        missing: Unknown facts that could still change the outcome, in asking order.
+        documents: Documents to bring, merged and deduplicated.
+        procedures: Where to apply and the time limits.
+        related: Clauses worth knowing (land rights, public services, residence permit…).
+        referrals: Catch-all clauses the citizen should ask the 派出所 about (3.1.7, 3.2.9).
+        notices: Chinese notices: validity, where the policy is silent, confirm documents.
+        expired: Whether the policy's marked validity has ended.
+    """
+
+    situation: Situation
+    outcome: Outcome
+    applicable: tuple[ClauseFinding, ...]
+    possible: tuple[ClauseFinding, ...]
+    ruled_out: tuple[ClauseFinding, ...]
+    fallback: tuple[ClauseFinding, ...]
+    missing: tuple[str, ...]
+    documents: tuple[DocumentNeed, ...]
+    procedures: tuple[Procedure, ...]
+    related: tuple[Related, ...]
+    referrals: tuple[Clause, ...]
+    notices: tuple[str, ...]
+    expired: bool
+
+    @property
+    def cited(self) -> tuple[ClauseFinding, ...]:
+        """The clauses the answer rests on: applicable ones, else the fallback."""
+        return self.applicable or self.fallback
+
+
+# Catch-all clauses ("其他符合国家相关法律和政策规定的情形") by goal.
+_REFERRALS = {"settle_urban": "3.1.7", "move_rural": "3.2.9"}
+_FALLBACK = {"settle_urban": ("3.1", "4.2"), "move_rural": ("3.2",)}
+
+
+def assess(
+    situation: Situation,
+    knowledge: Knowledge | None = None,
+    today: dt.date | None = None,
+) -> Assessment:
+    """Assess a situation against the policy.
+
+    Args:
+        situation: What is known about the citizen.
+        knowledge: The knowledge base; the default ``policy_text/`` when omitted.
+        today: The date used for the validity notice; the real date when omitted.
+    """
+    kb = knowledge or load_knowledge()
+    today = today or dt.date.today()
+    goal = situation.get("goal")
+
+    applicable: list[ClauseFinding] = []
+    possible: list[ClauseFinding] = []
+    ruled_out: list[ClauseFinding] = []
+    for clause in kb.clauses.values():
+        if clause.condition is None or not _relevant(clause.condition, goal):
+            continue
+        result = clause.condition.evaluate(situation)
+        if result.value is True:
+            applicable.append(ClauseFinding(clause, _reasons(result, situation)))
+        elif result.value is None:
+            possible.append(ClauseFinding(clause, (), result.unknown))
+        else:
+            ruled_out.append(ClauseFinding(clause, _reasons(result, situation)))
+
+    fallback: list[ClauseFinding] = []
+    if goal is None:
+        outcome = Outcome.NEED_GOAL
+    elif goal == "info":
+        outcome = Outcome.INFORMATION
+    elif applicable:
+        outcome = Outcome.ELIGIBLE
+    elif possible:
+        outcome = Outcome.UNDETERMINED
+    elif goal == "settle_urban":
+        outcome = Outcome.RESIDENCE_PERMIT
+    else:
+        outcome = Outcome.REFUSED
+    if outcome in (Outcome.RESIDENCE_PERMIT, Outcome.REFUSED):
+        fallback = [ClauseFinding(kb.clause(cid)) for cid in _FALLBACK[str(goal)]]
+
+    missing = (
+        _missing(goal, possible) if outcome in (Outcome.NEED_GOAL, Outcome.UNDETERMINED) else ()
+    )
+    cited = applicable or fallback
+    referrals: tuple[Clause, ...] = ()
+    if isinstance(goal, str) and goal in _REFERRALS and outcome is not Outcome.ELIGIBLE:
+        referrals = (kb.clause(_REFERRALS[goal]),)
+
+    return Assessment(
+        situation=situation,
+        outcome=outcome,
+        applicable=tuple(applicable),
+        possible=tuple(possible),
+        ruled_out=tuple(ruled_out),
+        fallback=tuple(fallback),
+        missing=missing,
+        documents=_documents(cited, situation),
+        procedures=_procedures(cited, goal),
+        related=_related(cited),
+        referrals=referrals,
+        notices=_notices(kb, outcome, today, referrals),
+        expired=kb.meta.expired(today),
+    )
+
+
+def _goal_atoms(condition: Condition) -> list[Atom]:
+    if isinstance(condition, Atom):
+        return [condition] if condition.fact == "goal" else []
+    if isinstance(condition, AllOf):
+        return [atom for part in condition.parts for atom in _goal_atoms(part)]
+    if isinstance(condition, (AnyOf, Not)):
+        return []  # a goal test under any/not does not restrict the clause as a whole
+    return []
+
+
+def _relevant(condition: Condition, goal: FactValue | None) -> bool:
+    """A clause is relevant unless its required goal is known to be another one."""
+    if goal is None:
+        return True
+    return all(goal in atom.accepted for atom in _goal_atoms(condition))
+
+
+def _reasons(result: Result, situation: Situation) -> tuple[Reason, ...]:
+    reasons = []
+    for atom in result.because:
+        if atom.fact == "goal":
+            continue  # "you want to settle in town" is the question, not a reason
+        stated = situation.get(atom.fact)
+        assert stated is not None  # atoms in `because` always have known values
+        fact = FACTS[atom.fact]
+        reasons.append(
+            Reason(atom.fact, atom.describe(), fact.describe(stated), stated in atom.accepted)
+        )
+    return tuple(reasons)
+
+
+def _missing(goal: FactValue | None, possible: Iterable[ClauseFinding]) -> tuple[str, ...]:
+    order: dict[str, None] = {}
+    if goal is None:
+        order["goal"] = None
+    for finding in possible:
+        for name in finding.unknown:
+            order.setdefault(name, None)
+    return tuple(order)
+
+
+def _requirement_state(req: Requirement, situation: Situation) -> bool | None:
+    """Whether a document row holds for the situation: True, False, or None (unknown)."""
+    if req.goals and situation.get("goal") not in req.goals:
+        return False
+    if req.condition is None:
+        return None if req.when else True
+    return req.condition.evaluate(situation).value
+
+
+@dataclass
+class _MergedNeed:
+    document: Document
+    reliability: str
+    for_clauses: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def add(self, clause_id: str, req: Requirement) -> None:
+        for items, item in ((self.for_clauses, clause_id), (self.notes, req.note)):
+            if item and item not in items:
+                items.append(item)
+        self.sources.extend(s for s in req.sources if s not in self.sources)
+        if _rank(req.reliability) < _rank(self.reliability):
+            self.reliability = req.reliability
+
+
+def _documents(cited: Iterable[ClauseFinding], situation: Situation) -> tuple[DocumentNeed, ...]:
+    merged: dict[tuple[str, str | None], _MergedNeed] = {}
+    for finding in cited:
+        for req in finding.clause.requirements:
+            state = _requirement_state(req, situation)
+            if state is False:
+                continue
+            # A condition the citizen is known to meet needs no "if …" remark.
+            when = None if state is True and req.condition is not None else req.when
+            need = merged.setdefault(
+                (req.document.id, when), _MergedNeed(req.document, req.reliability)
+            )
+            need.add(finding.clause.id, req)
+    needs = [
+        DocumentNeed(
+            document=need.document,
+            for_clauses=tuple(need.for_clauses),
+            when=when,
+            notes=tuple(need.notes),
+            reliability=need.reliability,
+            sources=tuple(need.sources),
+        )
+        for (_, when), need in merged.items()
+    ]
+    # Documents every applicant needs first, then conditional ones; weak evidence last.
+    needs.sort(key=lambda need: (need.confirm, need.when is not None))
+    return tuple(needs)
+
+
+def _rank(tag: str) -> int:
+    return RELIABILITY_ORDER.index(tag) if tag in RELIABILITY_ORDER else len(RELIABILITY_ORDER)
+
+
+def _procedures(cited: Iterable[ClauseFinding], goal: FactValue | None) -> tuple[Procedure, ...]:
+    seen: dict[str, Procedure] = {}
+    for finding in cited:
+        procedure = finding.clause.procedure_for(goal)
+        if procedure is not None:
+            seen.setdefault(procedure.id, procedure)
+    return tuple(seen.values())
+
+
+def _related(cited: Iterable[ClauseFinding]) -> tuple[Related, ...]:
+    cited_ids = set()
+    related: dict[str, Related] = {}
+    for finding in cited:
+        cited_ids.add(finding.clause.id)
+        for item in finding.clause.related:
+            related.setdefault(item.id, item)
+    return tuple(item for cid, item in related.items() if cid not in cited_ids)
+
+
+def validity_notice(knowledge: Knowledge, today: dt.date) -> str:
+    """The notice on the policy's marked validity, compared with ``today``."""
+    meta = knowledge.meta
+    expires = f"{meta.expires.year}年{meta.expires.month}月{meta.expires.day}日"
+    if meta.expired(today):
+        return (
+            f"提示：《{meta.title}》（{meta.doc_no}）标注的失效日期为{expires}，现已过期。"
+            "以上内容依据该文件原文，现行办理要求请以醴陵市公安局户政部门和派出所的答复为准。"
+        )
+    return f"提示：《{meta.title}》（{meta.doc_no}）标注的失效日期为{expires}。"
+
+
+def _notices(
+    kb: Knowledge, outcome: Outcome, today: dt.date, referrals: tuple[Clause, ...]
+) -> tuple[str, ...]:
+    notices = [validity_notice(kb, today)]
+    if outcome in (Outcome.ELIGIBLE, Outcome.RESIDENCE_PERMIT, Outcome.REFUSED):
+        notices.append(
+            "所需材料以派出所户籍窗口的要求为准，标有“请向派出所确认”的是其他地区常见要求，醴陵是否需要请事先确认。"
+        )
+    for clause in referrals:
+        notices.append(
+            f"政策还规定了“{clause.quote.rstrip('。')}”（{clause.label}），但没有列明具体情形；"
+            "您的情况如不在上述条款内，请向户口所在地或拟迁入地派出所咨询。"
+        )
+    return tuple(notices)

@@ -1,0 +1,455 @@
+"""Load ``policy_text/`` and validate all of it before anything uses it.
+
+Bad data fails at start-up with the file, the line and the reason, e.g.::
+
+    policy_text/clauses.yml:214: clause 3.1.5: quote is not in liling-2017-6.txt: '凡在…'
+
+All problems are collected and reported together, not only the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.policy.conditions import ConditionError, parse
+from bot.policy.facts import FACTS
+from bot.policy.model import (
+    RELIABILITY_LABELS,
+    Clause,
+    Document,
+    Knowledge,
+    Note,
+    PolicyMeta,
+    Procedure,
+    Related,
+    Requirement,
+    Source,
+)
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "policy_text"
+"""``policy_text/`` of this checkout; ``HUKOU_POLICY_DIR`` overrides it."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located in its file."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+class PolicyDataError(Exception):
+    """The policy data is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        """Keep the problems and build a readable message from them."""
+        self.problems = problems
+        super().__init__("invalid policy data:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+class _LineMap(dict[str, Any]):
+    """A YAML mapping that remembers the line it started on (1-based)."""
+
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader whose mappings are :class:`_LineMap` objects."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineMap:
+    mapping = _LineMap({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Reader:
+    """Reads the files of one policy directory and collects problems."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.problems: list[Problem] = []
+
+    def name(self, filename: str) -> str:
+        return f"{self.directory.name}/{filename}"
+
+    def problem(self, filename: str, line: int, reason: str) -> None:
+        self.problems.append(Problem(self.name(filename), line, reason))
+
+    def load(self, filename: str, key: str | None = None) -> Any:
+        path = self.directory / filename
+        try:
+            with path.open(encoding="utf-8") as handle:
+                data = yaml.load(handle, Loader=_LineLoader)
+        except FileNotFoundError:
+            self.problem(filename, 0, "file is missing")
+            return [] if key else {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            self.problem(filename, mark.line + 1 if mark else 0, f"not valid YAML: {exc}")
+            return [] if key else {}
+        if key is None:
+            return data
+        if not isinstance(data, dict) or key not in data:
+            self.problem(filename, 1, f"top-level key '{key}' is missing")
+            return []
+        return data[key]
+
+    def entries(self, filename: str, key: str, required: Iterable[str]) -> list[_LineMap]:
+        """Return the list under ``key``, keeping only well-formed entries with unique ids."""
+        raw = self.load(filename, key)
+        if not isinstance(raw, list):
+            self.problem(filename, 1, f"'{key}' must be a list")
+            return []
+        seen: dict[str, int] = {}
+        good: list[_LineMap] = []
+        for entry in raw:
+            if not isinstance(entry, _LineMap):
+                self.problem(filename, 0, f"entry of '{key}' is not a mapping: {entry!r}")
+                continue
+            missing = [field for field in required if entry.get(field) in (None, "")]
+            if missing:
+                self.problem(filename, entry.line, f"missing {', '.join(missing)}")
+                continue
+            entry_id = str(entry["id"])
+            if entry_id in seen:
+                self.problem(
+                    filename,
+                    entry.line,
+                    f"duplicate id '{entry_id}' (first on line {seen[entry_id]})",
+                )
+                continue
+            seen[entry_id] = entry.line
+            good.append(entry)
+        return good
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return (str(value),)
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def load_knowledge(directory: Path | str | None = None) -> Knowledge:
+    """Load and validate the knowledge base.
+
+    Args:
+        directory: The ``policy_text`` folder; defaults to ``HUKOU_POLICY_DIR`` or this
+            checkout's ``policy_text/``.
+
+    Raises:
+        PolicyDataError: Anything in the data is wrong; every problem is listed.
+    """
+    if directory is None:
+        directory = os.environ.get("HUKOU_POLICY_DIR") or DEFAULT_DIR
+        return _load_cached(str(directory))
+    return _load(Path(directory))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(directory: str) -> Knowledge:
+    return _load(Path(directory))
+
+
+def _load(directory: Path) -> Knowledge:
+    reader = _Reader(directory)
+    meta_raw = reader.load("metadata.yml") or {}
+    meta = _read_meta(reader, meta_raw)
+    text_file = str(meta_raw.get("text_file", "liling-2017-6.txt"))
+    try:
+        text = (directory / text_file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        reader.problem(text_file, 0, "policy text file is missing")
+        text = ""
+
+    sources: dict[str, Source] = {}
+    for entry in reader.entries("sources.yml", "sources", ("id", "title", "tag")):
+        tag = str(entry["tag"])
+        if tag not in RELIABILITY_LABELS:
+            reader.problem("sources.yml", entry.line, f"source {entry['id']}: unknown tag '{tag}'")
+        sources[str(entry["id"])] = Source(
+            id=str(entry["id"]),
+            title=str(entry["title"]),
+            url=entry.get("url"),
+            date=None if entry.get("date") is None else str(entry["date"]),
+            tag=tag,
+        )
+
+    def check_sources(filename: str, line: int, owner: str, ids: tuple[str, ...]) -> None:
+        for source_id in ids:
+            if source_id not in sources:
+                reader.problem(filename, line, f"{owner}: unknown source '{source_id}'")
+
+    def check_reliability(filename: str, line: int, owner: str, tag: str) -> None:
+        if tag not in RELIABILITY_LABELS:
+            known = ", ".join(RELIABILITY_LABELS)
+            reader.problem(filename, line, f"{owner}: unknown reliability '{tag}' ({known})")
+
+    documents: dict[str, Document] = {}
+    for entry in reader.entries("documents.yml", "documents", ("id", "name", "purpose")):
+        check_sources(
+            "documents.yml",
+            entry.line,
+            f"document {entry['id']}",
+            _tuple(entry.get("obtain_sources")),
+        )
+        documents[str(entry["id"])] = Document(
+            id=str(entry["id"]),
+            name=str(entry["name"]),
+            purpose=str(entry["purpose"]),
+            obtain=entry.get("obtain"),
+        )
+
+    procedures: dict[str, Procedure] = {}
+    for entry in reader.entries("procedures.yml", "procedures", ("id", "where", "reliability")):
+        owner = f"procedure {entry['id']}"
+        check_sources("procedures.yml", entry.line, owner, _tuple(entry.get("sources")))
+        check_reliability("procedures.yml", entry.line, owner, str(entry["reliability"]))
+        procedures[str(entry["id"])] = Procedure(
+            id=str(entry["id"]),
+            where=str(entry["where"]),
+            approval=entry.get("approval"),
+            time_limit=entry.get("time_limit"),
+            notes=_tuple(entry.get("notes")),
+            sources=_tuple(entry.get("sources")),
+            reliability=str(entry["reliability"]),
+        )
+    clause_procedures = reader.load("procedures.yml", "clause_procedures") or {}
+
+    def read_requirement(row: Any, owner: str) -> Requirement | None:
+        line = getattr(row, "line", 0)
+        doc_id = str(row.get("document")) if isinstance(row, dict) else ""
+        if doc_id not in documents:
+            reader.problem("requirements.yml", line, f"{owner}: unknown document '{doc_id}'")
+            return None
+        row_sources = _tuple(row.get("sources"))
+        check_sources("requirements.yml", line, owner, row_sources)
+        check_reliability("requirements.yml", line, owner, str(row.get("reliability")))
+        goals = _tuple(row.get("goals"))
+        for goal in goals:
+            if goal not in FACTS["goal"].values:
+                reader.problem("requirements.yml", line, f"{owner}: unknown goal '{goal}'")
+        condition = None
+        if row.get("if") is not None:
+            try:
+                condition = parse(row["if"])
+            except ConditionError as exc:
+                reader.problem("requirements.yml", line, f"{owner}: {exc}")
+        return Requirement(
+            condition=condition,
+            document=documents[doc_id],
+            when=row.get("when"),
+            note=row.get("note"),
+            sources=row_sources,
+            reliability=str(row.get("reliability")),
+            goals=goals,
+        )
+
+    requirements_raw = reader.load("requirements.yml", "requirements") or {}
+    requirements: dict[str, list[Requirement]] = {}
+    if not isinstance(requirements_raw, dict):
+        reader.problem("requirements.yml", 1, "'requirements' must map clause ids to lists")
+        requirements_raw = {}
+    for clause_id, rows in requirements_raw.items():
+        for row in rows or []:
+            req = read_requirement(row, f"requirement of {clause_id}")
+            if req is not None:
+                requirements.setdefault(str(clause_id), []).append(req)
+    general_raw = reader.load("requirements.yml", "general_requirements") or {}
+    general_scope = _tuple(general_raw.get("scope")) if isinstance(general_raw, dict) else ()
+    general: list[Requirement] = []
+    for row in general_raw.get("rows", []) if isinstance(general_raw, dict) else []:
+        req = read_requirement(row, "general requirement")
+        if req is not None:
+            general.append(req)
+
+    def read_notes(rows: Any, owner: str) -> tuple[Note, ...]:
+        notes = []
+        for row in rows or []:
+            line = getattr(row, "line", 0)
+            if not isinstance(row, dict) or not row.get("text"):
+                reader.problem("requirements.yml", line, f"{owner}: note without text")
+                continue
+            note_sources = _tuple(row.get("sources"))
+            check_sources("requirements.yml", line, owner, note_sources)
+            check_reliability("requirements.yml", line, owner, str(row.get("reliability")))
+            notes.append(Note(str(row["text"]), note_sources, str(row.get("reliability"))))
+        return tuple(notes)
+
+    notes_raw = reader.load("requirements.yml", "route_notes") or {}
+    route_notes = {
+        str(key): read_notes(rows, f"note of {key}") for key, rows in dict(notes_raw).items()
+    }
+
+    clause_entries = reader.entries("clauses.yml", "clauses", ("id", "label", "title", "quote"))
+    known_ids = {str(entry["id"]) for entry in clause_entries}
+    responsible_of = {
+        str(entry["id"]): _tuple(entry.get("responsible"))
+        for entry in clause_entries
+        if str(entry["id"]).startswith("annex.")
+    }
+    clauses: dict[str, Clause] = {}
+    topics: dict[str, list[str]] = {}
+    for entry in clause_entries:
+        cid = str(entry["id"])
+        line = entry.line
+        for quote in (entry["quote"], *_tuple(entry.get("extra_quotes"))):
+            if str(quote) not in text:
+                reader.problem(
+                    "clauses.yml", line, f"clause {cid}: quote is not in {text_file}: {quote!r}"
+                )
+        condition = None
+        if entry.get("applies_when") is not None:
+            try:
+                condition = parse(entry["applies_when"])
+            except ConditionError as exc:
+                reader.problem("clauses.yml", line, f"clause {cid}: {exc}")
+        annex = _tuple(entry.get("annex"))
+        for annex_id in annex:
+            if annex_id not in responsible_of:
+                reader.problem("clauses.yml", line, f"clause {cid}: unknown annex row '{annex_id}'")
+        related = []
+        for item in entry.get("related") or []:
+            if not isinstance(item, dict) or str(item.get("id")) not in known_ids:
+                reader.problem(
+                    "clauses.yml", line, f"clause {cid}: unknown related clause {item!r}"
+                )
+                continue
+            related.append(Related(id=str(item["id"]), why=str(item.get("why", ""))))
+        procedure, goal_procedures = _clause_procedures(reader, cid, clause_procedures, procedures)
+        own_requirements = requirements.get(cid, [])
+        if any(cid.startswith(scope + ".") for scope in general_scope):
+            present = {(req.document.id, req.when) for req in own_requirements}
+            own_requirements = own_requirements + [
+                req for req in general if (req.document.id, req.when) not in present
+            ]
+        responsible = _tuple(entry.get("responsible"))
+        departments = list(responsible)
+        for annex_id in annex:
+            for dept in responsible_of.get(annex_id, ()):
+                if dept not in departments:
+                    departments.append(dept)
+        clause_topics = _tuple(entry.get("topics"))
+        for topic in clause_topics:
+            topics.setdefault(topic, []).append(cid)
+        clauses[cid] = Clause(
+            id=cid,
+            label=str(entry["label"]),
+            title=str(entry["title"]),
+            quote=str(entry["quote"]),
+            extra_quotes=_tuple(entry.get("extra_quotes")),
+            condition=condition,
+            companions=entry.get("companions"),
+            annex=annex,
+            responsible=responsible,
+            related=tuple(related),
+            topics=clause_topics,
+            requirements=tuple(own_requirements),
+            procedure=procedure,
+            goal_procedures=goal_procedures,
+            departments=tuple(departments),
+            notes=route_notes.get(cid, ()),
+        )
+    for clause_id in [*requirements, *(k for k in route_notes if k != "general")]:
+        if clause_id not in known_ids:
+            reader.problem("requirements.yml", 0, f"requirements for unknown clause '{clause_id}'")
+    if isinstance(clause_procedures, dict):
+        for clause_id in clause_procedures:
+            if str(clause_id) not in known_ids:
+                reader.problem("procedures.yml", 0, f"procedure for unknown clause '{clause_id}'")
+
+    if reader.problems:
+        raise PolicyDataError(reader.problems)
+    return Knowledge(
+        meta=meta,
+        text=text,
+        clauses=clauses,
+        documents=documents,
+        sources=sources,
+        procedures=procedures,
+        topics={topic: tuple(ids) for topic, ids in topics.items()},
+        general_notes=route_notes.get("general", ()),
+    )
+
+
+def _clause_procedures(
+    reader: _Reader, cid: str, mapping: Any, procedures: dict[str, Procedure]
+) -> tuple[Procedure | None, tuple[tuple[str, Procedure], ...]]:
+    """Resolve a clause's procedure: one id, or a mapping goal → id (e.g. for 4.1)."""
+    value = mapping.get(cid) if isinstance(mapping, dict) else None
+    if value is None:
+        return None, ()
+    pairs = value.items() if isinstance(value, dict) else [("", value)]
+    resolved: list[tuple[str, Procedure]] = []
+    for goal, procedure_id in pairs:
+        procedure = procedures.get(str(procedure_id))
+        if procedure is None:
+            reader.problem("procedures.yml", 0, f"clause {cid}: unknown procedure '{procedure_id}'")
+        elif goal and goal not in FACTS["goal"].values:
+            reader.problem("procedures.yml", 0, f"clause {cid}: unknown goal '{goal}'")
+        else:
+            resolved.append((str(goal), procedure))
+    if len(resolved) == 1 and resolved[0][0] == "":
+        return resolved[0][1], ()
+    return None, tuple(resolved)
+
+
+_META_FIELDS = (
+    "doc_no",
+    "title",
+    "issuer",
+    "signed",
+    "published",
+    "effective",
+    "expires",
+    "index_no",
+    "source_office",
+)
+
+
+def _read_meta(reader: _Reader, raw: Any) -> PolicyMeta:
+    line = getattr(raw, "line", 1)
+    if not isinstance(raw, dict):
+        reader.problem("metadata.yml", 1, "must be a mapping")
+        raw = {}
+    missing = [name for name in _META_FIELDS if raw.get(name) in (None, "")]
+    if missing:
+        reader.problem("metadata.yml", line, f"missing {', '.join(missing)}")
+    dates: dict[str, dt.date] = {}
+    for name in ("signed", "published", "effective", "expires"):
+        try:
+            dates[name] = _date(raw.get(name, "1970-01-01"))
+        except ValueError:
+            reader.problem("metadata.yml", line, f"{name} is not a date: {raw.get(name)!r}")
+            dates[name] = dt.date(1970, 1, 1)
+    return PolicyMeta(
+        doc_no=str(raw.get("doc_no", "")),
+        title=str(raw.get("title", "")),
+        issuer=str(raw.get("issuer", "")),
+        index_no=str(raw.get("index_no", "")),
+        source_office=str(raw.get("source_office", "")),
+        **dates,
+    )

@@ -1,0 +1,184 @@
+"""Present an assessment: the JSON payload and the Chinese answer text.
+
+Both are built from the same :class:`~bot.policy.engine.Assessment`, so the widget, the
+staff page, the CLI and the tests read the same facts. Nothing here decides eligibility.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.policy.engine import Assessment, ClauseFinding, DocumentNeed, Outcome
+from bot.policy.facts import FACTS
+from bot.policy.loader import load_knowledge
+from bot.policy.model import Clause, Knowledge, Procedure
+
+CONFIRM_CAVEAT = "一般还会要求，请向派出所确认"
+
+
+def clause_brief(clause: Clause) -> dict[str, Any]:
+    """The short form of a clause used in every payload: id, label, title, quote."""
+    return {"id": clause.id, "label": clause.label, "title": clause.title, "quote": clause.quote}
+
+
+def clause_detail(clause: Clause) -> dict[str, Any]:
+    """The full form of a clause for the knowledge-base export."""
+    return {
+        **clause_brief(clause),
+        "extra_quotes": list(clause.extra_quotes),
+        "facts": list(clause.facts),
+        "companions": clause.companions,
+        "documents": [
+            {
+                "id": req.document.id,
+                "name": req.document.name,
+                "when": req.when,
+                "reliability": req.reliability,
+                "confirm": req.confirm,
+            }
+            for req in clause.requirements
+        ],
+        "departments": list(clause.departments),
+        "procedure": _procedure(clause.procedure) if clause.procedure else None,
+        "related": [{"id": item.id, "why": item.why} for item in clause.related],
+        "topics": list(clause.topics),
+    }
+
+
+def _procedure(procedure: Procedure) -> dict[str, Any]:
+    return {
+        "id": procedure.id,
+        "where": procedure.where,
+        "approval": procedure.approval,
+        "time_limit": procedure.time_limit,
+        "notes": list(procedure.notes),
+        "reliability": procedure.reliability,
+    }
+
+
+def _finding(finding: ClauseFinding) -> dict[str, Any]:
+    return {
+        **clause_brief(finding.clause),
+        "why": [reason.text() for reason in finding.reasons],
+        "companions": finding.clause.companions,
+        "departments": list(finding.clause.departments),
+    }
+
+
+def _document(need: DocumentNeed) -> dict[str, Any]:
+    return {
+        "id": need.document.id,
+        "name": need.document.name,
+        "purpose": need.document.purpose,
+        "obtain": need.document.obtain,
+        "for": list(need.for_clauses),
+        "when": need.when,
+        "notes": list(need.notes),
+        "reliability": need.reliability,
+        "confirm": need.confirm,
+        "sources": list(need.sources),
+    }
+
+
+def question(fact_name: str) -> dict[str, Any]:
+    """The question that establishes a fact, with its answer options."""
+    fact = FACTS[fact_name]
+    if fact.is_bool:
+        options = [{"value": True, "label": "是"}, {"value": False, "label": "否"}]
+    else:
+        options = [{"value": value, "label": label} for value, label in fact.values.items()]
+    options.append({"value": None, "label": "不清楚"})
+    return {"fact": fact.name, "label": fact.label, "question": fact.question, "options": options}
+
+
+def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[str, Any]:
+    """The machine-readable answer (sent beside the text as the bot's ``custom`` message)."""
+    kb = knowledge or load_knowledge()
+    kb_related = [kb.clause(item.id) for item in assessment.related]
+    return {
+        "type": "assessment",
+        "outcome": assessment.outcome.value,
+        "situation": assessment.situation.to_dict(),
+        "clauses": [_finding(f) for f in assessment.cited],
+        "documents": [_document(need) for need in assessment.documents],
+        "missing": list(assessment.missing),
+        "questions": [question(name) for name in assessment.missing],
+        "possible": [
+            {**clause_brief(f.clause), "unknown": list(f.unknown)} for f in assessment.possible
+        ],
+        "ruled_out": [_finding(f) for f in assessment.ruled_out],
+        "related": [
+            {**clause_brief(clause), "why": item.why}
+            for clause, item in zip(kb_related, assessment.related, strict=True)
+        ],
+        "referrals": [clause_brief(clause) for clause in assessment.referrals],
+        "procedures": [_procedure(p) for p in assessment.procedures],
+        "notices": list(assessment.notices),
+        "policy": {
+            "doc_no": kb.meta.doc_no,
+            "title": kb.meta.title,
+            "expires": kb.meta.expires.isoformat(),
+            "expired": assessment.expired,
+        },
+    }
+
+
+_HEADLINES = {
+    Outcome.ELIGIBLE: "根据您说的情况，可以按以下条款办理：",
+    Outcome.RESIDENCE_PERMIT: "根据您说的情况，目前不符合城镇落户的几种情形，可以办理居住证：",
+    Outcome.REFUSED: "根据您说的情况，不属于可以往农村地区迁移户口的特殊情形：",
+    Outcome.UNDETERMINED: "还需要了解一些情况才能判断。",
+    Outcome.NEED_GOAL: "请先告诉我您想办理什么事情。",
+    Outcome.INFORMATION: "您想了解政策的哪方面内容？",
+}
+
+
+def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> str:
+    """The answer in plain Chinese: clause, quote, why, documents, where to go, notices."""
+    kb = knowledge or load_knowledge()
+    lines = [_HEADLINES[assessment.outcome]]
+    for finding in assessment.cited:
+        clause = finding.clause
+        lines.append("")
+        lines.append(f"【{clause.label}】{clause.title}")
+        lines.append(f"原文：“{clause.quote}”")
+        if finding.reasons:
+            lines.append("适用理由：" + "；".join(reason.text() for reason in finding.reasons))
+        if clause.companions:
+            lines.append(f"可一并落户：{clause.companions}")
+    if assessment.outcome is Outcome.REFUSED:
+        lines.append("")
+        for finding in assessment.ruled_out:
+            why = "；".join(reason.text() for reason in finding.reasons)
+            lines.append(f"· 不适用{finding.clause.label}（{finding.clause.title}）：{why}")
+    if assessment.missing:
+        lines.append("")
+        lines.append("还需要确认：")
+        lines.extend(f"· {FACTS[name].question}" for name in assessment.missing)
+    if assessment.documents:
+        lines.append("")
+        lines.append("需要准备的材料：")
+        for need in assessment.documents:
+            item = f"□ {need.document.name}"
+            if need.when:
+                item += f"（{need.when}）"
+            if need.confirm:
+                item += f"——{CONFIRM_CAVEAT}"
+            lines.append(item)
+    for procedure in assessment.procedures:
+        lines.append("")
+        lines.append(f"到哪里办：{procedure.where}")
+        if procedure.approval:
+            lines.append(f"审批：{procedure.approval}")
+        if procedure.time_limit:
+            lines.append(f"办理时限：{procedure.time_limit}")
+    if assessment.related:
+        lines.append("")
+        lines.append("相关规定：")
+        for related in assessment.related:
+            clause = kb.clause(related.id)
+            lines.append(f"· {clause.label} {clause.title}：{related.why}")
+    if assessment.notices:
+        lines.append("")
+        lines.extend(assessment.notices)
+    return "\n".join(lines)

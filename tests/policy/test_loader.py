@@ -1,0 +1,115 @@
+"""Bad policy data fails at load time with the file, the line and the reason."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.policy import PolicyDataError, load_knowledge
+from bot.policy.loader import DEFAULT_DIR
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "policy_text"
+    shutil.copytree(DEFAULT_DIR, target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str, count: int = 1) -> int:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found: {old}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return line
+
+
+def _problems(directory: Path) -> list[str]:
+    with pytest.raises(PolicyDataError) as info:
+        load_knowledge(directory)
+    return [str(p) for p in info.value.problems]
+
+
+def test_the_shipped_data_loads() -> None:
+    kb = load_knowledge(DEFAULT_DIR)
+    assert len(kb.clauses) >= 58
+
+
+def test_quote_not_in_text(data_dir: Path) -> None:
+    _edit(
+        data_dir / "clauses.yml", "quote: 退役士兵回原籍农村落户。", "quote: 退役士兵可以随便落户。"
+    )
+    (problem,) = _problems(data_dir)
+    assert re.match(r"policy_text/clauses\.yml:\d+: clause 3\.2\.2: quote is not in", problem)
+
+
+def test_duplicate_clause_id(data_dir: Path) -> None:
+    line = _edit(data_dir / "clauses.yml", '- id: "3.2.3"', '- id: "3.2.2"')
+    problems = _problems(data_dir)
+    assert f"policy_text/clauses.yml:{line}: duplicate id '3.2.2' (first on line" in problems[0]
+    # The data that pointed at the lost 3.2.3 is reported too, not silently dropped.
+    assert any("unknown clause '3.2.3'" in p for p in problems)
+
+
+def test_unknown_fact_in_condition(data_dir: Path) -> None:
+    _edit(
+        data_dir / "clauses.yml",
+        "all: [goal = move_rural, veteran, origin_rural]",
+        "all: [goal = move_rural, is_veteran, origin_rural]",
+    )
+    (problem,) = _problems(data_dir)
+    assert "clause 3.2.2: unknown fact 'is_veteran'" in problem
+
+
+def test_unknown_value_in_condition(data_dir: Path) -> None:
+    _edit(data_dir / "clauses.yml", '"housing in owned, rented"', '"housing in owned, borrowed"')
+    (problem,) = _problems(data_dir)
+    assert "has no value 'borrowed'" in problem
+
+
+def test_unknown_document_id(data_dir: Path) -> None:
+    line = _edit(
+        data_dir / "requirements.yml", "document: lease_contract", "document: lease_contrct"
+    )
+    problems = _problems(data_dir)
+    assert any(
+        p.startswith("policy_text/requirements.yml:")
+        and "unknown document 'lease_contrct'" in p
+        and int(p.split(":")[1]) == line
+        for p in problems
+    ), problems
+
+
+def test_unknown_source(data_dir: Path) -> None:
+    _edit(data_dir / "requirements.yml", "sources: [S10]", "sources: [S99]")
+    problems = _problems(data_dir)
+    assert any("unknown source 'S99'" in p for p in problems)
+
+
+def test_unknown_related_and_annex(data_dir: Path) -> None:
+    _edit(data_dir / "clauses.yml", "annex: [annex.16]", "annex: [annex.99]")
+    problems = _problems(data_dir)
+    assert any("unknown annex row 'annex.99'" in p for p in problems)
+
+
+def test_every_problem_is_reported_at_once(data_dir: Path) -> None:
+    _edit(data_dir / "clauses.yml", "quote: 退役士兵回原籍农村落户。", "quote: 不存在的原文。")
+    _edit(data_dir / "requirements.yml", "document: lease_contract", "document: nope")
+    problems = _problems(data_dir)
+    assert len(problems) >= 2
+
+
+def test_broken_yaml_names_the_line(data_dir: Path) -> None:
+    path = data_dir / "documents.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n  - id: [unclosed\n", encoding="utf-8")
+    problems = _problems(data_dir)
+    assert re.match(r"policy_text/documents\.yml:\d+: not valid YAML", problems[0])
+
+
+def test_missing_file(data_dir: Path) -> None:
+    (data_dir / "procedures.yml").unlink()
+    problems = _problems(data_dir)
+    assert any(p.startswith("policy_text/procedures.yml:0: file is missing") for p in problems)
