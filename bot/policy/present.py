@@ -11,7 +11,7 @@ from typing import Any
 from bot.policy.engine import Assessment, ClauseFinding, DocumentNeed, Outcome
 from bot.policy.facts import FACTS
 from bot.policy.loader import load_knowledge
-from bot.policy.model import Clause, Knowledge, Procedure
+from bot.policy.model import WEAK_RELIABILITY, Clause, Knowledge, Note, Procedure
 
 CONFIRM_CAVEAT = "一般还会要求，请向派出所确认"
 
@@ -56,12 +56,22 @@ def _procedure(procedure: Procedure) -> dict[str, Any]:
     }
 
 
+def _note(note: Note) -> dict[str, Any]:
+    return {
+        "text": note.text,
+        "reliability": note.reliability,
+        "confirm": note.reliability in WEAK_RELIABILITY,
+        "sources": list(note.sources),
+    }
+
+
 def _finding(finding: ClauseFinding) -> dict[str, Any]:
     return {
         **clause_brief(finding.clause),
         "why": [reason.text() for reason in finding.reasons],
         "companions": finding.clause.companions,
         "departments": list(finding.clause.departments),
+        "notes": [_note(note) for note in finding.clause.notes],
     }
 
 
@@ -146,6 +156,13 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
             lines.append("适用理由：" + "；".join(reason.text() for reason in finding.reasons))
         if clause.companions:
             lines.append(f"可一并落户：{clause.companions}")
+        for note in clause.notes:
+            caveat = (
+                "（未经可靠来源核实，请向派出所确认）"
+                if note.reliability in WEAK_RELIABILITY
+                else ""
+            )
+            lines.append(f"说明：{note.text}{caveat}")
     if assessment.outcome is Outcome.REFUSED:
         lines.append("")
         for finding in assessment.ruled_out:

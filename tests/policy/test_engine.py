@@ -316,3 +316,36 @@ def test_information_goal_decides_nothing(kb: Knowledge) -> None:
     result = assess(Situation.of(goal="info"), kb)
     assert result.outcome is Outcome.INFORMATION
     assert result.applicable == () and result.missing == ()
+
+
+@pytest.mark.parametrize(
+    ("topic", "clause_id"),
+    [
+        ("hukou_type", "2"),
+        ("urban_area", "2"),
+        ("land_rights", "5.1"),
+        ("schooling", "5.2"),
+        ("social_insurance", "5.2"),
+        ("housing_security", "5.2"),
+        ("residence_permit", "4.2"),
+        ("residence_permit", "3.1"),
+        ("newborn", "4.1"),
+        ("death", "4.1"),
+        ("no_hukou", "4.1"),
+    ],
+)
+def test_direct_questions_find_their_clause(kb: Knowledge, topic: str, clause_id: str) -> None:
+    assert clause_id in [c.id for c in kb.clauses_for_topic(topic)]
+
+
+def test_clause_2_says_which_places_are_towns(kb: Knowledge) -> None:
+    clause = kb.clause("2")
+    assert any("四个街道办事处、长庆示范区" in q for q in clause.extra_quotes)
+    assert "统一登记为居民户口" in clause.quote
+
+
+def test_residence_permit_answer_states_its_conditions(kb: Knowledge) -> None:
+    result = assess(Situation.of(goal="residence_permit"), kb)
+    notes = [note.text for f in result.cited for note in f.clause.notes]
+    assert any("半年以上" in text for text in notes)
+    assert result.procedures[0].id == "residence_permit"
