@@ -3,8 +3,11 @@ SHELL := /bin/bash
 PYTHON ?= $(shell scripts/find-python.sh)
 UV ?= uv
 RUN := $(UV) run --frozen --python $(PYTHON)
+RASA_ARGS := --config bot/config.yml --domain bot/domain
+RASA_DATA := data/nlu data/rules
+export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup run test lint typecheck unit
+.PHONY: help setup run serve lint typecheck validate train test-stories unit test crossval holdout
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -13,9 +16,8 @@ setup:  ## install the locked environment (.venv) with uv
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --python $(PYTHON)
 
-run: setup  ## set up, validate the policy data and show an example assessment
-	$(RUN) hukou check
-	echo '{"goal": "settle_urban", "housing": "rented"}' | $(RUN) hukou assess -
+run: setup  ## set up, train if needed, and run the assistant until Ctrl-C
+	$(RUN) hukou serve
 
 lint:  ## ruff
 	$(RUN) ruff check .
@@ -24,8 +26,32 @@ lint:  ## ruff
 typecheck:  ## mypy (strict)
 	$(RUN) mypy
 
+validate:  ## rasa data validate, and the generated domain is up to date
+	$(RUN) python -m bot.dialogue.domain --check
+	$(RUN) rasa data validate $(RASA_ARGS) --data $(RASA_DATA) 2>&1 | grep -v "is not used in any story or rule" | tail -n 5
+
+train:  ## train the model into models/hukou.tar.gz (skipped when nothing changed)
+	@mkdir -p artifacts
+	@if $(RUN) python -c "import sys; from bot.serve import model_is_stale; sys.exit(0 if model_is_stale() else 1)"; then \
+	  echo "training the model (log: artifacts/train.log)"; \
+	  $(RUN) rasa train $(RASA_ARGS) --data $(RASA_DATA) --out models --fixed-model-name hukou \
+	    > artifacts/train.log 2>&1 || { tail -n 40 artifacts/train.log; exit 1; }; \
+	else echo "model is up to date"; fi
+
+test-stories: train  ## rasa test on the test stories, failing on any prediction error
+	$(RUN) rasa test core --model models/hukou.tar.gz --stories tests/stories/test_stories.yml \
+	  --fail-on-prediction-errors --out artifacts/stories > artifacts/test-stories.log 2>&1 \
+	  || { tail -n 40 artifacts/test-stories.log; cat artifacts/stories/failed_test_stories.yml 2>/dev/null; exit 1; }
+	@echo "test stories: all predicted correctly"
+
 unit:  ## pytest (exit code 5, "no tests collected", is reported, not hidden)
 	@$(RUN) pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 
-test: setup lint typecheck unit  ## everything CI runs
+test: setup lint typecheck validate train test-stories unit  ## everything CI runs
+
+crossval: train  ## 5-fold NLU cross-validation → reports/nlu-crossval/ (slow: ~15 min)
+	$(RUN) rasa test nlu $(RASA_ARGS) --nlu data/nlu --cross-validation --folds 5 --out reports/nlu-crossval
+
+holdout: train  ## NLU on the held-out set tests/data/nlu_holdout.yml → reports/nlu-holdout/
+	$(RUN) rasa test nlu --model models/hukou.tar.gz --nlu tests/data/nlu_holdout.yml --out reports/nlu-holdout

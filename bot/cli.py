@@ -7,6 +7,7 @@ Subcommands:
   given as JSON (``{"goal": "settle_urban", "housing": "rented"}``).
 * ``hukou facts`` — the facts a situation may contain, with their values.
 * ``hukou check`` — validate ``policy_text/`` and report every problem.
+* ``hukou serve`` — train if needed and run the assistant's servers until Ctrl-C.
 
 Bad input gets a clear message on stderr and exit code 2, never a traceback.
 """
@@ -114,6 +115,12 @@ def _cmd_check(kb: Knowledge, _args: argparse.Namespace) -> None:
     )
 
 
+def _cmd_serve(_kb: Knowledge, args: argparse.Namespace) -> None:
+    from bot.serve import serve  # imported here: the other commands need no servers
+
+    raise SystemExit(serve(args.rasa_port, args.action_port, train=not args.no_train))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for ``hukou``."""
     parser = _Parser(prog="hukou", description="醴陵户籍政策助手（醴政发〔2017〕6号）")
@@ -130,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     facts.set_defaults(func=_cmd_facts)
     check = sub.add_parser("check", help="校验 policy_text/ 数据")
     check.set_defaults(func=_cmd_check)
+    serve = sub.add_parser("serve", help="（需要时先训练）启动助手的全部服务，Ctrl-C 停止")
+    serve.add_argument("--rasa-port", type=int, default=5005)
+    serve.add_argument("--action-port", type=int, default=5055)
+    serve.add_argument("--no-train", action="store_true", help="不训练，直接用现有模型")
+    serve.set_defaults(func=_cmd_serve)
     return parser
 
 

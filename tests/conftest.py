@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 
@@ -15,3 +16,34 @@ AFTER_EXPIRY = dt.date(2026, 11, 27)
 @pytest.fixture(scope="session")
 def kb() -> Knowledge:
     return load_knowledge()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def assistant_url() -> Iterator[str]:
+    """The whole assistant (action server + Rasa with the trained model), started once.
+
+    The model is trained by ``make train`` before the tests; if it is missing or older than
+    its data, it is trained here (slow, but never a stale model under test).
+    """
+    import subprocess
+
+    from bot.serve import ROOT, Stack, model_is_stale, train_command
+
+    if model_is_stale():
+        subprocess.run(train_command(), cwd=ROOT, check=True)
+    stack = Stack(
+        rasa_port=_free_port(), action_port=_free_port(), log_dir=ROOT / "artifacts" / "logs"
+    )
+    try:
+        stack.start(timeout=420)
+        yield f"http://127.0.0.1:{stack.rasa_port}"
+    finally:
+        stack.stop()

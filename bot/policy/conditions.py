@@ -42,11 +42,14 @@ class Result:
             when true, the failed atoms when false. Empty when unknown.
         unknown: When the value is unknown, the facts that could still decide it, in the
             order the condition names them.
+        partial: When the value is unknown, the atoms already satisfied on the way to it
+            (what makes the clause a likely candidate).
     """
 
     value: bool | None
     because: tuple[Atom, ...] = ()
     unknown: tuple[str, ...] = ()
+    partial: tuple[Atom, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,12 @@ class AllOf:
             return Result(False, _merge(r.because for r in failed))
         if all(r.value for r in results):
             return Result(True, _merge(r.because for r in results))
-        return Result(None, (), _unique(r.unknown for r in results if r.value is None))
+        return Result(
+            None,
+            (),
+            _unique(r.unknown for r in results if r.value is None),
+            _merge(r.because if r.value else r.partial for r in results),
+        )
 
     def facts(self) -> tuple[str, ...]:
         """Return every fact named anywhere in the condition."""
@@ -111,7 +119,13 @@ class AnyOf:
                 return result
         if all(r.value is False for r in results):
             return Result(False, _merge(r.because for r in results))
-        return Result(None, (), _unique(r.unknown for r in results if r.value is None))
+        open_results = [r for r in results if r.value is None]
+        return Result(
+            None,
+            (),
+            _unique(r.unknown for r in open_results),
+            _merge(r.partial for r in open_results),
+        )
 
     def facts(self) -> tuple[str, ...]:
         """Return every fact named anywhere in the condition."""
@@ -128,7 +142,7 @@ class Not:
         """Negate a known result; unknown stays unknown."""
         result = self.part.evaluate(facts)
         if result.value is None:
-            return result
+            return Result(None, (), result.unknown)
         return Result(not result.value, result.because)
 
     def facts(self) -> tuple[str, ...]:

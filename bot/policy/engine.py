@@ -153,7 +153,8 @@ class Assessment:
         situation: The facts it was computed from.
         outcome: What it amounts to.
         applicable: Clauses that apply, ranked, each with the facts that made it apply.
-        possible: Clauses that could still apply, each with the unknown facts they need.
+        possible: Clauses that could still apply, each with the unknown facts they need and
+            the stated facts that already point to it.
         ruled_out: Clauses excluded by a stated fact, each with the reason.
         fallback: Clauses cited because nothing else applies (3.1 + 4.2, or 3.2).
         missing: Unknown facts that could still change the outcome, in asking order.
@@ -180,9 +181,14 @@ class Assessment:
     expired: bool
 
     @property
+    def likely(self) -> tuple[ClauseFinding, ...]:
+        """Possible clauses the citizen's stated facts already point to (some fact matched)."""
+        return tuple(finding for finding in self.possible if finding.reasons)
+
+    @property
     def cited(self) -> tuple[ClauseFinding, ...]:
-        """The clauses the answer rests on: applicable ones, else the fallback."""
-        return self.applicable or self.fallback
+        """The clauses the answer rests on: applicable ones, else the fallback, else likely."""
+        return self.applicable or self.fallback or self.likely
 
 
 # Catch-all clauses ("其他符合国家相关法律和政策规定的情形") by goal.
@@ -216,7 +222,8 @@ def assess(
         if result.value is True:
             applicable.append(ClauseFinding(clause, _reasons(result, situation)))
         elif result.value is None:
-            possible.append(ClauseFinding(clause, (), result.unknown))
+            partial = Result(None, result.partial)
+            possible.append(ClauseFinding(clause, _reasons(partial, situation), result.unknown))
         else:
             ruled_out.append(ClauseFinding(clause, _reasons(result, situation)))
 
@@ -239,7 +246,8 @@ def assess(
     missing = (
         _missing(goal, possible) if outcome in (Outcome.NEED_GOAL, Outcome.UNDETERMINED) else ()
     )
-    cited = applicable or fallback
+    likely = [finding for finding in possible if finding.reasons]
+    cited = applicable or fallback or likely
     referrals: tuple[Clause, ...] = ()
     if isinstance(goal, str) and goal in _REFERRALS and outcome is not Outcome.ELIGIBLE:
         referrals = (kb.clause(_REFERRALS[goal]),)
@@ -293,10 +301,14 @@ def _reasons(result: Result, situation: Situation) -> tuple[Reason, ...]:
 
 
 def _missing(goal: FactValue | None, possible: Iterable[ClauseFinding]) -> tuple[str, ...]:
+    """Unknown facts in asking order: the goal, then what the likely clauses still need."""
     order: dict[str, None] = {}
     if goal is None:
         order["goal"] = None
-    for finding in possible:
+    findings = list(possible)
+    # Clauses the citizen's own words already point to are settled first.
+    findings.sort(key=lambda finding: not finding.reasons)
+    for finding in findings:
         for name in finding.unknown:
             order.setdefault(name, None)
     return tuple(order)

@@ -137,7 +137,7 @@ _HEADLINES = {
     Outcome.ELIGIBLE: "根据您说的情况，可以按以下条款办理：",
     Outcome.RESIDENCE_PERMIT: "根据您说的情况，目前不符合城镇落户的几种情形，可以办理居住证：",
     Outcome.REFUSED: "根据您说的情况，不属于可以往农村地区迁移户口的特殊情形：",
-    Outcome.UNDETERMINED: "还需要了解一些情况才能判断。",
+    Outcome.UNDETERMINED: "根据您说的情况，可能适用以下条款，还需要确认几点：",
     Outcome.NEED_GOAL: "请先告诉我您想办理什么事情。",
     Outcome.INFORMATION: "您想了解政策的哪方面内容？",
 }
@@ -147,13 +147,16 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
     """The answer in plain Chinese: clause, quote, why, documents, where to go, notices."""
     kb = knowledge or load_knowledge()
     lines = [_HEADLINES[assessment.outcome]]
+    if assessment.outcome is Outcome.UNDETERMINED and not assessment.likely:
+        lines = ["还需要了解一些情况才能判断。"]
     for finding in assessment.cited:
         clause = finding.clause
         lines.append("")
         lines.append(f"【{clause.label}】{clause.title}")
         lines.append(f"原文：“{clause.quote}”")
         if finding.reasons:
-            lines.append("适用理由：" + "；".join(reason.text() for reason in finding.reasons))
+            label = "已知情况" if assessment.outcome is Outcome.UNDETERMINED else "适用理由"
+            lines.append(f"{label}：" + "；".join(reason.text() for reason in finding.reasons))
         if clause.companions:
             lines.append(f"可一并落户：{clause.companions}")
         for note in clause.notes:

@@ -1,0 +1,243 @@
+"""Custom actions: thin adapters between Rasa and :mod:`bot.policy` / :mod:`bot.dialogue`.
+
+No eligibility rule lives here: the form asks what the engine says is missing, and the
+answers are built by the engine and the presentation layer. Each answer is sent as text
+(with quick replies) plus a JSON payload (``json_message``, ``custom`` on the REST channel).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.dialogue.answers import (
+    GOAL_BUTTONS,
+    Answer,
+    clarify_answer,
+    handoff_answer,
+    out_of_scope_answer,
+    topic_answer,
+    validity_answer,
+)
+from bot.dialogue.situation import (
+    SKIPPED_SLOT,
+    TOPIC_INTENTS,
+    entity_value,
+    situation_from_slots,
+    slot_value,
+    still_to_ask,
+)
+from bot.policy import Outcome, assess, load_knowledge
+from bot.policy.facts import FACTS
+from bot.policy.present import payload, render_text
+
+KB = load_knowledge()
+"""The knowledge base, loaded and validated once when the action server starts."""
+
+AFTER_ANSWER_BUTTONS = [
+    {"title": "重新开始", "payload": "/restart"},
+    {"title": "转人工", "payload": "/human_handoff"},
+]
+TOPIC_BUTTONS = [
+    {"title": "农业和非农业户口", "payload": "/ask_hukou_type"},
+    {"title": "哪些地方算城镇", "payload": "/ask_urban_area"},
+    {"title": "进城后的土地权益", "payload": "/ask_land_rights"},
+    {"title": "子女上学、中考高考", "payload": "/ask_schooling"},
+    {"title": "社保医保接续", "payload": "/ask_social_insurance"},
+    {"title": "住房保障", "payload": "/ask_housing_security"},
+]
+
+
+def today() -> dt.date:
+    """The date answers are given on (a function so tests can pin it)."""
+    return dt.date.today()
+
+
+def _latest_intent(tracker: Tracker) -> str | None:
+    intent = tracker.latest_message.get("intent") or {}
+    name = intent.get("name")
+    return str(name) if name else None
+
+
+def _send(dispatcher: CollectingDispatcher, answer: Answer, buttons: list[Any]) -> None:
+    text, data = answer
+    # The REST channel splits a text at blank lines into several bubbles; keep one answer
+    # in one bubble (the widget's cards come from the payload).
+    dispatcher.utter_message(text=re.sub(r"\n{2,}", "\n", text), buttons=buttons)
+    dispatcher.utter_message(json_message=data)
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+class ValidateSituationForm(FormValidationAction):
+    """Ask only what the engine still needs, accept skips, yes/no answers and corrections."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "validate_situation_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The engine's missing facts, in asking order, minus those the citizen skipped."""
+        skipped = tracker.get_slot(SKIPPED_SLOT) or []
+        if "goal" in skipped:
+            return []
+        missing = assess(situation_from_slots(tracker.slots), KB, today()).missing
+        return still_to_ask(missing, skipped)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Turn 不知道 / 是 / 没有 into answers to the pending question, then validate."""
+        # Facts stated in this message count as answers even when they repeat a known
+        # value, so the form re-asks its question instead of rejecting the turn.
+        events: list[EventType] = [
+            SlotSet(entity["entity"], entity["value"])
+            for entity in tracker.latest_message.get("entities") or []
+            if entity.get("entity") in FACTS
+        ]
+        requested = tracker.get_slot("requested_slot")
+        intent = _latest_intent(tracker)
+        if requested in FACTS and tracker.get_slot(requested) is None:
+            if intent == "dont_know":
+                skipped = [*(tracker.get_slot(SKIPPED_SLOT) or []), requested]
+                events.append(SlotSet(SKIPPED_SLOT, skipped))
+            elif intent in ("affirm", "deny") and FACTS[requested].is_bool:
+                events.append(SlotSet(requested, entity_value(intent == "affirm")))
+        for event in events:
+            tracker.slots[event["name"]] = event["value"]
+        return events + await super().run(dispatcher, tracker, domain)
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Reset any fact slot whose value the engine would not accept (kept unknown)."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        for name in FACTS:
+            raw = tracker.get_slot(name)
+            if raw is not None and slot_value(name, raw) is None:
+                events.append(SlotSet(name, None))
+        return events
+
+
+class ActionAssess(Action):
+    """Answer with the assessment: clause, quote, why, documents, where to go, notices."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_assess"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Assess the conversation's facts and send text and payload."""
+        result = assess(situation_from_slots(tracker.slots), KB, today())
+        buttons: list[Any] = list(AFTER_ANSWER_BUTTONS)
+        if result.outcome is Outcome.NEED_GOAL:
+            buttons = [{"title": t, "payload": p} for t, p in GOAL_BUTTONS]
+        elif result.outcome is Outcome.INFORMATION:
+            buttons = list(TOPIC_BUTTONS)
+        _send(dispatcher, (render_text(result, KB), payload(result, KB)), buttons)
+        return []
+
+
+class ActionAnswerTopic(Action):
+    """Answer a direct question (land rights, schooling …) by quoting its clauses."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_answer_topic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Quote the clauses for the latest intent's topic."""
+        topics = TOPIC_INTENTS.get(_latest_intent(tracker) or "", ())
+        _send(dispatcher, topic_answer(topics, KB, today()), [])
+        return []
+
+
+class ActionPolicyValidity(Action):
+    """Say when the policy was issued and when it is marked to expire."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_policy_validity"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the validity answer."""
+        _send(dispatcher, validity_answer(KB, today()), [])
+        return []
+
+
+class ActionHandoff(Action):
+    """Refer the citizen to people (派出所, 公安局户政部门) without inventing numbers."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the referral."""
+        _send(dispatcher, handoff_answer(KB, today()), [])
+        return []
+
+
+class ActionOutOfScope(Action):
+    """Decline questions outside the policy plainly; never guess a clause."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the decline; keyboard noise without any Chinese gets a clarifying question."""
+        text = str(tracker.latest_message.get("text") or "")
+        if not _has_chinese(text):
+            answer = clarify_answer(KB, today(), second_time=False)
+            _send(dispatcher, answer, answer[1].get("options", []))
+            return []
+        _send(dispatcher, out_of_scope_answer(KB, today()), [])
+        return []
+
+
+class ActionClarify(Action):
+    """Low confidence: ask which topic once; if still unclear, say so and refer onwards."""
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return "action_clarify"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send a clarifying question, or the honest referral on the second miss."""
+        user_intents = [
+            (event.get("parse_data") or {}).get("intent", {}).get("name")
+            for event in tracker.events
+            if event.get("event") == "user"
+        ]
+        second_time = len(user_intents) >= 2 and user_intents[-2] == "nlu_fallback"
+        text, data = clarify_answer(KB, today(), second_time)
+        buttons = [] if second_time else data.get("options", [])
+        _send(dispatcher, (text, data), buttons)
+        return []

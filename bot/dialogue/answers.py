@@ -1,0 +1,153 @@
+"""Answers that are not eligibility assessments: topics, validity, hand-off, declines.
+
+Each function returns ``(text, payload)``; the Rasa actions only send them. No Rasa import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bot.policy.engine import validity_notice
+from bot.policy.facts import FACTS
+from bot.policy.model import WEAK_RELIABILITY, Clause, Knowledge
+from bot.policy.present import clause_brief
+
+Answer = tuple[str, dict[str, Any]]
+
+REFERRAL = (
+    "建议您到户口所在地或拟迁入地的派出所户籍窗口咨询，或向醴陵市公安局户政部门咨询；"
+    "说“转人工”可以获得人工帮助的指引。"
+)
+
+
+def _policy_block(kb: Knowledge, today: dt.date) -> dict[str, Any]:
+    return {
+        "doc_no": kb.meta.doc_no,
+        "title": kb.meta.title,
+        "expires": kb.meta.expires.isoformat(),
+        "expired": kb.meta.expired(today),
+    }
+
+
+def _payload(kind: str, kb: Knowledge, today: dt.date, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "clauses": [],
+        "documents": [],
+        "missing": [],
+        "notices": [validity_notice(kb, today)],
+        "policy": _policy_block(kb, today),
+        **extra,
+    }
+
+
+def _clause_lines(clause: Clause) -> list[str]:
+    lines = [f"【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
+    lines.extend(f"原文：“{quote}”" for quote in clause.extra_quotes)
+    for note in clause.notes:
+        caveat = (
+            "（未经可靠来源核实，请向派出所确认）" if note.reliability in WEAK_RELIABILITY else ""
+        )
+        lines.append(f"说明：{note.text}{caveat}")
+    if clause.departments:
+        lines.append(f"负责部门：{'、'.join(clause.departments)}")
+    return lines
+
+
+def topic_answer(topics: tuple[str, ...], kb: Knowledge, today: dt.date) -> Answer:
+    """Quote the clauses that answer a direct question (land rights, schooling …)."""
+    clauses: list[Clause] = []
+    for topic in topics:
+        for clause in kb.clauses_for_topic(topic):
+            if clause not in clauses and not clause.id.startswith("annex."):
+                clauses.append(clause)
+    if not clauses:
+        return not_covered(kb, today)
+    lines = ["政策原文是这样规定的："]
+    for clause in clauses:
+        lines.append("")
+        lines.extend(_clause_lines(clause))
+    lines += ["", validity_notice(kb, today)]
+    payload = _payload(
+        "clause",
+        kb,
+        today,
+        clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
+        topics=list(topics),
+    )
+    return "\n".join(lines), payload
+
+
+def _cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
+    """Say when the policy was issued, took effect and is marked to expire."""
+    meta = kb.meta
+    lines = [
+        f"《{meta.title}》（{meta.doc_no}）由{meta.issuer}于{_cn(meta.signed)}签发，"
+        f"{_cn(meta.published)}公布施行，标注的失效日期为{_cn(meta.expires)}。",
+        validity_notice(kb, today),
+    ]
+    lines.extend(f"说明：{note.text}" for note in kb.general_notes if note.reliability == "N")
+    return "\n".join(lines), _payload("policy", kb, today)
+
+
+def handoff_answer(kb: Knowledge, today: dt.date) -> Answer:
+    """Refer the citizen to people; never invent a phone number."""
+    text = (
+        "我是自动助手，没有接入人工坐席，也没有查到可以核实的咨询电话，所以不给您提供号码。"
+        + REFERRAL.replace("说“转人工”可以获得人工帮助的指引。", "")
+        + "去之前可以把我列出的材料清单截图带上，对照确认。"
+    )
+    return text, _payload("handoff", kb, today)
+
+
+def out_of_scope_answer(kb: Knowledge, today: dt.date) -> Answer:
+    """Decline plainly: the question is not about this policy."""
+    text = (
+        f"这个问题不在{kb.meta.doc_no}的范围内，我不能回答，以免误导您。"
+        "我只解答醴陵市落户、户口迁移、新生儿和无户口人员登记、死亡注销、居住证等方面的政策。"
+        "护照、身份证或户口本补办、外地落户等事项，请向相关部门或派出所咨询。"
+    )
+    return text, _payload("out_of_scope", kb, today)
+
+
+def not_covered(kb: Knowledge, today: dt.date) -> Answer:
+    """The policy says nothing about this: say so and refer onwards."""
+    text = f"{kb.meta.doc_no}没有对这个问题作出规定，我不能替政策作答。{REFERRAL}"
+    return text, _payload("fallback", kb, today, stage="refer")
+
+
+CLARIFY_OPTIONS = (
+    ("在醴陵城镇落户", "/want_settle_urban"),
+    ("把户口迁往农村", "/want_move_rural"),
+    ("新生儿上户口", "/ask_newborn"),
+    ("办居住证", "/ask_residence_permit"),
+    ("进城后土地权益", "/ask_land_rights"),
+    ("政策是否有效", "/ask_policy_validity"),
+    ("转人工", "/human_handoff"),
+)
+
+
+def clarify_answer(kb: Knowledge, today: dt.date, second_time: bool) -> Answer:
+    """First low-confidence message: ask which topic; the second: refer onwards honestly."""
+    if second_time:
+        text, payload = not_covered(kb, today)
+        return "抱歉，我还是没能理解您的问题。" + text, payload
+    text = "抱歉，我没太明白。您想问的是下面哪一类？也可以换个说法描述您的情况。"
+    payload = _payload(
+        "fallback",
+        kb,
+        today,
+        stage="clarify",
+        options=[{"title": t, "payload": p} for t, p in CLARIFY_OPTIONS],
+    )
+    return text, payload
+
+
+GOAL_BUTTONS = tuple(
+    (label, '/inform{"goal": "' + value + '"}') for value, label in FACTS["goal"].values.items()
+)

@@ -1,0 +1,79 @@
+"""Translate between the conversation (intents, slots, entities) and the engine's facts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bot.policy.engine import Situation
+from bot.policy.facts import FACTS, FactValue
+
+INTENT_GOALS: dict[str, str] = {
+    "want_settle_urban": "settle_urban",
+    "want_move_rural": "move_rural",
+    "ask_newborn": "newborn",
+    "ask_no_hukou": "no_hukou",
+    "ask_death_cancellation": "death",
+    "ask_residence_permit": "residence_permit",
+}
+"""Intents that say what the citizen wants to do; they set the ``goal`` slot."""
+
+TOPIC_INTENTS: dict[str, tuple[str, ...]] = {
+    "ask_hukou_type": ("hukou_type",),
+    "ask_urban_area": ("urban_area",),
+    "ask_land_rights": ("land_rights",),
+    "ask_schooling": ("schooling",),
+    "ask_social_insurance": ("social_insurance",),
+    "ask_housing_security": ("housing_security",),
+}
+"""Direct questions answered from the clause data by topic (see ``topics`` in clauses.yml)."""
+
+ASSESSMENT_INTENTS = (*INTENT_GOALS, "inform", "ask_documents", "ask_where_to_apply")
+"""Intents that start (or continue) the situation form and end in an assessment."""
+
+SKIPPED_SLOT = "skipped_facts"
+"""Slot listing the facts the citizen said they do not know (never asked again)."""
+
+
+def slot_value(fact: str, raw: Any) -> FactValue | None:
+    """Turn a slot or entity value into a fact value; anything unusable is unknown.
+
+    Boolean facts arrive as ``"true"``/``"false"`` strings from entities and buttons.
+    """
+    spec = FACTS[fact]
+    if raw is None:
+        return None
+    if spec.is_bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("true", "yes", "1", "是", "有"):
+            return True
+        if text in ("false", "no", "0", "否", "没有", "不是"):
+            return False
+        return None
+    text = str(raw).strip()
+    return text if text in spec.values else None
+
+
+def situation_from_slots(slots: Mapping[str, Any]) -> Situation:
+    """Build the engine's situation from conversation slots (unset slots are unknown)."""
+    known: dict[str, FactValue] = {}
+    for name in FACTS:
+        value = slot_value(name, slots.get(name))
+        if value is not None:
+            known[name] = value
+    return Situation(known)
+
+
+def entity_value(value: FactValue) -> str:
+    """Encode a fact value as an entity/slot string (``"true"``, ``"false"``, ``"rented"``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def still_to_ask(missing: Iterable[str], skipped: Iterable[str]) -> list[str]:
+    """The engine's missing facts minus those the citizen could not answer."""
+    skipped_set = set(skipped)
+    return [name for name in missing if name not in skipped_set]

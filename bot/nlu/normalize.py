@@ -1,0 +1,35 @@
+"""Normalise citizens' text before segmentation.
+
+Citizens type traditional characters, full-width letters and digits, emoji and sometimes
+paste HTML. All of it is folded to one simplified, half-width form so that one set of
+rules and one trained model see the same text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import zhconv
+
+_TAG = re.compile(r"<[^>]{0,200}>")
+_SPACE = re.compile(r"\s+")
+
+
+def _is_symbol(char: str) -> bool:
+    """Emoji, pictographs, variation selectors and other non-text symbols."""
+    category = unicodedata.category(char)
+    return category in ("So", "Sk", "Cs", "Co", "Cn") or "\ufe00" <= char <= "\ufe0f"
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` in simplified Chinese, half-width, without tags, emoji or extra space.
+
+    >>> normalize("我想把戶口遷到醴陵城裡！！😀")
+    '我想把户口迁到醴陵城里!!'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _TAG.sub(" ", text)
+    text = "".join(" " if _is_symbol(char) else char for char in text)
+    text = zhconv.convert(text, "zh-hans")
+    return _SPACE.sub(" ", text).strip()

@@ -1,0 +1,186 @@
+"""Run the whole assistant on one machine: train if needed, then the servers, until Ctrl-C.
+
+Processes (embedded defaults: in-memory tracker and lock stores):
+
+* the action server (``rasa_sdk``) on ``--action-port`` (default 5055);
+* the Rasa server with the REST channel on ``--rasa-port`` (default 5005).
+
+It prints where to talk to the assistant once everything answers, and stops all of it
+cleanly on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "hukou.tar.gz"
+TRAINING_INPUTS = (
+    ROOT / "bot" / "config.yml",
+    ROOT / "bot" / "domain",
+    ROOT / "data" / "nlu",
+    ROOT / "data" / "rules",
+    ROOT / "data" / "jieba",
+)
+
+
+def _newest_mtime(paths: Iterable[Path]) -> float:
+    newest = 0.0
+    for path in paths:
+        files = path.rglob("*") if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                newest = max(newest, file.stat().st_mtime)
+    return newest
+
+
+def model_is_stale(model: Path = MODEL) -> bool:
+    """Whether the model is missing or older than its training data and configuration."""
+    return not model.exists() or model.stat().st_mtime < _newest_mtime(TRAINING_INPUTS)
+
+
+def rasa_executable() -> str:
+    """The ``rasa`` command of this environment."""
+    return str(Path(sys.executable).with_name("rasa"))
+
+
+def train_command(model: Path = MODEL) -> list[str]:
+    """The ``rasa train`` command for this project."""
+    return [
+        rasa_executable(), "train",
+        "--config", str(ROOT / "bot" / "config.yml"),
+        "--domain", str(ROOT / "bot" / "domain"),
+        "--data", str(ROOT / "data" / "nlu"), str(ROOT / "data" / "rules"),
+        "--out", str(model.parent),
+        "--fixed-model-name", model.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+
+
+def endpoints_file(action_port: int) -> Path:
+    """Write an endpoints file pointing Rasa at the action server's port."""
+    fd, name = tempfile.mkstemp(suffix="-endpoints.yml")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    return Path(name)
+
+
+def wait_until_up(url: str, timeout: float, what: str, proc: subprocess.Popen[bytes]) -> None:
+    """Poll ``url`` until it answers 200; fail early if ``proc`` exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {proc.returncode} while starting")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{what} did not answer at {url} within {timeout:.0f} s")
+
+
+@dataclass
+class Stack:
+    """The running processes, stopped together."""
+
+    rasa_port: int = 5005
+    action_port: int = 5055
+    model: Path = MODEL
+    log_dir: Path | None = None
+    procs: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+
+    def _spawn(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
+        log = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            log = (self.log_dir / f"{name}.log").open("ab")
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+        proc = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT if log else None, env=env
+        )
+        self.procs.append((name, proc))
+        return proc
+
+    def start(self, timeout: float = 300.0) -> None:
+        """Start the action server and Rasa, and wait until both answer."""
+        actions = self._spawn(
+            "actions",
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(self.action_port)],
+        )  # fmt: skip
+        rasa = self._spawn(
+            "rasa",
+            [rasa_executable(), "run", "--model", str(self.model),
+             "--endpoints", str(endpoints_file(self.action_port)),
+             "--credentials", str(ROOT / "bot" / "credentials.yml"),
+             "--port", str(self.rasa_port), "--enable-api", "--interface", "127.0.0.1"],
+        )  # fmt: skip
+        wait_until_up(
+            f"http://127.0.0.1:{self.action_port}/health", timeout, "action server", actions
+        )
+        wait_until_up(f"http://127.0.0.1:{self.rasa_port}/status", timeout, "Rasa server", rasa)
+
+    def stop(self) -> None:
+        """Terminate every process (SIGTERM, then SIGKILL after 10 s)."""
+        for _, proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for _, proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.procs.clear()
+
+
+def serve(rasa_port: int, action_port: int, train: bool = True) -> int:
+    """Train if needed, start everything, print the address and wait for Ctrl-C."""
+    if train and model_is_stale():
+        print("正在训练模型（首次约需 3–5 分钟）…", flush=True)
+        subprocess.run(train_command(), cwd=ROOT, check=True)
+    elif not MODEL.exists():
+        print(f"没有模型：{MODEL}（去掉 --no-train 以训练）", file=sys.stderr)
+        return 2
+    stack = Stack(rasa_port=rasa_port, action_port=action_port)
+    stopping = False
+
+    def _stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    print("正在启动动作服务器和 Rasa 服务器（加载模型约需 1 分钟）…", flush=True)
+    try:
+        stack.start()
+        print(
+            f"醴陵户籍政策助手已启动：REST 接口 http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+            f"（动作服务器 :{action_port}）。按 Ctrl-C 停止。",
+            flush=True,
+        )
+        while not stopping:
+            for name, proc in stack.procs:
+                if proc.poll() is not None:
+                    print(
+                        f"{name} 意外退出（代码 {proc.returncode}），正在停止全部服务。", flush=True
+                    )
+                    stopping = True
+            time.sleep(0.5)
+    except RuntimeError as exc:
+        print(f"启动失败：{exc}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+        print("已停止。", flush=True)
+    return 0

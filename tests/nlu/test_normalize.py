@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("我想把戶口遷到醴陵城裡", "我想把户口迁到醴陵城里"),
+        ("離婚後能遷回原籍農村嗎", "离婚后能迁回原籍农村吗"),
+        ("ＡＢＣ１２３，社保！", "ABC123,社保!"),
+        ("想落户😀😀🏠", "想落户"),
+        ("<script>alert(1)</script>租房", "alert(1) 租房"),
+        ("  很多   空格\n换行  ", "很多 空格 换行"),
+        ("", ""),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_is_idempotent() -> None:
+    text = "我老公戶籍在長慶示範區，沒交社保！"
+    assert normalize(normalize(text)) == normalize(text)
