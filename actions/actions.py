@@ -25,7 +25,9 @@ from bot.dialogue.answers import (
     topic_answer,
     validity_answer,
 )
+from bot.dialogue.domain import ask_action, button
 from bot.dialogue.situation import (
+    LIKELY_SLOT,
     SKIPPED_SLOT,
     TOPIC_INTENTS,
     entity_value,
@@ -35,7 +37,7 @@ from bot.dialogue.situation import (
 )
 from bot.policy import Outcome, assess, load_knowledge
 from bot.policy.facts import FACTS
-from bot.policy.present import payload, render_text
+from bot.policy.present import payload, question, render_text
 
 KB = load_knowledge()
 """The knowledge base, loaded and validated once when the action server starts."""
@@ -131,6 +133,43 @@ class ValidateSituationForm(FormValidationAction):
             if raw is not None and slot_value(name, raw) is None:
                 events.append(SlotSet(name, None))
         return events
+
+
+class AskFact(Action):
+    """Ask for one fact: first say what the answers so far point to, then the question."""
+
+    fact = ""
+
+    def name(self) -> str:
+        """Return the action's name (``action_ask_<fact>``)."""
+        return ask_action(self.fact)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the interim summary (when it changed), the question and the payload."""
+        result = assess(situation_from_slots(tracker.slots), KB, today())
+        likely = [finding.clause.id for finding in result.likely]
+        events: list[EventType] = []
+        if likely and likely != (tracker.get_slot(LIKELY_SLOT) or []):
+            names = "、".join(f"【{f.clause.label}】{f.clause.title}" for f in result.likely)
+            dispatcher.utter_message(text=f"根据您说的情况，可能适用{names}。还需要确认几点。")
+            events.append(SlotSet(LIKELY_SLOT, likely))
+        asked = question(self.fact)
+        dispatcher.utter_message(
+            text=asked["question"],
+            buttons=[button(self.fact, option) for option in asked["options"]],
+        )
+        dispatcher.utter_message(json_message=payload(result, KB))
+        return events
+
+
+ASK_ACTIONS: dict[str, type[AskFact]] = {
+    # One ask action per fact, as Rasa looks them up by name (action_ask_<slot>). Kept in
+    # this dict so the classes live as long as the module (the SDK finds them as subclasses).
+    fact: type(f"Ask_{fact}", (AskFact,), {"fact": fact, "__module__": __name__})
+    for fact in FACTS
+}
 
 
 class ActionAssess(Action):

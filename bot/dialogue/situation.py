@@ -34,6 +34,9 @@ ASSESSMENT_INTENTS = (*INTENT_GOALS, "inform", "ask_documents", "ask_where_to_ap
 SKIPPED_SLOT = "skipped_facts"
 """Slot listing the facts the citizen said they do not know (never asked again)."""
 
+LIKELY_SLOT = "likely_clauses"
+"""Slot with the clause ids last shown as "may apply", so they are not repeated each turn."""
+
 
 def slot_value(fact: str, raw: Any) -> FactValue | None:
     """Turn a slot or entity value into a fact value; anything unusable is unknown.

@@ -32,6 +32,10 @@ from bot.policy.facts import FACTS, FactValue
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "data" / "facts" / "rules.yml"
 
 
+NEGATION_CHARS = frozenset("没不未无非")
+"""A token glued to a match that ends in one of these negates it (没开|公司)."""
+
+
 class RuleError(ValueError):
     """The rules file is invalid (unknown fact or value, bad regex, wrong shape)."""
 
@@ -117,6 +121,7 @@ def load_rules(path: Path = DEFAULT_RULES) -> tuple[dict[str, Any], list[Rule]]:
         "window": int(data["negation"].get("window", 4)),
         "post_window": int(data["negation"].get("post_window", 2)),
         "breaks": set(data.get("clause_breaks", [])),
+        "particles": set(data["negation"].get("particles", [])),
     }
     return settings, rules
 
@@ -139,7 +144,9 @@ class FactExtractor:
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
                     continue
-                polarity = self._polarity(doc, span, rule)
+                polarity = self._polarity(
+                    doc, span, rule, doc.text[span.start_char : match.start()]
+                )
                 if polarity is None:
                     continue
                 value = rule.value if polarity else rule.when_negated
@@ -151,7 +158,19 @@ class FactExtractor:
                     )
                 )
         found.sort(key=lambda m: (m.start, -m.end))
-        return found
+        # A match inside a longer match of the same fact is part of it (有房子 in 没有房子).
+        return [
+            m
+            for m in found
+            if not any(
+                o is not m
+                and o.fact == m.fact
+                and o.start <= m.start
+                and m.end <= o.end
+                and (o.end - o.start) > (m.end - m.start)
+                for o in found
+            )
+        ]
 
     def facts(self, text: str) -> dict[str, FactValue]:
         """Return the facts stated in ``text``, one value per fact (see :meth:`chosen`)."""
@@ -177,37 +196,59 @@ class FactExtractor:
             chosen[mention.fact] = mention
         return {name: chosen[name] for name in FACTS if name in chosen}
 
-    def _polarity(self, doc: Doc, span: Span, rule: Rule) -> bool | None:
-        """True if stated, False if negated, None if only asked about."""
+    def _polarity(self, doc: Doc, span: Span, rule: Rule, prefix: str = "") -> bool | None:
+        """True if stated, False if negated, None if only asked about.
+
+        Only the nearest cue before the match counts (没租房没买房: each 没 negates its own
+        word), and only within the clause: punctuation, a turn word or a space ends it.
+        """
         settings = self.settings
-        breaks = settings["breaks"]
+        # jieba may glue the cue to the phrase (没开|公司): look at the token's own prefix.
+        if prefix and (prefix in settings["cues"] or prefix[-1] in NEGATION_CHARS):
+            return not rule.negatable
         negated = False
-        before = []
         for index in range(span.start - 1, max(span.start - 1 - settings["window"], -1), -1):
-            token = doc[index].text
-            if token in breaks or not token.strip():
+            token = doc[index]
+            if token.text in settings["breaks"] or token.whitespace_:
                 break
-            before.append(token)
-        for token in before:
-            if token in settings["question_cues"]:
+            if token.text in settings["question_cues"]:
                 return None
-            if token in settings["cues"]:
-                negated = not negated
+            if token.text in settings["cues"]:
+                negated = True
+                break
         if rule.inner_negation:
             inner = [t.text for t in span]
             if any(t in settings["question_cues"] for t in inner):
                 return None
             if any(t in settings["cues"] for t in inner):
-                negated = not negated
-        for index in range(span.end, min(span.end + settings["post_window"], len(doc))):
-            token = doc[index].text
-            if token in breaks:
-                break
-            if token in settings["question_cues"]:
+                negated = True
+        if not negated and not span[-1].whitespace_:
+            after = self._negated_after(doc, span.end)
+            if after is None:
                 return None
-            if token in settings["post_cues"]:
-                negated = not negated
-                break
+            negated = after
         if not rule.negatable:
             return True
         return not negated
+
+    def _negated_after(self, doc: Doc, start: int) -> bool | None:
+        """社保没交 / 房子没有: a post cue that ends its clause negates what precedes it."""
+        settings = self.settings
+        for index in range(start, min(start + settings["post_window"], len(doc))):
+            token = doc[index]
+            if token.text in settings["breaks"]:
+                return False
+            if token.text in settings["question_cues"]:
+                return None
+            if token.text in settings["post_cues"]:
+                after = doc[index + 1] if index + 1 < len(doc) else None
+                ends = (
+                    after is None
+                    or token.whitespace_
+                    or after.text in settings["breaks"]
+                    or after.text in settings["particles"]
+                )
+                return bool(ends)
+            if token.whitespace_:
+                return False
+        return False

@@ -172,3 +172,32 @@ def test_validity_answer_states_the_dates() -> None:
     text = next(m["text"] for m in messages if m.get("text"))
     assert "2017年7月5日签发" in text and "失效日期为2022年7月28日" in text
     assert payloads(messages)[0]["policy"]["expires"] == "2022-07-28"
+
+
+def test_ask_action_says_what_may_apply_then_asks() -> None:
+    ask = actions.ASK_ACTIONS["lives_with_relative"]()
+    slots = {
+        "goal": "settle_urban",
+        "join_relative": "spouse",
+        "marital_status": "married",
+        "spouse_hukou_area": "liling_urban",
+    }
+    events, messages = run(ask, tracker(slots))
+    texts = [m["text"] for m in messages if m.get("text")]
+    assert "三(一)1" in texts[0] and "可能适用" in texts[0]
+    assert texts[1] == "您和要投靠的亲属是否共同居住生活？"
+    question = next(m for m in messages if m.get("buttons"))
+    assert [b["title"] for b in question["buttons"]] == ["是", "否", "不清楚"]
+    (payload,) = payloads(messages)
+    assert payload["outcome"] == "undetermined" and payload["missing"][0] == "lives_with_relative"
+    assert SlotSet("likely_clauses", ["3.1.1"]) in events
+    # The same likely clause is not announced again on the next question.
+    _, again = run(ask, tracker({**slots, "likely_clauses": ["3.1.1"]}))
+    assert [m["text"] for m in again if m.get("text")] == ["您和要投靠的亲属是否共同居住生活？"]
+
+
+def test_every_fact_has_an_ask_action() -> None:
+    from bot.policy.facts import FACTS
+
+    names = {cls().name() for cls in actions.AskFact.__subclasses__()}
+    assert names == {f"action_ask_{fact}" for fact in FACTS}
