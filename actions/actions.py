@@ -123,6 +123,12 @@ class ValidateSituationForm(FormValidationAction):
             tracker.slots[event["name"]] = event["value"]
         return events + await super().run(dispatcher, tracker, domain)
 
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """No custom extraction: facts come from the fact extractor's entities."""
+        return []
+
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

@@ -7,6 +7,7 @@ Subcommands:
   given as JSON (``{"goal": "settle_urban", "housing": "rented"}``).
 * ``hukou facts`` — the facts a situation may contain, with their values.
 * ``hukou check`` — validate ``policy_text/`` and report every problem.
+* ``hukou ask "<一段话>"`` — run one message through the trained NLU and the engine.
 * ``hukou serve`` — train if needed and run the assistant's servers until Ctrl-C.
 
 Bad input gets a clear message on stderr and exit code 2, never a traceback.
@@ -115,6 +116,36 @@ def _cmd_check(kb: Knowledge, _args: argparse.Namespace) -> None:
     )
 
 
+def _cmd_ask(kb: Knowledge, args: argparse.Namespace) -> None:
+    text = " ".join(args.text).strip()
+    if not text:
+        _fail('请输入一段话，例如：hukou ask "我在醴陵城里租房，想把户口迁过来"')
+    from bot.dialogue.understand import understand
+    from bot.serve import MODEL
+
+    model = Path(args.model) if args.model else MODEL
+    if not model.exists():
+        _fail(f"没有模型 {model}：先运行 make train")
+    understood = understand(text, model)
+    result = assess(understood.situation, kb)
+    if args.format == "json":
+        _dump(
+            {
+                "text": understood.text,
+                "intent": understood.intent,
+                "confidence": round(understood.confidence, 3),
+                "entities": understood.entities,
+                "assessment": payload(result, kb),
+            }
+        )
+        return
+    print(f"意图：{understood.intent}（置信度 {understood.confidence:.2f}）")
+    facts = understood.situation.to_dict()
+    print("理解到的情况：" + ("；".join(FACTS[k].describe(v) for k, v in facts.items()) or "无"))
+    print()
+    print(render_text(result, kb))
+
+
 def _cmd_serve(_kb: Knowledge, args: argparse.Namespace) -> None:
     from bot.serve import serve  # imported here: the other commands need no servers
 
@@ -137,6 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     facts.set_defaults(func=_cmd_facts)
     check = sub.add_parser("check", help="校验 policy_text/ 数据")
     check.set_defaults(func=_cmd_check)
+    ask = sub.add_parser("ask", help="用训练好的模型理解一段话并给出判断")
+    ask.add_argument("text", nargs="*", help="市民的一段话")
+    ask.add_argument("--format", choices=("json", "text"), default="text")
+    ask.add_argument("--model", help="模型文件（默认 models/hukou.tar.gz）")
+    ask.set_defaults(func=_cmd_ask)
     serve = sub.add_parser("serve", help="（需要时先训练）启动助手的全部服务，Ctrl-C 停止")
     serve.add_argument("--rasa-port", type=int, default=5005)
     serve.add_argument("--action-port", type=int, default=5055)

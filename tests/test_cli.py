@@ -126,3 +126,8 @@ def test_console_script_is_installed() -> None:
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_ask_without_text_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["ask", "  "], capsys)
+    assert code == 2 and "请输入一段话" in err

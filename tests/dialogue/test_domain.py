@@ -26,3 +26,26 @@ def test_slot_values_become_fact_values() -> None:
     assert slot_value("housing", "castle") is None
     situation = situation_from_slots({"goal": "settle_urban", "veteran": "false", "x": 1})
     assert situation.to_dict() == {"goal": "settle_urban", "veteran": False}
+
+
+def test_parse_results_become_a_situation() -> None:
+    from bot.dialogue.understand import situation_from_parse
+
+    parse = {
+        "intent": {"name": "want_settle_urban", "confidence": 0.9},
+        "entities": [
+            {"entity": "housing", "value": "rented"},
+            {"entity": "urban_social_insurance", "value": "false"},
+            {"entity": "not_a_fact", "value": "x"},
+        ],
+    }
+    assert situation_from_parse(parse).to_dict() == {
+        "goal": "settle_urban",
+        "housing": "rented",
+        "urban_social_insurance": False,
+    }
+    stated = {
+        "intent": {"name": "want_settle_urban"},
+        "entities": [{"entity": "goal", "value": "move_rural"}],
+    }
+    assert situation_from_parse(stated).get("goal") == "move_rural"  # stated beats intent
