@@ -196,7 +196,7 @@ def main() -> None:
         f"- NLU parse, sequential: p50 {results['nlu_parse']['p50_ms']} ms, "
         f"p95 {results['nlu_parse']['p95_ms']} ms",
         "",
-        "| full turn (REST + action server) | requests | errors | p50 ms | p95 ms | p99 ms | turns/s |",
+        "| full turn (REST + actions) | requests | errors | p50 ms | p95 ms | p99 ms | turns/s |",
         "|---|---|---|---|---|---|---|",
     ]
     for level in results["full_turn"]:

@@ -3,7 +3,8 @@
 Processes (embedded defaults: in-memory tracker and lock stores):
 
 * the action server (``rasa_sdk``) on ``--action-port`` (default 5055);
-* the Rasa server with the REST channel on ``--rasa-port`` (default 5005).
+* the Rasa server with the REST channel on ``--rasa-port`` (default 5005), started through
+  :mod:`bot.rasa_server` (Rasa's own CLI with the action-response validation made cheap).
 
 It prints where to talk to the assistant once everything answers, and stops all of it
 cleanly on Ctrl-C or SIGTERM.
@@ -121,7 +122,7 @@ class Stack:
         )  # fmt: skip
         rasa = self._spawn(
             "rasa",
-            [rasa_executable(), "run", "--model", str(self.model),
+            [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(self.model),
              "--endpoints", str(endpoints_file(self.action_port)),
              "--credentials", str(ROOT / "bot" / "credentials.yml"),
              "--port", str(self.rasa_port), "--enable-api", "--interface", "127.0.0.1"],
