@@ -7,7 +7,7 @@ RASA_ARGS := --config bot/config.yml --domain bot/domain
 RASA_DATA := data/nlu data/rules
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup run serve lint typecheck validate train test-stories unit test crossval holdout
+.PHONY: help setup run lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -55,3 +55,9 @@ crossval: train  ## 5-fold NLU cross-validation → reports/nlu-crossval/ (slow:
 
 holdout: train  ## NLU on the held-out set tests/data/nlu_holdout.yml → reports/nlu-holdout/
 	$(RUN) rasa test nlu --model models/hukou.tar.gz --nlu tests/data/nlu_holdout.yml --out reports/nlu-holdout
+
+benchmark: train  ## training, cold start, parse and full-turn latency at 1/8/32 → reports/benchmark.md (~7 min)
+	$(RUN) python benchmarks/assistant.py --train
+
+record-stories: train  ## replay tests/stories/scenarios.yml against `hukou serve` and rewrite the test stories
+	$(RUN) python -m bot.dialogue.replay --record

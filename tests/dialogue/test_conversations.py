@@ -64,3 +64,21 @@ def test_bad_input_gets_an_answer(assistant_url: str, message: str) -> None:
         assert replies, "every real message gets a reply"
     for reply in replies:
         assert "<script>" not in str(reply.get("text", ""))
+
+
+def test_restart_clears_the_conversation(assistant_url: str) -> None:
+    conversation = play(
+        assistant_url,
+        "restart",
+        ["我在醴陵城里租了房子想把户口迁过来", "/restart", "退伍回来了想把户口迁回村里"],
+    )
+    payload = conversation.last_payload() or {}
+    assert [c["id"] for c in payload.get("clauses", [])] == ["3.2.2"]
+    assert "housing" not in payload.get("situation", {}), "facts from before the restart are gone"
+
+
+def test_a_negated_fact_is_never_taken_as_true(assistant_url: str) -> None:
+    conversation = play(assistant_url, "negation", ["我想在醴陵城里落户，在厂里上班但没交社保"])
+    payload = conversation.last_payload() or {}
+    assert payload.get("situation", {}).get("urban_social_insurance") is False
+    assert "3.1.6" not in [c["id"] for c in payload.get("clauses", [])]
