@@ -21,6 +21,7 @@ from bot.dialogue.answers import (
     Answer,
     clarify_answer,
     handoff_answer,
+    not_covered,
     out_of_scope_answer,
     topic_answer,
     validity_answer,
@@ -199,90 +200,88 @@ class ActionAssess(Action):
         return []
 
 
-class ActionAnswerTopic(Action):
+class AnswerAction(Action):
+    """An action that sends one prepared answer (text, buttons, payload) and sets nothing.
+
+    Subclasses override :meth:`answer`; this base says the policy is silent and refers the
+    citizen onwards, which is also what it sends if ever run under its own name.
+    """
+
+    action_name = "action_not_covered"
+
+    def name(self) -> str:
+        """Return the action's name."""
+        return self.action_name
+
+    def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        """Build the answer and its quick-reply buttons for this turn."""
+        return not_covered(KB, today()), []
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the answer."""
+        answer, buttons = self.answer(tracker)
+        _send(dispatcher, answer, buttons)
+        return []
+
+
+class ActionAnswerTopic(AnswerAction):
     """Answer a direct question (land rights, schooling …) by quoting its clauses."""
 
-    def name(self) -> str:
-        """Return the action's name."""
-        return "action_answer_topic"
+    action_name = "action_answer_topic"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
         """Quote the clauses for the latest intent's topic."""
         topics = TOPIC_INTENTS.get(_latest_intent(tracker) or "", ())
-        _send(dispatcher, topic_answer(topics, KB, today()), [])
-        return []
+        return topic_answer(topics, KB, today()), []
 
 
-class ActionPolicyValidity(Action):
+class ActionPolicyValidity(AnswerAction):
     """Say when the policy was issued and when it is marked to expire."""
 
-    def name(self) -> str:
-        """Return the action's name."""
-        return "action_policy_validity"
+    action_name = "action_policy_validity"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Send the validity answer."""
-        _send(dispatcher, validity_answer(KB, today()), [])
-        return []
+    def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        """The validity answer."""
+        return validity_answer(KB, today()), []
 
 
-class ActionHandoff(Action):
+class ActionHandoff(AnswerAction):
     """Refer the citizen to people (派出所, 公安局户政部门) without inventing numbers."""
 
-    def name(self) -> str:
-        """Return the action's name."""
-        return "action_handoff"
+    action_name = "action_handoff"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Send the referral."""
-        _send(dispatcher, handoff_answer(KB, today()), [])
-        return []
+    def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        """The referral."""
+        return handoff_answer(KB, today()), []
 
 
-class ActionOutOfScope(Action):
+class ActionOutOfScope(AnswerAction):
     """Decline questions outside the policy plainly; never guess a clause."""
 
-    def name(self) -> str:
-        """Return the action's name."""
-        return "action_out_of_scope"
+    action_name = "action_out_of_scope"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Send the decline; keyboard noise without any Chinese gets a clarifying question."""
-        text = str(tracker.latest_message.get("text") or "")
-        if not _has_chinese(text):
-            answer = clarify_answer(KB, today(), second_time=False)
-            _send(dispatcher, answer, answer[1].get("options", []))
-            return []
-        _send(dispatcher, out_of_scope_answer(KB, today()), [])
-        return []
+    def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        """The decline; keyboard noise without any Chinese gets a clarifying question."""
+        if not _has_chinese(str(tracker.latest_message.get("text") or "")):
+            clarify = clarify_answer(KB, today(), second_time=False)
+            return clarify, clarify[1].get("options", [])
+        return out_of_scope_answer(KB, today()), []
 
 
-class ActionClarify(Action):
+class ActionClarify(AnswerAction):
     """Low confidence: ask which topic once; if still unclear, say so and refer onwards."""
 
-    def name(self) -> str:
-        """Return the action's name."""
-        return "action_clarify"
+    action_name = "action_clarify"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Send a clarifying question, or the honest referral on the second miss."""
+    def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        """A clarifying question, or the honest referral on the second miss in a row."""
         user_intents = [
             (event.get("parse_data") or {}).get("intent", {}).get("name")
             for event in tracker.events
             if event.get("event") == "user"
         ]
         second_time = len(user_intents) >= 2 and user_intents[-2] == "nlu_fallback"
-        text, data = clarify_answer(KB, today(), second_time)
-        buttons = [] if second_time else data.get("options", [])
-        _send(dispatcher, (text, data), buttons)
-        return []
+        clarify = clarify_answer(KB, today(), second_time)
+        return clarify, [] if second_time else clarify[1].get("options", [])

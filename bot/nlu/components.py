@@ -73,9 +73,8 @@ def disjoint_spans(mentions: Iterable[FactMention]) -> list[tuple[FactMention, t
     return placed
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
-class TextNormalizer(GraphComponent):
-    """Fold traditional characters, full-width forms, emoji and tags out of the text."""
+class _Stateless(GraphComponent):
+    """A component with no configuration, nothing to train and nothing to persist."""
 
     @classmethod
     def create(
@@ -84,9 +83,14 @@ class TextNormalizer(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> TextNormalizer:
-        """Create the component (it has no state)."""
+    ) -> GraphComponent:
+        """Create the component."""
         return cls()
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
+class TextNormalizer(_Stateless):
+    """Fold traditional characters, full-width forms, emoji and tags out of the text."""
 
     @staticmethod
     def _normalize(message: Message) -> None:
@@ -155,7 +159,7 @@ GOAL_INTENTS = {goal: intent for intent, goal in INTENT_GOALS.items()}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class FactBackedIntent(GraphComponent):
+class FactBackedIntent(_Stateless):
     """Rescue low-confidence messages that clearly state policy facts.
 
     Runs after the ``FallbackClassifier``. A message the classifier is unsure about, but in
@@ -163,17 +167,6 @@ class FactBackedIntent(GraphComponent):
     describing their situation: it becomes the goal's intent, or ``inform``, instead of a
     clarifying question. Messages without any stated fact keep ``nlu_fallback``.
     """
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FactBackedIntent:
-        """Create the component (it has no state)."""
-        return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Nothing to learn."""
