@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.policy import Knowledge, load_knowledge
+from bot.serve import Stack
 
 BEFORE_EXPIRY = dt.date(2020, 1, 1)
 AFTER_EXPIRY = dt.date(2026, 11, 27)
@@ -27,7 +28,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def assistant_url() -> Iterator[str]:
+def assistant() -> Iterator[Stack]:
     """The whole assistant (action server + Rasa with the trained model), started once.
 
     The model is trained by ``make train`` before the tests; if it is missing or older than
@@ -35,7 +36,7 @@ def assistant_url() -> Iterator[str]:
     """
     import subprocess
 
-    from bot.serve import ROOT, Stack, model_is_stale, train_command
+    from bot.serve import ROOT, model_is_stale, train_command
 
     if model_is_stale():
         subprocess.run(train_command(), cwd=ROOT, check=True)
@@ -44,6 +45,12 @@ def assistant_url() -> Iterator[str]:
     )
     try:
         stack.start(timeout=420)
-        yield f"http://127.0.0.1:{stack.rasa_port}"
+        yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant_url(assistant: Stack) -> str:
+    """The running Rasa server's base URL."""
+    return f"http://127.0.0.1:{assistant.rasa_port}"

@@ -1,0 +1,1 @@
+"""The web gateway (FastAPI): chat forwarding, hotline lookup, policy search, knowledge base."""

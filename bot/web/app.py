@@ -1,0 +1,178 @@
+"""The web gateway: one FastAPI app in front of the assistant.
+
+Routes (OpenAPI at ``/docs``):
+
+* ``GET  /healthz`` — 200 with each component's state when the knowledge base is loaded and
+  Rasa and the action server answer; otherwise 503 naming what is down.
+* ``POST /api/chat`` — forward ``{sender, message}`` to Rasa's REST channel.
+* ``POST /api/lookup`` — the hotline's one-shot answer: facts understood from the caller's
+  words (rules, no model) plus ticked facts, and the engine's assessment payload.
+* ``GET  /api/search?q=`` — BM25 full-text search over the policy with marked snippets.
+* ``GET  /api/clauses``, ``GET /api/clauses/{id}`` — the knowledge base.
+
+Errors are answered in Chinese and never with a stack trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, BaseSettings, Field
+
+from bot.nlu.facts import FactExtractor
+from bot.policy import Situation, SituationError, assess, load_knowledge
+from bot.policy.present import clause_detail, payload
+from bot.web.search import PolicySearch
+
+HOTLINE_HINT = "请稍后再试，或到户口所在地、拟迁入地的派出所户籍窗口咨询。"
+
+
+class Settings(BaseSettings):
+    """Gateway settings, read from ``HUKOU_*`` environment variables."""
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_url: str = "http://127.0.0.1:5055"
+    max_message_chars: int = 1000
+    upstream_timeout: float = 30.0
+
+    class Config:
+        """Environment prefix."""
+
+        env_prefix = "HUKOU_"
+
+
+class ChatIn(BaseModel):
+    """A citizen's message."""
+
+    sender: str = Field(..., min_length=1, max_length=128)
+    message: str
+
+
+class LookupIn(BaseModel):
+    """The caller's words and/or the facts ticked by hotline staff."""
+
+    text: str = ""
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> FactExtractor:
+    return FactExtractor()
+
+
+@lru_cache(maxsize=1)
+def _search() -> PolicySearch:
+    return PolicySearch(load_knowledge())
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": message})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the gateway app."""
+    settings = settings or Settings()
+    app = FastAPI(title="醴陵户籍政策助手", version="0.1.0")
+    kb = load_knowledge()
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, f"请求格式不正确：{exc.errors()[0].get('msg', '')}")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, _exc: Exception) -> JSONResponse:
+        return _error(500, "服务出现了问题。" + HOTLINE_HINT)
+
+    def _check_text(text: str, field: str) -> str:
+        if len(text) > settings.max_message_chars:
+            raise HTTPException(
+                422,
+                f"{field}太长了（{len(text)} 字），请控制在 {settings.max_message_chars} 字以内。",
+            )
+        return text
+
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        states: dict[str, str] = {"knowledge": f"ok ({len(kb.clauses)} clauses)"}
+        async with httpx.AsyncClient(timeout=3.0) as client:
+            for name, url in (
+                ("rasa", f"{settings.rasa_url}/status"),
+                ("actions", f"{settings.action_url}/health"),
+            ):
+                try:
+                    response = await client.get(url)
+                    states[name] = (
+                        "ok" if response.status_code == 200 else f"HTTP {response.status_code}"
+                    )
+                except httpx.HTTPError as exc:
+                    states[name] = f"down ({type(exc).__name__})"
+        healthy = all(state.startswith("ok") for state in states.values())
+        return JSONResponse(status_code=200 if healthy else 503, content=states)
+
+    @app.post("/api/chat")
+    async def chat(body: ChatIn) -> dict[str, Any]:
+        message = _check_text(body.message, "消息").strip()
+        if not message:
+            raise HTTPException(422, "消息是空的，请输入您的问题。")
+        try:
+            async with httpx.AsyncClient(timeout=settings.upstream_timeout) as client:
+                response = await client.post(
+                    f"{settings.rasa_url}/webhooks/rest/webhook",
+                    json={"sender": body.sender, "message": message},
+                )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise HTTPException(503, "助手暂时无法回复。" + HOTLINE_HINT) from exc
+        messages = [
+            {"text": m.get("text"), "buttons": m.get("buttons", []), "custom": m.get("custom")}
+            for m in response.json()
+        ]
+        return {"messages": messages}
+
+    @app.post("/api/lookup")
+    async def lookup(body: LookupIn) -> dict[str, Any]:
+        text = _check_text(body.text, "描述")
+        understood = _extractor().facts(text) if text.strip() else {}
+        try:
+            situation = Situation.from_mapping({**understood, **body.facts})
+        except SituationError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        result = assess(situation, kb, dt.date.today())
+        return {"understood": understood, **payload(result, kb)}
+
+    @app.get("/api/search")
+    async def search(
+        q: str = Query("", max_length=200), limit: int = Query(10, ge=1, le=50)
+    ) -> dict[str, Any]:
+        hits = _search().search(q, limit) if q.strip() else []
+        return {
+            "query": q,
+            "hits": [
+                {
+                    "id": hit.clause.id,
+                    "label": hit.clause.label,
+                    "title": hit.clause.title,
+                    "score": hit.score,
+                    "snippet": hit.snippet,
+                }
+                for hit in hits
+            ],
+        }
+
+    @app.get("/api/clauses")
+    async def clauses() -> dict[str, Any]:
+        return {"clauses": [clause_detail(c) for c in kb.clauses.values()]}
+
+    @app.get("/api/clauses/{clause_id}")
+    async def clause(clause_id: str) -> dict[str, Any]:
+        if clause_id not in kb.clauses:
+            raise HTTPException(404, f"没有编号为 {clause_id} 的条款。")
+        return clause_detail(kb.clause(clause_id))
+
+    return app

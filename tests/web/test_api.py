@@ -1,0 +1,129 @@
+"""The gateway's API: knowledge base, search, lookup, chat forwarding and health, with bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.policy import load_knowledge
+from bot.serve import Stack
+from bot.web.app import Settings, create_app
+
+DOWN = Settings(rasa_url="http://127.0.0.1:9", action_url="http://127.0.0.1:9")
+
+
+@pytest.fixture(scope="module")
+def offline() -> Iterator[TestClient]:
+    """The gateway with Rasa and the action server unreachable."""
+    with TestClient(create_app(DOWN), raise_server_exceptions=False) as client:
+        yield client
+
+
+def test_clauses(offline: TestClient) -> None:
+    data = offline.get("/api/clauses").json()
+    assert len(data["clauses"]) == len(load_knowledge().clauses)
+    one = offline.get("/api/clauses/3.1.5").json()
+    assert one["label"] == "三(一)5" and one["departments"] == ["市公安局"]
+    missing = offline.get("/api/clauses/9.9")
+    assert missing.status_code == 404 and "9.9" in missing.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("query", "clause_id"),
+    [
+        ("宅基地", "5.1"),
+        ("租房落户", "3.1.5"),
+        ("退伍回村", "3.2.2"),
+        ("没有准生证", "4.1"),
+        ("居住证 中考", "4.2"),
+        ("離婚後遷回原籍", "3.2.7"),
+    ],
+)
+def test_search_ranks_the_clause_first(offline: TestClient, query: str, clause_id: str) -> None:
+    hits = offline.get("/api/search", params={"q": query}).json()["hits"]
+    assert hits and hits[0]["id"] == clause_id
+
+
+def test_search_snippets_are_escaped(offline: TestClient) -> None:
+    hits = offline.get("/api/search", params={"q": "<script>居住证</script>"}).json()["hits"]
+    assert hits and all("<script>" not in h["snippet"] for h in hits)
+    assert any("<mark>居住证</mark>" in h["snippet"] for h in hits)
+
+
+def test_search_bad_queries(offline: TestClient) -> None:
+    assert offline.get("/api/search", params={"q": ""}).json()["hits"] == []
+    assert offline.get("/api/search", params={"q": "😀😀"}).json()["hits"] == []
+    too_long = offline.get("/api/search", params={"q": "字" * 500})
+    assert too_long.status_code == 422 and "请求格式不正确" in too_long.json()["detail"]
+
+
+def test_lookup_understands_the_callers_words(offline: TestClient) -> None:
+    data = offline.post(
+        "/api/lookup", json={"text": "我在醴陵城里租了房子想把户口迁过来，没交社保"}
+    ).json()
+    assert data["understood"]["housing"] == "rented"
+    assert data["understood"]["urban_social_insurance"] is False
+    assert [c["id"] for c in data["clauses"]] == ["3.1.5"]
+    assert data["policy"]["expires"] == "2022-07-28" and data["documents"]
+
+
+def test_lookup_ticked_facts_override_words(offline: TestClient) -> None:
+    data = offline.post(
+        "/api/lookup", json={"text": "租了房子想落户城里", "facts": {"housing": "none"}}
+    ).json()
+    assert data["situation"]["housing"] == "none"
+    assert "3.1.5" not in [c["id"] for c in data["clauses"]]
+
+
+def test_lookup_bad_input(offline: TestClient) -> None:
+    bad_fact = offline.post("/api/lookup", json={"facts": {"salary": 1}})
+    assert bad_fact.status_code == 422 and "未知的情况项" in bad_fact.json()["detail"]
+    too_long = offline.post("/api/lookup", json={"text": "租房" * 600})
+    assert too_long.status_code == 422 and "太长" in too_long.json()["detail"]
+    empty = offline.post("/api/lookup", json={"text": ""}).json()
+    assert empty["outcome"] == "need_goal" and empty["missing"][0] == "goal"
+
+
+def test_chat_rejects_bad_messages(offline: TestClient) -> None:
+    empty = offline.post("/api/chat", json={"sender": "a", "message": "   "})
+    assert empty.status_code == 422 and "消息是空的" in empty.json()["detail"]
+    long = offline.post("/api/chat", json={"sender": "a", "message": "字" * 1001})
+    assert long.status_code == 422 and "1000" in long.json()["detail"]
+    malformed = offline.post("/api/chat", json={"message": "你好"})
+    assert malformed.status_code == 422 and "请求格式不正确" in malformed.json()["detail"]
+
+
+def test_chat_with_the_assistant_down_is_a_503_in_chinese(offline: TestClient) -> None:
+    response = offline.post("/api/chat", json={"sender": "a", "message": "你好"})
+    assert response.status_code == 503
+    assert "派出所" in response.json()["detail"] and "Traceback" not in response.text
+
+
+def test_healthz_names_what_is_down(offline: TestClient) -> None:
+    response = offline.get("/healthz")
+    assert response.status_code == 503
+    data = response.json()
+    assert data["knowledge"].startswith("ok") and data["rasa"].startswith("down")
+
+
+def test_chat_and_health_with_the_assistant_running(assistant: Stack) -> None:
+    settings = Settings(
+        rasa_url=f"http://127.0.0.1:{assistant.rasa_port}",
+        action_url=f"http://127.0.0.1:{assistant.action_port}",
+    )
+    with TestClient(create_app(settings)) as client:
+        health = client.get("/healthz")
+        assert health.status_code == 200, health.json()
+        assert set(health.json()) == {"knowledge", "rasa", "actions"}
+        reply = client.post(
+            "/api/chat", json={"sender": "web-1", "message": "退伍回来了想把户口迁回村里"}
+        )
+        assert reply.status_code == 200
+        customs = [m["custom"] for m in reply.json()["messages"] if m["custom"]]
+        assert customs and [c["id"] for c in customs[-1]["clauses"]] == ["3.2.2"]
+        html = client.post("/api/chat", json={"sender": "web-2", "message": "<b>你好</b>"})
+        assert html.status_code == 200 and all(
+            "<b>" not in (m["text"] or "") for m in html.json()["messages"]
+        )
