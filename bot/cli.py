@@ -149,7 +149,9 @@ def _cmd_ask(kb: Knowledge, args: argparse.Namespace) -> None:
 def _cmd_serve(_kb: Knowledge, args: argparse.Namespace) -> None:
     from bot.serve import serve  # imported here: the other commands need no servers
 
-    raise SystemExit(serve(args.rasa_port, args.action_port, train=not args.no_train))
+    raise SystemExit(
+        serve(args.rasa_port, args.action_port, args.web_port, train=not args.no_train)
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -176,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="（需要时先训练）启动助手的全部服务，Ctrl-C 停止")
     serve.add_argument("--rasa-port", type=int, default=5005)
     serve.add_argument("--action-port", type=int, default=5055)
+    serve.add_argument("--web-port", type=int, default=8000)
     serve.add_argument("--no-train", action="store_true", help="不训练，直接用现有模型")
     serve.set_defaults(func=_cmd_serve)
     return parser

@@ -4,7 +4,8 @@ Processes (embedded defaults: in-memory tracker and lock stores):
 
 * the action server (``rasa_sdk``) on ``--action-port`` (default 5055);
 * the Rasa server with the REST channel on ``--rasa-port`` (default 5005), started through
-  :mod:`bot.rasa_server` (Rasa's own CLI with the action-response validation made cheap).
+  :mod:`bot.rasa_server` (Rasa's own CLI with the action-response validation made cheap);
+* the web gateway (FastAPI: widget, staff page, API) on ``--web-port`` (default 8000).
 
 It prints where to talk to the assistant once everything answers, and stops all of it
 cleanly on Ctrl-C or SIGTERM.
@@ -97,16 +98,19 @@ class Stack:
 
     rasa_port: int = 5005
     action_port: int = 5055
+    web_port: int | None = None
     model: Path = MODEL
     log_dir: Path | None = None
     procs: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
 
-    def _spawn(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, name: str, command: list[str], extra_env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         log = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             log = (self.log_dir / f"{name}.log").open("ab")
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(extra_env or {})}
         proc = subprocess.Popen(
             command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT if log else None, env=env
         )
@@ -114,7 +118,7 @@ class Stack:
         return proc
 
     def start(self, timeout: float = 300.0) -> None:
-        """Start the action server and Rasa, and wait until both answer."""
+        """Start the action server, Rasa and (with ``web_port``) the gateway; wait for all."""
         actions = self._spawn(
             "actions",
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
@@ -127,10 +131,25 @@ class Stack:
              "--credentials", str(ROOT / "bot" / "credentials.yml"),
              "--port", str(self.rasa_port), "--enable-api", "--interface", "127.0.0.1"],
         )  # fmt: skip
+        web = None
+        if self.web_port is not None:
+            env = {
+                "HUKOU_RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
+                "HUKOU_ACTION_URL": f"http://127.0.0.1:{self.action_port}",
+            }
+            web = self._spawn(
+                "web",
+                [sys.executable, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
+                 "--host", "127.0.0.1", "--port", str(self.web_port), "--log-level", "warning",
+                 "--ws", "none"],
+                env,
+            )  # fmt: skip
         wait_until_up(
             f"http://127.0.0.1:{self.action_port}/health", timeout, "action server", actions
         )
         wait_until_up(f"http://127.0.0.1:{self.rasa_port}/status", timeout, "Rasa server", rasa)
+        if web is not None:
+            wait_until_up(f"http://127.0.0.1:{self.web_port}/healthz", timeout, "web gateway", web)
 
     def stop(self) -> None:
         """Terminate every process (SIGTERM, then SIGKILL after 10 s)."""
@@ -145,7 +164,7 @@ class Stack:
         self.procs.clear()
 
 
-def serve(rasa_port: int, action_port: int, train: bool = True) -> int:
+def serve(rasa_port: int, action_port: int, web_port: int = 8000, train: bool = True) -> int:
     """Train if needed, start everything, print the address and wait for Ctrl-C."""
     if train and model_is_stale():
         print("正在训练模型（首次约需 3–5 分钟）…", flush=True)
@@ -153,7 +172,7 @@ def serve(rasa_port: int, action_port: int, train: bool = True) -> int:
     elif not MODEL.exists():
         print(f"没有模型：{MODEL}（去掉 --no-train 以训练）", file=sys.stderr)
         return 2
-    stack = Stack(rasa_port=rasa_port, action_port=action_port)
+    stack = Stack(rasa_port=rasa_port, action_port=action_port, web_port=web_port)
     stopping = False
 
     def _stop(signum: int, _frame: object) -> None:
@@ -166,8 +185,9 @@ def serve(rasa_port: int, action_port: int, train: bool = True) -> int:
     try:
         stack.start()
         print(
-            f"醴陵户籍政策助手已启动：REST 接口 http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-            f"（动作服务器 :{action_port}）。按 Ctrl-C 停止。",
+            f"醴陵户籍政策助手已启动：市民对话 http://127.0.0.1:{web_port}/ ，"
+            f"热线查询 http://127.0.0.1:{web_port}/staff ，接口文档 http://127.0.0.1:{web_port}/docs"
+            f"（Rasa :{rasa_port}，动作服务器 :{action_port}）。按 Ctrl-C 停止。",
             flush=True,
         )
         while not stopping:

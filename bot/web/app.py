@@ -9,6 +9,9 @@ Routes (OpenAPI at ``/docs``):
   words (rules, no model) plus ticked facts, and the engine's assessment payload.
 * ``GET  /api/search?q=`` — BM25 full-text search over the policy with marked snippets.
 * ``GET  /api/clauses``, ``GET /api/clauses/{id}`` — the knowledge base.
+* ``GET  /api/facts`` — the facts a situation may contain, with labels and answer options.
+* ``GET  /`` — the citizen's chat widget; ``GET /staff`` — the hotline lookup page;
+  ``/static/embed.js`` embeds the widget in another site with one script tag.
 
 Errors are answered in Chinese and never with a stack trace.
 """
@@ -17,18 +20,23 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, BaseSettings, Field
 
 from bot.nlu.facts import FactExtractor
 from bot.policy import Situation, SituationError, assess, load_knowledge
-from bot.policy.present import clause_detail, payload
+from bot.policy.facts import FACTS
+from bot.policy.present import clause_detail, payload, question
 from bot.web.search import PolicySearch
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 HOTLINE_HINT = "请稍后再试，或到户口所在地、拟迁入地的派出所户籍窗口咨询。"
 
@@ -164,6 +172,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 for hit in hits
             ],
         }
+
+    @app.get("/api/facts")
+    async def facts() -> dict[str, Any]:
+        return {"facts": [question(name) for name in FACTS]}
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def widget() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/staff", include_in_schema=False)
+    async def staff() -> FileResponse:
+        return FileResponse(STATIC / "staff.html")
 
     @app.get("/api/clauses")
     async def clauses() -> dict[str, Any]:

@@ -127,3 +127,24 @@ def test_chat_and_health_with_the_assistant_running(assistant: Stack) -> None:
         assert html.status_code == 200 and all(
             "<b>" not in (m["text"] or "") for m in html.json()["messages"]
         )
+
+
+def test_pages_are_served_with_local_assets_only(offline: TestClient) -> None:
+    for path, marker in (("/", "chat.js"), ("/staff", "staff.js")):
+        page = offline.get(path)
+        assert page.status_code == 200 and marker in page.text
+        assert "http://" not in page.text and "https://" not in page.text  # no CDN
+    for asset in ("chat.js", "chat.css", "staff.js", "staff.css", "embed.js"):
+        assert offline.get(f"/static/{asset}").status_code == 200
+
+
+def test_widget_never_puts_text_into_innerhtml(offline: TestClient) -> None:
+    script = offline.get("/static/chat.js").text
+    assert "innerHTML" not in script and "textContent" in script
+
+
+def test_facts_endpoint_lists_questions_and_options(offline: TestClient) -> None:
+    facts = offline.get("/api/facts").json()["facts"]
+    housing = next(f for f in facts if f["fact"] == "housing")
+    assert [o["label"] for o in housing["options"]][-1] == "不清楚"
+    assert housing["question"].endswith("？")

@@ -1,0 +1,172 @@
+// 醴陵户籍政策助手 — the citizen's chat widget. All text is set with textContent, never as HTML.
+(function () {
+  "use strict";
+  var STORE = "hukou-chat-v1";
+  var log = document.getElementById("log");
+  var replies = document.getElementById("replies");
+  var typing = document.getElementById("typing");
+  var form = document.getElementById("composer");
+  var input = document.getElementById("input");
+  var send = document.getElementById("send");
+  var state = load();
+
+  function load() {
+    try {
+      var saved = JSON.parse(localStorage.getItem(STORE) || "null");
+      if (saved && saved.sender) return saved;
+    } catch (e) { /* a broken store starts afresh */ }
+    return { sender: "web-" + Math.random().toString(36).slice(2) + Date.now().toString(36), items: [], large: false };
+  }
+  function save() { try { localStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* private mode */ } }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function bubble(who, text, isError) {
+    var row = el("div", "row " + (who === "me" ? "me" : "bot"));
+    row.appendChild(el("div", "avatar", who === "me" ? "我" : "助手"));
+    row.appendChild(el("div", "bubble" + (isError ? " error" : ""), text));
+    log.appendChild(row);
+  }
+
+  function card(payload) {
+    if (!payload || !payload.clauses || !payload.clauses.length) {
+      if (payload && payload.notices && payload.type === "assessment") return;
+      return;
+    }
+    var box = el("section", "card");
+    box.setAttribute("aria-label", "适用条款");
+    payload.clauses.forEach(function (c) {
+      var h = el("h2");
+      h.appendChild(el("span", "label", c.label));
+      h.appendChild(document.createTextNode(c.title));
+      box.appendChild(h);
+      if (c.why && c.why.length) box.appendChild(el("div", "why", "理由：" + c.why.join("；")));
+      var d = el("details");
+      d.appendChild(el("summary", null, "政策原文"));
+      d.appendChild(el("blockquote", null, c.quote));
+      box.appendChild(d);
+    });
+    if (payload.documents && payload.documents.length) {
+      box.appendChild(el("strong", null, "要带的材料（可打勾）"));
+      var ul = el("ul");
+      payload.documents.forEach(function (doc, i) {
+        var li = el("li");
+        var id = "doc-" + Date.now() + "-" + i;
+        var cb = el("input"); cb.type = "checkbox"; cb.id = id;
+        var lab = el("label", null, doc.name + (doc.when ? "（" + doc.when + "）" : ""));
+        lab.setAttribute("for", id);
+        li.appendChild(cb); li.appendChild(lab);
+        if (doc.confirm) li.appendChild(el("div", "confirm", "一般还会要求，请向派出所确认"));
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+    }
+    (payload.procedures || []).forEach(function (p) {
+      box.appendChild(el("div", null, "到哪里办：" + p.where));
+      if (p.time_limit) box.appendChild(el("div", "why", "时限：" + p.time_limit));
+    });
+    (payload.notices || []).slice(0, 1).forEach(function (n) { box.appendChild(el("div", "notice", n)); });
+    log.appendChild(box);
+  }
+
+  function quickReplies(buttons) {
+    replies.textContent = "";
+    (buttons || []).forEach(function (b) {
+      var btn = el("button", null, b.title);
+      btn.type = "button";
+      btn.addEventListener("click", function () { ask(b.payload, b.title); });
+      replies.appendChild(btn);
+    });
+  }
+
+  // A long text answer that comes with a clause card shows its first lines; the card carries
+  // the details and the full text stays one tap away.
+  function longBubble(text) {
+    var lines = text.split("\n");
+    var row = el("div", "row bot");
+    row.appendChild(el("div", "avatar", "助手"));
+    var b = el("div", "bubble", lines.slice(0, 2).join("\n"));
+    var more = el("details");
+    more.appendChild(el("summary", null, "查看完整文字答复"));
+    more.appendChild(el("div", null, lines.slice(2).join("\n")));
+    b.appendChild(more);
+    row.appendChild(b);
+    log.appendChild(row);
+  }
+
+  function render(item) {
+    if (item.kind === "me") bubble("me", item.text);
+    else if (item.kind === "error") bubble("bot", item.text, true);
+    else {
+      if (item.text) {
+        if (item.cardFollows && item.text.split("\n").length > 4) longBubble(item.text);
+        else bubble("bot", item.text);
+      }
+      if (item.custom) card(item.custom);
+    }
+  }
+
+  function push(item) { state.items.push(item); if (state.items.length > 200) state.items.shift(); save(); render(item); log.scrollTop = log.scrollHeight; }
+
+  function ask(message, shown) {
+    var text = (message || "").trim();
+    if (!text) { input.focus(); return; }
+    if (shown !== "") push({ kind: "me", text: shown || text });
+    quickReplies([]); state.buttons = []; save();
+    typing.hidden = false; send.disabled = true;
+    fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: text }) })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        if (!res.ok) { push({ kind: "error", text: res.body.detail || "出错了，请稍后再试。" }); return; }
+        var buttons = [];
+        res.body.messages.forEach(function (m, i) {
+          var next = res.body.messages[i + 1];
+          var cardFollows = !!(next && next.custom && next.custom.clauses && next.custom.clauses.length);
+          push({ kind: "bot", text: m.text, custom: m.custom, cardFollows: cardFollows });
+          if (m.buttons && m.buttons.length) buttons = m.buttons;
+        });
+        quickReplies(buttons); state.buttons = buttons; save();
+      })
+      .catch(function () { push({ kind: "error", text: "网络连接失败，您的消息没有丢，请稍后重试。也可以到派出所户籍窗口咨询。" }); })
+      .then(function () { typing.hidden = true; send.disabled = false; input.focus(); });
+  }
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value;
+    if (!text.trim()) { input.placeholder = "请先输入您的问题"; input.focus(); return; }
+    input.value = "";
+    ask(text);
+  });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+  });
+  document.getElementById("restart").addEventListener("click", function () {
+    fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: "/restart" }) }).catch(function () {});
+    state = { sender: state.sender, items: [], large: state.large }; save();
+    log.textContent = ""; quickReplies([]); greet();
+  });
+  var fontBtn = document.getElementById("font");
+  function applyFont() { document.body.classList.toggle("large", !!state.large); fontBtn.setAttribute("aria-pressed", state.large ? "true" : "false"); }
+  fontBtn.addEventListener("click", function () { state.large = !state.large; save(); applyFont(); });
+
+  function greet() { if (!state.items.length) ask("/greet", ""); }
+  // A link such as /?q=我在城里租房想落户 starts the conversation with that question.
+  function deepLink() {
+    var q = new URLSearchParams(window.location.search).get("q");
+    if (q) { history.replaceState(null, "", window.location.pathname); setTimeout(function () { ask(q); }, 600); }
+  }
+  applyFont();
+  state.items.forEach(render);
+  quickReplies(state.buttons || []);
+  log.scrollTop = log.scrollHeight;
+  greet();
+  deepLink();
+})();

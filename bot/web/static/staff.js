@@ -1,0 +1,128 @@
+// Hotline staff page: the caller's words and ticked facts → /api/lookup, updated as staff type.
+(function () {
+  "use strict";
+  var text = document.getElementById("text");
+  var factsBox = document.getElementById("facts");
+  var result = document.getElementById("result");
+  var understoodBox = document.getElementById("understood");
+  var copyBtn = document.getElementById("copy");
+  var copied = document.getElementById("copied");
+  var q = document.getElementById("q");
+  var hits = document.getElementById("hits");
+  var ticked = {};
+  var answerText = "";
+  var timer = null, searchTimer = null, seq = 0;
+
+  function el(tag, cls, content) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (content !== undefined && content !== null) n.textContent = String(content);
+    return n;
+  }
+
+  fetch("/api/facts").then(function (r) { return r.json(); }).then(function (data) {
+    data.facts.forEach(function (f) {
+      var row = el("div", "fact");
+      var id = "fact-" + f.fact;
+      var lab = el("label", null, f.label); lab.setAttribute("for", id);
+      var sel = el("select"); sel.id = id; sel.dataset.fact = f.fact;
+      sel.appendChild(new Option("（未知）", ""));
+      f.options.forEach(function (o) { if (o.value !== null) sel.appendChild(new Option(o.label, JSON.stringify(o.value))); });
+      sel.addEventListener("change", function () {
+        if (sel.value === "") delete ticked[f.fact]; else ticked[f.fact] = JSON.parse(sel.value);
+        row.classList.toggle("known", sel.value !== "");
+        schedule();
+      });
+      row.appendChild(lab); row.appendChild(sel); factsBox.appendChild(row);
+    });
+  });
+
+  function schedule() { clearTimeout(timer); timer = setTimeout(lookup, 250); }
+
+  function lookup() {
+    var mine = ++seq;
+    fetch("/api/lookup", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ text: text.value, facts: ticked }) })
+      .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
+      .then(function (res) { if (mine === seq) show(res); })
+      .catch(function () { result.textContent = "查询服务暂时不可用，请稍后再试。"; });
+  }
+
+  var OUTCOMES = { eligible: "可以办理", undetermined: "还需确认", residence_permit: "不符合落户情形，可办居住证",
+    refused: "不属于可往农村迁移的情形", need_goal: "请先确定来电人要办的事", information: "咨询政策" };
+
+  function show(res) {
+    result.textContent = ""; understoodBox.textContent = "";
+    if (!res.ok) { result.appendChild(el("div", "confirm", res.body.detail || "查询失败")); copyBtn.disabled = true; return; }
+    var p = res.body;
+    var u = Object.keys(p.understood || {});
+    understoodBox.textContent = u.length ? "从描述中理解到：" + u.map(function (k) { return k + "=" + p.understood[k]; }).join("，") : "";
+    result.appendChild(el("div", "outcome", OUTCOMES[p.outcome] || p.outcome));
+    var lines = [OUTCOMES[p.outcome] || ""];
+    p.clauses.forEach(function (c) {
+      var box = el("div", "clause" + (p.outcome === "undetermined" ? " maybe" : ""));
+      box.appendChild(el("h3", null, c.label + " " + c.title));
+      box.appendChild(el("blockquote", null, c.quote));
+      if (c.why && c.why.length) box.appendChild(el("div", "muted", "理由：" + c.why.join("；")));
+      if (c.departments && c.departments.length) box.appendChild(el("div", "muted", "负责部门：" + c.departments.join("、")));
+      result.appendChild(box);
+      lines.push(c.label + " " + c.title + "：“" + c.quote + "”");
+    });
+    if (p.missing.length) {
+      result.appendChild(el("div", "muted", "还需问清：" + p.questions.slice(0, 3).map(function (x) { return x.question; }).join(" ")));
+    }
+    if (p.documents.length) {
+      result.appendChild(el("strong", null, "材料"));
+      var ul = el("ul");
+      p.documents.forEach(function (d) {
+        var li = el("li", null, d.name + (d.when ? "（" + d.when + "）" : ""));
+        if (d.confirm) li.appendChild(el("span", "confirm", " 一般还会要求，请向派出所确认"));
+        ul.appendChild(li);
+      });
+      result.appendChild(ul);
+      lines.push("需要准备：" + p.documents.map(function (d) { return d.name + (d.when ? "（" + d.when + "）" : ""); }).join("、"));
+    }
+    p.procedures.forEach(function (pr) {
+      result.appendChild(el("div", null, "到哪里办：" + pr.where + (pr.time_limit ? "；时限：" + pr.time_limit : "")));
+      lines.push("办理地点：" + pr.where);
+    });
+    p.related.forEach(function (r) { result.appendChild(el("div", "muted", "相关：" + r.label + " " + r.title + "——" + r.why)); });
+    p.ruled_out.forEach(function (c) {
+      var box = el("div", "clause ruled");
+      box.appendChild(el("div", null, "不适用 " + c.label + " " + c.title + "：" + c.why.join("；")));
+      result.appendChild(box);
+    });
+    p.notices.forEach(function (n) { result.appendChild(el("div", "muted", n)); lines.push(n); });
+    answerText = lines.filter(Boolean).join("\n");
+    copyBtn.disabled = !p.clauses.length;
+  }
+
+  copyBtn.addEventListener("click", function () {
+    var done = function () { copied.textContent = "已复制"; setTimeout(function () { copied.textContent = ""; }, 1500); };
+    if (navigator.clipboard) navigator.clipboard.writeText(answerText).then(done, function () { copied.textContent = "复制失败，请手动选择文字"; });
+  });
+  text.addEventListener("input", schedule);
+  document.getElementById("clear").addEventListener("click", function () {
+    text.value = ""; ticked = {};
+    Array.prototype.forEach.call(factsBox.querySelectorAll("select"), function (s) { s.value = ""; s.parentNode.classList.remove("known"); });
+    schedule();
+  });
+  q.addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(function () {
+      fetch("/api/search?q=" + encodeURIComponent(q.value)).then(function (r) { return r.json(); }).then(function (d) {
+        hits.textContent = "";
+        (d.hits || []).forEach(function (h) {
+          var li = el("li");
+          li.appendChild(el("strong", null, h.label + " " + h.title));
+          var s = el("div", "muted");
+          // Snippets are escaped by the server; only <mark> tags are added there.
+          s.innerHTML = h.snippet;
+          li.appendChild(s);
+          hits.appendChild(li);
+        });
+      });
+    }, 200);
+  });
+  lookup();
+})();
