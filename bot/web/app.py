@@ -34,6 +34,7 @@ from bot.nlu.facts import FactExtractor
 from bot.policy import Situation, SituationError, assess, load_knowledge
 from bot.policy.facts import FACTS
 from bot.policy.present import clause_detail, payload, question
+from bot.web.ratelimit import RateLimiter, retry_after_seconds
 from bot.web.search import PolicySearch
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
     action_url: str = "http://127.0.0.1:5055"
     max_message_chars: int = 1000
     upstream_timeout: float = 30.0
+    rate_limit_per_minute: int = 60
+    trust_forwarded: bool = False
 
     class Config:
         """Environment prefix."""
@@ -88,6 +91,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(title="醴陵户籍政策助手", version="0.1.0")
     kb = load_knowledge()
+
+    # Citizens' chat turns are limited per client; the staff page looks up as staff type,
+    # so lookup and search get ten times the allowance.
+    chat_limiter = RateLimiter(settings.rate_limit_per_minute)
+    api_limiter = RateLimiter(settings.rate_limit_per_minute * 10)
+
+    @app.middleware("http")
+    async def _rate_limit(request: Request, call_next: Any) -> Any:
+        if request.url.path.startswith("/api/"):
+            client = request.client.host if request.client else "unknown"
+            forwarded = request.headers.get("x-forwarded-for")
+            if settings.trust_forwarded and forwarded:
+                client = forwarded.split(",")[0].strip()
+            limiter = chat_limiter if request.url.path == "/api/chat" else api_limiter
+            wait = limiter.check(client)
+            if wait:
+                seconds = retry_after_seconds(wait)
+                response = _error(429, f"您发送得太快了，请 {seconds} 秒后再试。")
+                response.headers["Retry-After"] = str(seconds)
+                return response
+        return await call_next(request)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -148,3 +148,28 @@ def test_facts_endpoint_lists_questions_and_options(offline: TestClient) -> None
     housing = next(f for f in facts if f["fact"] == "housing")
     assert [o["label"] for o in housing["options"]][-1] == "不清楚"
     assert housing["question"].endswith("？")
+
+
+def test_rate_limit_gives_a_clear_429() -> None:
+    settings = Settings(rasa_url=DOWN.rasa_url, action_url=DOWN.action_url, rate_limit_per_minute=1)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        chat = [
+            client.post("/api/chat", json={"sender": "s", "message": "你好"}).status_code
+            for _ in range(2)
+        ]
+        assert chat == [503, 429]  # the first goes through (assistant down), the second waits
+        codes = [client.get("/api/search", params={"q": "居住证"}).status_code for _ in range(11)]
+        assert codes == [200] * 10 + [429]
+        limited = client.get("/api/search", params={"q": "居住证"})
+        assert "秒后再试" in limited.json()["detail"] and int(limited.headers["Retry-After"]) >= 1
+        assert client.get("/").status_code == 200  # pages are not limited
+
+
+def test_rate_limiter_window_slides() -> None:
+    from bot.web.ratelimit import RateLimiter
+
+    limiter = RateLimiter(2, window=10)
+    assert limiter.check("a", now=0) == 0 and limiter.check("a", now=1) == 0
+    assert limiter.check("a", now=2) == pytest.approx(8)
+    assert limiter.check("b", now=2) == 0  # per client
+    assert limiter.check("a", now=10.5) == 0  # the first hit left the window
