@@ -8,7 +8,7 @@ RASA_ARGS := --config bot/config.yml --domain bot/domain
 RASA_DATA := data/nlu data/rules
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup run lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
+.PHONY: help setup browser run lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,6 +16,10 @@ help:  ## list the targets
 setup:  ## install the locked environment (.venv) with uv
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --python $(PYTHON)
+
+browser:  ## Debian's Chromium and CJK fonts for the browser tests (apt-get, needs root)
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 run: setup  ## set up, train if needed, and run the assistant until Ctrl-C
 	$(RUN) hukou serve
@@ -53,7 +57,7 @@ unit:  ## pytest (exit code 5, "no tests collected", is reported, not hidden)
 	@set +e; $(RUN) pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 
-test: setup lint typecheck validate train test-stories unit  ## everything CI runs
+test: setup browser lint typecheck validate train test-stories unit  ## everything CI runs
 
 crossval: train  ## 5-fold NLU cross-validation → reports/nlu-crossval/ (slow: ~15 min)
 	$(RUN) rasa test nlu $(RASA_ARGS) --nlu data/nlu --cross-validation --folds 5 --out reports/nlu-crossval

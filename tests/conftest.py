@@ -41,7 +41,10 @@ def assistant() -> Iterator[Stack]:
     if model_is_stale():
         subprocess.run(train_command(), cwd=ROOT, check=True)
     stack = Stack(
-        rasa_port=_free_port(), action_port=_free_port(), log_dir=ROOT / "artifacts" / "logs"
+        rasa_port=_free_port(),
+        action_port=_free_port(),
+        web_port=_free_port(),
+        log_dir=ROOT / "artifacts" / "logs",
     )
     try:
         stack.start(timeout=420)
@@ -54,3 +57,9 @@ def assistant() -> Iterator[Stack]:
 def assistant_url(assistant: Stack) -> str:
     """The running Rasa server's base URL."""
     return f"http://127.0.0.1:{assistant.rasa_port}"
+
+
+@pytest.fixture(scope="session")
+def gateway_url(assistant: Stack) -> str:
+    """The running web gateway's base URL (widget at /, staff page at /staff)."""
+    return f"http://127.0.0.1:{assistant.web_port}"

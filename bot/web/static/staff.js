@@ -10,6 +10,7 @@
   var q = document.getElementById("q");
   var hits = document.getElementById("hits");
   var ticked = {};
+  var FACTS = {};
   var answerText = "";
   var timer = null, searchTimer = null, seq = 0;
 
@@ -22,6 +23,7 @@
 
   fetch("/api/facts").then(function (r) { return r.json(); }).then(function (data) {
     data.facts.forEach(function (f) {
+      FACTS[f.fact] = f;
       var row = el("div", "fact");
       var id = "fact-" + f.fact;
       var lab = el("label", null, f.label); lab.setAttribute("for", id);
@@ -51,12 +53,19 @@
   var OUTCOMES = { eligible: "可以办理", undetermined: "还需确认", residence_permit: "不符合落户情形，可办居住证",
     refused: "不属于可往农村迁移的情形", need_goal: "请先确定来电人要办的事", information: "咨询政策" };
 
+  function describe(values, name) {
+    var f = FACTS[name];
+    if (!f) return name;
+    var option = f.options.filter(function (o) { return o.value === values[name]; })[0];
+    return f.label + "：" + (option ? option.label : String(values[name]));
+  }
+
   function show(res) {
     result.textContent = ""; understoodBox.textContent = "";
     if (!res.ok) { result.appendChild(el("div", "confirm", res.body.detail || "查询失败")); copyBtn.disabled = true; return; }
     var p = res.body;
     var u = Object.keys(p.understood || {});
-    understoodBox.textContent = u.length ? "从描述中理解到：" + u.map(function (k) { return k + "=" + p.understood[k]; }).join("，") : "";
+    understoodBox.textContent = u.length ? "从描述中理解到：" + u.map(describe.bind(null, p.understood)).join("；") : "";
     result.appendChild(el("div", "outcome", OUTCOMES[p.outcome] || p.outcome));
     var lines = [OUTCOMES[p.outcome] || ""];
     p.clauses.forEach(function (c) {
