@@ -8,7 +8,7 @@ RASA_ARGS := --config bot/config.yml --domain bot/domain
 RASA_DATA := data/nlu data/rules
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup browser run lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
+.PHONY: help setup browser run benchmark-gateway lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -70,3 +70,6 @@ benchmark: train  ## training, cold start, parse and full-turn latency at 1/8/32
 
 record-stories: train  ## replay tests/stories/scenarios.yml against `hukou serve` and rewrite the test stories
 	$(RUN) python -m bot.dialogue.replay --record
+
+benchmark-gateway: train  ## /api/chat vs Rasa's webhook, /api/lookup, /api/search at 1/8/32 clients → reports/ (~4 min)
+	$(RUN) python benchmarks/gateway.py

@@ -92,6 +92,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="醴陵户籍政策助手", version="0.1.0")
     kb = load_knowledge()
 
+    @app.on_event("startup")
+    async def _open_client() -> None:
+        # One pooled client for every forwarded turn: no connection setup per message.
+        app.state.client = httpx.AsyncClient(timeout=settings.upstream_timeout)
+
+    @app.on_event("shutdown")
+    async def _close_client() -> None:
+        await app.state.client.aclose()
+
     # Citizens' chat turns are limited per client; the staff page looks up as staff type,
     # so lookup and search get ten times the allowance.
     chat_limiter = RateLimiter(settings.rate_limit_per_minute)
@@ -132,32 +141,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
         states: dict[str, str] = {"knowledge": f"ok ({len(kb.clauses)} clauses)"}
-        async with httpx.AsyncClient(timeout=3.0) as client:
-            for name, url in (
-                ("rasa", f"{settings.rasa_url}/status"),
-                ("actions", f"{settings.action_url}/health"),
-            ):
-                try:
-                    response = await client.get(url)
-                    states[name] = (
-                        "ok" if response.status_code == 200 else f"HTTP {response.status_code}"
-                    )
-                except httpx.HTTPError as exc:
-                    states[name] = f"down ({type(exc).__name__})"
+        client: httpx.AsyncClient = app.state.client
+        for name, url in (
+            ("rasa", f"{settings.rasa_url}/status"),
+            ("actions", f"{settings.action_url}/health"),
+        ):
+            try:
+                response = await client.get(url, timeout=3.0)
+                states[name] = (
+                    "ok" if response.status_code == 200 else f"HTTP {response.status_code}"
+                )
+            except httpx.HTTPError as exc:
+                states[name] = f"down ({type(exc).__name__})"
         healthy = all(state.startswith("ok") for state in states.values())
         return JSONResponse(status_code=200 if healthy else 503, content=states)
 
-    @app.post("/api/chat")
-    async def chat(body: ChatIn) -> dict[str, Any]:
+    @app.post("/api/chat", response_model=None)
+    async def chat(body: ChatIn) -> JSONResponse:
         message = _check_text(body.message, "消息").strip()
         if not message:
             raise HTTPException(422, "消息是空的，请输入您的问题。")
+        client: httpx.AsyncClient = app.state.client
         try:
-            async with httpx.AsyncClient(timeout=settings.upstream_timeout) as client:
-                response = await client.post(
-                    f"{settings.rasa_url}/webhooks/rest/webhook",
-                    json={"sender": body.sender, "message": message},
-                )
+            response = await client.post(
+                f"{settings.rasa_url}/webhooks/rest/webhook",
+                json={"sender": body.sender, "message": message},
+            )
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise HTTPException(503, "助手暂时无法回复。" + HOTLINE_HINT) from exc
@@ -165,7 +174,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"text": m.get("text"), "buttons": m.get("buttons", []), "custom": m.get("custom")}
             for m in response.json()
         ]
-        return {"messages": messages}
+        if not messages:
+            # Rasa answers 200 with nothing when its action server is down: say so.
+            try:
+                (await client.get(f"{settings.action_url}/health", timeout=3.0)).raise_for_status()
+            except httpx.HTTPError as exc:
+                raise HTTPException(503, "助手的答复服务暂时不可用。" + HOTLINE_HINT) from exc
+        # A plain JSONResponse skips FastAPI's recursive encoder: the payloads are large and
+        # already JSON, and this route is on every chat turn's hot path.
+        return JSONResponse({"messages": messages})
 
     @app.post("/api/lookup")
     async def lookup(body: LookupIn) -> dict[str, Any]:

@@ -173,3 +173,39 @@ def test_rate_limiter_window_slides() -> None:
     assert limiter.check("a", now=2) == pytest.approx(8)
     assert limiter.check("b", now=2) == 0  # per client
     assert limiter.check("a", now=10.5) == 0  # the first hit left the window
+
+
+def test_chat_when_only_the_action_server_is_down() -> None:
+    """Rasa up but its action server down: Rasa says nothing; the gateway says why (503)."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class SilentRasa(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = json.dumps([]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), SilentRasa)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = Settings(
+            rasa_url=f"http://127.0.0.1:{server.server_port}", action_url="http://127.0.0.1:9"
+        )
+        with TestClient(create_app(settings)) as client:
+            response = client.post("/api/chat", json={"sender": "s", "message": "我想落户"})
+        assert response.status_code == 503
+        assert (
+            "答复服务暂时不可用" in response.json()["detail"]
+            and "派出所" in response.json()["detail"]
+        )
+    finally:
+        server.shutdown()

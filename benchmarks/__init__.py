@@ -1,0 +1,1 @@
+"""Benchmarks run against the live system (see the README)."""

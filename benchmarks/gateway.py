@@ -1,0 +1,134 @@
+"""The web gateway against Rasa's own REST webhook, and the staff endpoints, in one run.
+
+Starts the whole stack (Rasa, actions, gateway) on loopback and measures, at 1, 8 and 32
+concurrent clients: ``POST /api/chat`` vs Rasa's ``/webhooks/rest/webhook`` with the same
+messages (each request a new conversation that runs the custom action), ``POST /api/lookup``
+and ``GET /api/search``. Bounded: a fixed number of requests per level with timeouts.
+Writes ``reports/gateway-benchmark.json`` and ``.md``. Run: ``make benchmark-gateway``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.assistant import MESSAGES, summary  # noqa: E402
+from bot.serve import Stack  # noqa: E402
+
+QUERIES = ["宅基地", "租房落户", "居住证 中考", "退伍回村", "没有准生证", "离婚后迁回原籍"]
+LOOKUPS = [
+    "我在醴陵城里租了房子想把户口迁过来，没交社保",
+    "老公是城区户口，我们一直住一起，想投靠他",
+    "退伍回来了想把户口迁回村里",
+]
+LIMIT_OFF = {"HUKOU_RATE_LIMIT_PER_MINUTE": "0"}  # measuring throughput, not the limiter
+
+
+async def measure(kind: str, base: str, concurrency: int, total: int) -> dict[str, Any]:
+    """Send ``total`` requests of one kind over ``concurrency`` workers."""
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(total))
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+
+        async def one(i: int) -> bool:
+            if kind == "search":
+                url = f"{base}/api/search"
+                async with session.get(url, params={"q": QUERIES[i % len(QUERIES)]}) as r:
+                    return r.status == 200 and bool((await r.json())["hits"])
+            if kind == "lookup":
+                body = {"text": LOOKUPS[i % len(LOOKUPS)]}
+                async with session.post(f"{base}/api/lookup", json=body) as r:
+                    return r.status == 200 and bool((await r.json())["clauses"])
+            sender = f"gw-{uuid.uuid4().hex[:10]}"
+            text = MESSAGES[i % len(MESSAGES)]
+            if kind == "rasa":
+                url, body = f"{base}/webhooks/rest/webhook", {"sender": sender, "message": text}
+                async with session.post(url, json=body) as r:
+                    data = await r.json()
+                    return r.status == 200 and any(m.get("custom") for m in data)
+            async with session.post(
+                f"{base}/api/chat", json={"sender": sender, "message": text}
+            ) as r:
+                data = await r.json()
+                return r.status == 200 and any(m.get("custom") for m in data["messages"])
+
+        async def worker() -> None:
+            nonlocal errors
+            for i in counter:
+                start = time.perf_counter()
+                try:
+                    ok = await one(i)
+                except (aiohttp.ClientError, asyncio.TimeoutError, KeyError):
+                    ok = False
+                if ok:
+                    latencies.append(time.perf_counter() - start)
+                else:
+                    errors += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - start
+    return {"kind": kind, "concurrency": concurrency, **summary(latencies, errors, wall)}
+
+
+def main() -> None:
+    """Run every measurement and write the reports."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=160, help="requests per level")
+    args = parser.parse_args()
+    stack = Stack(rasa_port=5305, action_port=5355, web_port=5380,
+                  log_dir=ROOT / "artifacts" / "bench-logs")  # fmt: skip
+    import os
+
+    os.environ.update(LIMIT_OFF)
+    rows: list[dict[str, Any]] = []
+    try:
+        stack.start(timeout=420)
+        rasa, web = f"http://127.0.0.1:{stack.rasa_port}", f"http://127.0.0.1:{stack.web_port}"
+        asyncio.run(measure("chat", web, 1, 20))  # warm-up
+        for level in (1, 8, 32):
+            for kind, base in (("rasa", rasa), ("chat", web), ("lookup", web), ("search", web)):
+                rows.append(asyncio.run(measure(kind, base, level, args.requests)))
+    finally:
+        stack.stop()
+    out = ROOT / "reports"
+    out.mkdir(exist_ok=True)
+    (out / "gateway-benchmark.json").write_text(json.dumps(rows, indent=2) + "\n")
+    names = {"rasa": "Rasa REST webhook (direct)", "chat": "POST /api/chat (gateway)",
+             "lookup": "POST /api/lookup", "search": "GET /api/search"}  # fmt: skip
+    lines = [
+        "# Gateway benchmark (make benchmark-gateway)",
+        "",
+        "| endpoint | clients | requests | errors | p50 ms | p95 ms | p99 ms | per s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {names[row['kind']]} | {row['concurrency']} | {row['requests']} | {row['errors']} "
+            f"| {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} | {row['per_second']} |"
+        )
+    lines.append("")
+    for level in (1, 8, 32):
+        direct = next(r for r in rows if r["kind"] == "rasa" and r["concurrency"] == level)
+        gated = next(r for r in rows if r["kind"] == "chat" and r["concurrency"] == level)
+        overhead = (gated["p95_ms"] / direct["p95_ms"] - 1) * 100
+        lines.append(f"- {level} clients: the gateway adds {overhead:+.1f}% to p95.")
+    (out / "gateway-benchmark.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
