@@ -34,10 +34,7 @@
   }
 
   function card(payload) {
-    if (!payload || !payload.clauses || !payload.clauses.length) {
-      if (payload && payload.notices && payload.type === "assessment") return;
-      return;
-    }
+    if (!payload || !payload.clauses || !payload.clauses.length) return;
     var box = el("section", "card");
     box.setAttribute("aria-label", "适用条款");
     payload.clauses.forEach(function (c) {
