@@ -1,0 +1,76 @@
+"""Where the FAQ desk's data lives, and keeping its schema up to date.
+
+``DATABASE_URL`` names the database (any SQLAlchemy URL, e.g.
+``postgresql+psycopg2://hukou@db/hukou``); without it a SQLite file ``var/hukou.sqlite3``
+under the repository root is used. :func:`migrate` brings a database to the latest schema
+with the Alembic migrations shipped in ``bot/faq/migrations`` (no ``alembic.ini`` needed).
+
+To add a migration, write a new file in ``migrations/versions`` by hand (``down_revision`` =
+the previous one) and change :mod:`bot.faq.models` to match; ``tests/faq/test_migrations.py``
+fails while the two differ.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa  # type: ignore[import-untyped]
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection, Engine  # type: ignore[import-untyped]
+from sqlalchemy.orm import sessionmaker  # type: ignore[import-untyped]
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SQLITE = ROOT / "var" / "hukou.sqlite3"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url() -> str:
+    """``DATABASE_URL``, else the SQLite file ``var/hukou.sqlite3`` (its folder is created)."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return url
+    DEFAULT_SQLITE.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default :func:`database_url`).
+
+    SQLite connections enforce foreign keys, use write-ahead logging (readers do not block the
+    writer) and may be shared between threads (the web server's worker threads).
+    """
+    url = url or database_url()
+    if sa.engine.make_url(url).get_backend_name() != "sqlite":
+        return sa.create_engine(url, future=True, pool_pre_ping=True)
+    engine = sa.create_engine(url, future=True, connect_args={"check_same_thread": False})
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker:
+    """Sessions whose objects stay readable after commit (they are handed to callers)."""
+    return sessionmaker(bind=engine, future=True, expire_on_commit=False)
+
+
+def alembic_config(connection: Connection) -> Config:
+    """An Alembic configuration that runs the shipped migrations on ``connection``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the database to the latest schema (does nothing when it is up to date)."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
