@@ -1,0 +1,275 @@
+"""Staff accounts and sign-in for the FAQ desk.
+
+* Passwords (at least 10 characters) are hashed with Argon2id (argon2-cffi); hashes are
+  upgraded on sign-in when the hasher's parameters change.
+* Failed sign-ins are rate-limited per username and per client: after
+  :attr:`AuthPolicy.max_failures` failures within :attr:`AuthPolicy.failure_window`, further
+  attempts are refused for :attr:`AuthPolicy.lockout` (:class:`~bot.faq.errors.LoginLocked`
+  carries a Chinese message and the seconds to wait). Unknown usernames cost as much time as
+  known ones.
+* A session is a random token given to the browser; only its SHA-256 is stored. It ends after
+  :attr:`AuthPolicy.idle_timeout` without use or :attr:`AuthPolicy.absolute_timeout` after
+  sign-in, whichever comes first. Each session has its own CSRF token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import math
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import sqlalchemy as sa  # type: ignore[import-untyped]
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.engine import Engine  # type: ignore[import-untyped]
+from sqlalchemy.orm import Session  # type: ignore[import-untyped]
+
+from bot.faq.db import session_factory
+from bot.faq.errors import LoginLocked, ValidationError
+from bot.faq.models import (
+    ROLES,
+    AuditLog,
+    LoginFailure,
+    LoginSession,
+    User,
+    login_failures,
+    login_sessions,
+    users,
+    utcnow,
+)
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 256
+_USERNAME = re.compile(r"[\w.-]{2,32}")
+
+
+@dataclass(frozen=True)
+class AuthPolicy:
+    """Session lifetimes and sign-in rate limits."""
+
+    idle_timeout: dt.timedelta = dt.timedelta(minutes=30)
+    absolute_timeout: dt.timedelta = dt.timedelta(hours=8)
+    max_failures: int = 5
+    failure_window: dt.timedelta = dt.timedelta(minutes=15)
+    lockout: dt.timedelta = dt.timedelta(minutes=15)
+
+
+def normalize_username(username: str) -> str:
+    """Usernames compare after NFKC, trimming and lower-casing (``Zhang`` is ``zhang``)."""
+    return unicodedata.normalize("NFKC", username).strip().lower()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Auth:
+    """Accounts, sign-in with rate limiting, and sessions."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        now: Callable[[], dt.datetime] = utcnow,
+        policy: AuthPolicy | None = None,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
+        """Keep accounts and sessions in ``engine``.
+
+        Args:
+            engine: A migrated database (:func:`bot.faq.db.migrate`).
+            now: The clock (timezone-aware UTC); tests pass their own.
+            policy: Timeouts and limits (default :class:`AuthPolicy`).
+            hasher: The Argon2 hasher (default parameters of argon2-cffi).
+        """
+        self._sessions = session_factory(engine)
+        self._now = now
+        self.policy = policy or AuthPolicy()
+        self._hasher = hasher or PasswordHasher()
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        """A hash to check unknown usernames against, so they take as long as known ones."""
+        return self._hasher.hash(secrets.token_hex(16))
+
+    # -- accounts ------------------------------------------------------------------------
+
+    def create_user(self, username: str, password: str, role: str) -> User:
+        """Add an active account.
+
+        Raises:
+            ValidationError: Bad username or role, short password, or the username is taken.
+        """
+        name = normalize_username(username)
+        if not _USERNAME.fullmatch(name):
+            raise ValidationError("用户名须为 2–32 个字母、数字、汉字或 . _ -")
+        if role not in ROLES:
+            raise ValidationError(f"角色必须是 {'、'.join(ROLES)} 之一，收到 {role!r}")
+        if len(password) < PASSWORD_MIN:
+            raise ValidationError(f"密码至少需要 {PASSWORD_MIN} 个字符")
+        if len(password) > PASSWORD_MAX:
+            raise ValidationError(f"密码不能超过 {PASSWORD_MAX} 个字符")
+        with self._sessions.begin() as session:
+            if self._user(session, name) is not None:
+                raise ValidationError(f"用户 {name} 已存在")
+            user = User(
+                username=name,
+                password_hash=self._hasher.hash(password),
+                role=role,
+                created_at=self._now(),
+            )
+            session.add(user)
+            self._audit(session, name, "user_add", f"角色：{role}")
+        return user
+
+    def users(self) -> list[User]:
+        """Every account, by username."""
+        with self._sessions() as session:
+            found: list[User] = (
+                session.execute(sa.select(User).order_by(users.c.username)).scalars().all()
+            )
+            return found
+
+    # -- signing in ----------------------------------------------------------------------
+
+    def authenticate(self, username: str, password: str, client: str) -> User | None:
+        """The active user whose password this is, else ``None`` (the failure is counted).
+
+        Args:
+            username: As typed.
+            password: As typed.
+            client: Who is asking (the client's IP address), for per-client limits.
+
+        Raises:
+            LoginLocked: Too many recent failures for this username or this client.
+        """
+        name = normalize_username(username)[:64]
+        client = client[:64]
+        now = self._now()
+        with self._sessions.begin() as session:
+            self._check_lockout(session, name, client, now)
+            user = self._user(session, name)
+            if user is None or not user.active:
+                self._matches(self._dummy_hash, password)  # as slow as checking a real one
+            elif self._matches(user.password_hash, password):
+                if self._hasher.check_needs_rehash(user.password_hash):
+                    user.password_hash = self._hasher.hash(password)
+                session.execute(sa.delete(login_failures).where(login_failures.c.username == name))
+                self._audit(session, name, "login", f"来自 {client}")
+                return user
+            session.add(LoginFailure(at=now, username=name, client=client))
+        return None
+
+    def _matches(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def _check_lockout(self, session: Session, name: str, client: str, now: dt.datetime) -> None:
+        policy = self.policy
+        since = now - policy.failure_window - policy.lockout
+        session.execute(sa.delete(login_failures).where(login_failures.c.at < since))
+        for column, value in ((login_failures.c.username, name), (login_failures.c.client, client)):
+            times: list[dt.datetime] = (
+                session.execute(
+                    sa.select(login_failures.c.at)
+                    .where(column == value, login_failures.c.at >= since)
+                    .order_by(login_failures.c.at)
+                )
+                .scalars()
+                .all()
+            )
+            until = self._locked_until(times)
+            if until is not None and now < until:
+                raise LoginLocked(math.ceil((until - now).total_seconds()))
+
+    def _locked_until(self, times: list[dt.datetime]) -> dt.datetime | None:
+        """When the latest burst of ``max_failures`` failures within the window stops counting."""
+        n, policy = self.policy.max_failures, self.policy
+        for last in range(len(times) - 1, n - 2, -1):
+            if times[last] - times[last - n + 1] <= policy.failure_window:
+                return times[last] + policy.lockout
+        return None
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def open_session(self, user: User) -> tuple[str, str]:
+        """Start a session for ``user``: returns (session token, CSRF token).
+
+        The session token goes in an HttpOnly cookie; the CSRF token is sent back with every
+        change. Expired sessions of anyone are cleared on the way.
+        """
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        now = self._now()
+        with self._sessions.begin() as session:
+            session.execute(
+                sa.delete(login_sessions).where(
+                    sa.or_(
+                        login_sessions.c.expires_at <= now,
+                        login_sessions.c.last_seen <= now - self.policy.idle_timeout,
+                    )
+                )
+            )
+            session.add(
+                LoginSession(
+                    token_hash=_token_hash(token),
+                    user_id=user.id,
+                    csrf_token=csrf,
+                    created_at=now,
+                    last_seen=now,
+                    expires_at=now + self.policy.absolute_timeout,
+                )
+            )
+        return token, csrf
+
+    def session_user(self, token: str) -> tuple[User, LoginSession] | None:
+        """The signed-in user and session for ``token``, or ``None``.
+
+        A session past either timeout, or of a deactivated user, is deleted and gives
+        ``None``; a live one is marked as used now.
+        """
+        now = self._now()
+        with self._sessions.begin() as session:
+            found: LoginSession | None = session.execute(
+                sa.select(LoginSession).where(login_sessions.c.token_hash == _token_hash(token))
+            ).scalar_one_or_none()
+            if found is None:
+                return None
+            user: User = session.get(User, found.user_id)
+            idle = now - found.last_seen >= self.policy.idle_timeout
+            if idle or now >= found.expires_at or not user.active:
+                session.delete(found)
+                return None
+            found.last_seen = now
+            return user, found
+
+    def close_session(self, token: str) -> None:
+        """Sign out: forget the session (an unknown token is ignored)."""
+        with self._sessions.begin() as session:
+            session.execute(
+                sa.delete(login_sessions).where(login_sessions.c.token_hash == _token_hash(token))
+            )
+
+    @staticmethod
+    def check_csrf(session: LoginSession, token: str) -> bool:
+        """Whether ``token`` is the session's CSRF token (constant-time comparison)."""
+        return hmac.compare_digest(session.csrf_token.encode(), token.encode())
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _user(self, session: Session, name: str) -> User | None:
+        user: User | None = session.execute(
+            sa.select(User).where(users.c.username == name)
+        ).scalar_one_or_none()
+        return user
+
+    def _audit(self, session: Session, username: str, action: str, detail: str) -> None:
+        session.add(AuditLog(at=self._now(), username=username, action=action, detail=detail))

@@ -1,0 +1,52 @@
+"""The FAQ desk's errors. Each message is Chinese and fit to show to staff as it is."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class FaqError(Exception):
+    """Base class: ``str(error)`` is the Chinese message."""
+
+
+class ValidationError(FaqError):
+    """The input is not acceptable (missing, too long, unknown clause …)."""
+
+
+class PermissionDenied(FaqError):
+    """The user's role (or authorship) does not allow the action."""
+
+
+class NotFound(FaqError):
+    """No such entry, version or group."""
+
+
+class InvalidTransition(FaqError):
+    """The action does not apply to the entry's current status."""
+
+
+class Conflict(FaqError):
+    """Someone else changed the entry since it was read: nothing was saved.
+
+    Attributes:
+        revision: The entry's current revision.
+        rejected: The data that was not saved, as submitted, so the editor can recover it.
+    """
+
+    def __init__(self, revision: int, rejected: Mapping[str, object]) -> None:
+        """Report the current ``revision`` and hand back the ``rejected`` data."""
+        super().__init__(
+            f"该条目已被他人修改（当前版本 {revision}），您的修改未保存，请刷新后重新编辑。"
+        )
+        self.revision = revision
+        self.rejected = dict(rejected)
+
+
+class LoginLocked(FaqError):
+    """Too many failed sign-ins: refused until ``retry_after`` seconds have passed."""
+
+    def __init__(self, retry_after: int) -> None:
+        """Refuse sign-ins for ``retry_after`` more seconds."""
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(f"登录失败次数过多，请 {minutes} 分钟后再试。")
+        self.retry_after = retry_after

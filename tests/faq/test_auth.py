@@ -1,0 +1,221 @@
+"""Accounts, password hashing, sign-in rate limiting, sessions and CSRF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+
+from bot.faq.auth import Auth, AuthPolicy
+from bot.faq.errors import LoginLocked, ValidationError
+from bot.faq.models import User
+from tests.faq.conftest import FAST_HASHER, PASSWORD, Clock
+
+
+@pytest.fixture
+def alice(auth: Auth) -> str:
+    auth.create_user("Alice", PASSWORD, "editor")
+    return "alice"
+
+
+@pytest.fixture
+def signed_in(auth: Auth, alice: str) -> tuple[User, str, str]:
+    """Alice signed in: her user, session token and CSRF token."""
+    user = auth.authenticate(alice, PASSWORD, "10.0.0.1")
+    assert user is not None
+    return (user, *auth.open_session(user))
+
+
+def column(engine: sa.engine.Engine, sql: str) -> list[object]:
+    with engine.connect() as connection:
+        return [row[0] for row in connection.execute(sa.text(sql))]
+
+
+def test_password_is_stored_as_an_argon2id_hash(
+    auth: Auth, alice: str, engine: sa.engine.Engine
+) -> None:
+    [stored] = column(engine, "SELECT password_hash FROM users")
+    assert isinstance(stored, str) and stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+    assert PasswordHasher().verify(stored, PASSWORD)
+
+
+def test_hash_is_upgraded_when_the_parameters_change(
+    engine: sa.engine.Engine, clock: Clock, auth: Auth, alice: str
+) -> None:
+    stronger = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
+    assert Auth(engine, now=clock, hasher=stronger).authenticate(alice, PASSWORD, "c") is not None
+    [stored] = column(engine, "SELECT password_hash FROM users")
+    assert isinstance(stored, str) and "m=2048,t=2,p=1" in stored
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "role", "message"),
+    [
+        ("bob", "short", "editor", "密码至少需要 10 个字符"),
+        ("bob", "x" * 257, "editor", "密码不能超过 256 个字符"),
+        ("bob", PASSWORD, "boss", "角色必须是 editor、reviewer、admin 之一"),
+        ("b", PASSWORD, "editor", "用户名须为 2–32 个"),
+        ("bob smith", PASSWORD, "editor", "用户名须为"),
+        ("ALICE", PASSWORD, "admin", "用户 alice 已存在"),
+    ],
+)
+def test_create_user_errors(
+    auth: Auth, alice: str, username: str, password: str, role: str, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        auth.create_user(username, password, role)
+    assert [u.username for u in auth.users()] == ["alice"]
+
+
+def test_users_are_listed_and_creation_is_audited(
+    auth: Auth, alice: str, engine: sa.engine.Engine
+) -> None:
+    auth.create_user("王芳", PASSWORD, "reviewer")
+    assert [(u.username, u.role, u.active) for u in auth.users()] == [
+        ("alice", "editor", True),
+        ("王芳", "reviewer", True),
+    ]
+    assert column(engine, "SELECT detail FROM faq_audit_log WHERE action = 'user_add'") == [
+        "角色：editor",
+        "角色：reviewer",
+    ]
+
+
+def test_authenticate(auth: Auth, alice: str, engine: sa.engine.Engine) -> None:
+    user = auth.authenticate(" ALICE ", PASSWORD, "10.0.0.1")
+    assert user is not None and user.username == "alice"
+    assert auth.authenticate(alice, "wrong password", "10.0.0.1") is None
+    assert auth.authenticate("nobody", PASSWORD, "10.0.0.1") is None
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE users SET active = false"))
+    assert auth.authenticate(alice, PASSWORD, "10.0.0.1") is None
+    assert column(engine, "SELECT action FROM faq_audit_log WHERE username = 'alice'") == [
+        "user_add",
+        "login",
+    ]
+
+
+def test_five_failures_lock_the_username(auth: Auth, alice: str, clock: Clock) -> None:
+    for _ in range(5):
+        assert auth.authenticate(alice, "wrong password", "10.0.0.1") is None
+        clock.advance(minutes=1)
+    with pytest.raises(LoginLocked) as caught:
+        auth.authenticate(alice, PASSWORD, "10.0.0.9")
+    assert str(caught.value) == "登录失败次数过多，请 14 分钟后再试。"
+    assert caught.value.retry_after == 14 * 60, "15 minutes after the 5th failure"
+    clock.advance(minutes=13, seconds=59)
+    with pytest.raises(LoginLocked, match="请 1 分钟后再试"):
+        auth.authenticate(alice, PASSWORD, "10.0.0.9")
+    clock.advance(seconds=1)
+    assert auth.authenticate(alice, PASSWORD, "10.0.0.9") is not None
+
+
+def test_failures_spread_over_more_than_the_window_do_not_lock(
+    auth: Auth, alice: str, clock: Clock
+) -> None:
+    for _ in range(8):
+        assert auth.authenticate(alice, "wrong password", "10.0.0.1") is None
+        clock.advance(minutes=4)
+    assert auth.authenticate(alice, PASSWORD, "10.0.0.1") is not None
+
+
+def test_a_successful_sign_in_clears_the_username_failures(
+    auth: Auth, alice: str, clock: Clock
+) -> None:
+    for _ in range(4):
+        auth.authenticate(alice, "wrong password", "10.0.0.1")
+    assert auth.authenticate(alice, PASSWORD, "10.0.0.2") is not None
+    for _ in range(4):
+        auth.authenticate(alice, "wrong password", "10.0.0.3")
+    assert auth.authenticate(alice, PASSWORD, "10.0.0.3") is not None
+
+
+def test_five_failures_lock_the_client(auth: Auth, alice: str) -> None:
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        assert auth.authenticate(name, "guess guess", "203.0.113.7") is None
+    with pytest.raises(LoginLocked):
+        auth.authenticate(alice, PASSWORD, "203.0.113.7")
+    assert auth.authenticate(alice, PASSWORD, "10.0.0.1") is not None, "other clients may"
+
+
+def test_policy_is_configurable(engine: sa.engine.Engine, clock: Clock, alice: str) -> None:
+    strict = AuthPolicy(max_failures=2, lockout=dt.timedelta(minutes=1))
+    auth = Auth(engine, now=clock, policy=strict, hasher=FAST_HASHER)
+    auth.authenticate(alice, "wrong password", "c")
+    auth.authenticate(alice, "wrong password", "c")
+    with pytest.raises(LoginLocked, match="请 1 分钟后再试"):
+        auth.authenticate(alice, PASSWORD, "c")
+
+
+def test_sessions_store_only_a_hash_of_the_token(
+    auth: Auth, signed_in: tuple[User, str, str], engine: sa.engine.Engine
+) -> None:
+    _, token, csrf = signed_in
+    assert len(token) >= 40 and token != csrf
+    assert column(engine, "SELECT token_hash FROM login_sessions") == [
+        hashlib.sha256(token.encode()).hexdigest()
+    ]
+    found = auth.session_user(token)
+    assert found is not None and found[0].username == "alice"
+    assert auth.session_user(token + "x") is None
+    auth.close_session(token)
+    assert auth.session_user(token) is None
+    assert column(engine, "SELECT count(*) FROM login_sessions") == [0]
+
+
+def test_session_idle_timeout(
+    auth: Auth, signed_in: tuple[User, str, str], clock: Clock, engine: sa.engine.Engine
+) -> None:
+    _, token, _ = signed_in
+    for _ in range(3):
+        clock.advance(minutes=29)
+        assert auth.session_user(token) is not None, "use keeps the session alive"
+    clock.advance(minutes=30)
+    assert auth.session_user(token) is None
+    assert column(engine, "SELECT count(*) FROM login_sessions") == [0], "expired row deleted"
+
+
+def test_session_absolute_timeout(
+    auth: Auth, signed_in: tuple[User, str, str], clock: Clock
+) -> None:
+    _, token, _ = signed_in
+    for _ in range(16):  # 7 h 59 min 44 s
+        clock.advance(minutes=29, seconds=59)
+        assert auth.session_user(token) is not None
+    clock.advance(seconds=20)
+    assert auth.session_user(token) is None, "8 hours after sign-in, however active"
+
+
+def test_expired_sessions_are_cleared_when_a_new_one_opens(
+    auth: Auth, signed_in: tuple[User, str, str], clock: Clock, engine: sa.engine.Engine
+) -> None:
+    user, _, _ = signed_in
+    clock.advance(hours=1)
+    auth.open_session(user)
+    assert column(engine, "SELECT count(*) FROM login_sessions") == [1]
+
+
+def test_deactivated_users_lose_their_sessions(
+    auth: Auth, signed_in: tuple[User, str, str], engine: sa.engine.Engine
+) -> None:
+    _, token, _ = signed_in
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE users SET active = false"))
+    assert auth.session_user(token) is None
+
+
+def test_csrf(auth: Auth, signed_in: tuple[User, str, str]) -> None:
+    user, token, csrf = signed_in
+    found = auth.session_user(token)
+    assert found is not None
+    session = found[1]
+    assert Auth.check_csrf(session, csrf)
+    assert not Auth.check_csrf(session, csrf[:-1])
+    assert not Auth.check_csrf(session, "")
+    assert not Auth.check_csrf(session, "令牌")
+    _, other_csrf = auth.open_session(user)
+    assert not Auth.check_csrf(session, other_csrf), "each session has its own token"
