@@ -20,11 +20,20 @@ from sqlalchemy.exc import OperationalError
 from bot.faq.auth import Auth
 from bot.faq.db import make_engine, migrate
 from bot.faq.models import metadata
+from bot.faq.store import FaqStore
+from bot.policy import Knowledge
 
 POSTGRES = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 PASSWORD = "correct horse battery"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 """Argon2id with small costs: the tests check behaviour, not the work factor."""
+STAFF = {
+    "editor": "editor",
+    "editor2": "editor",
+    "reviewer": "reviewer",
+    "reviewer2": "reviewer",
+    "admin": "admin",
+}
 START = dt.datetime(2026, 3, 2, 8, 30, tzinfo=dt.timezone.utc)
 
 
@@ -122,3 +131,11 @@ def clock() -> Clock:
 @pytest.fixture
 def auth(engine: sa.engine.Engine, clock: Clock) -> Auth:
     return Auth(engine, now=clock, hasher=FAST_HASHER)
+
+
+@pytest.fixture
+def store(engine: sa.engine.Engine, clock: Clock, auth: Auth, kb: Knowledge) -> FaqStore:
+    """The store, with the staff in :data:`STAFF` (username = role name, plus 2nd ones)."""
+    for username, role in STAFF.items():
+        auth.create_user(username, PASSWORD, role)
+    return FaqStore(engine, kb.clauses, now=clock)

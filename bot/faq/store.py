@@ -1,0 +1,729 @@
+"""The FAQ desk: entries written by the publicity department, reviewed, then published.
+
+Workflow — approving and publishing are two steps, so a reviewer can approve a batch and
+publish it at a chosen time (or another reviewer can publish it)::
+
+    draft ──submit──▶ in_review ──approve──▶ approved ──publish──▶ published
+      ▲                  │ reject (with comment)     │ reject
+      └──────────────────┴───────────────────────────┘
+    update: any status → draft        archive: any status → archived (no longer served)
+    restore(n): a version that was once published becomes the published one again
+
+Editors create, edit and submit. Reviewers and admins also approve, reject, publish, archive
+and restore, but nobody approves or publishes content they wrote themselves. Editing a
+published entry starts a new draft while the published version is still served
+(``Entry.published_version_id``) until the new one is published.
+
+Every change appends an :class:`~bot.faq.models.EntryVersion` (the complete history), writes
+an audit row and increments the entry's ``revision``; a change based on an older revision
+raises :class:`~bot.faq.errors.Conflict` and saves nothing. Publishing, archiving and
+restoring also increment the published-set revision (:meth:`FaqStore.revision`) in the same
+transaction, so a matcher can poll one cheap query to know when to rebuild its index.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import difflib
+import uuid
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa  # type: ignore[import-untyped]
+from sqlalchemy.engine import Engine  # type: ignore[import-untyped]
+from sqlalchemy.orm import Session  # type: ignore[import-untyped]
+from sqlalchemy.orm.exc import StaleDataError  # type: ignore[import-untyped]
+
+from bot.faq.content import (
+    COMMENT_MAX,
+    MAX_PARAPHRASES,
+    QUESTION_MAX,
+    Content,
+    check_key,
+    multi_line,
+    one_line,
+    parse_content,
+)
+from bot.faq.db import session_factory
+from bot.faq.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from bot.faq.grouping import cluster, wordings
+from bot.faq.masking import mask_pii
+from bot.faq.models import (
+    ROLES,
+    STATUSES,
+    AuditLog,
+    Entry,
+    EntryVersion,
+    Unanswered,
+    User,
+    audit_log,
+    entries,
+    entry_versions,
+    faq_state,
+    unanswered,
+    users,
+    utcnow,
+)
+from bot.faq.views import AuditEntry, EntryView, PublishedEntry, UnansweredGroup, VersionView
+from bot.nlu.normalize import normalize
+
+Actor = User | str
+"""The acting user, or their username; either way it is looked up and must be active."""
+
+REVIEWERS = ("reviewer", "admin")
+ROLE_NAMES = {"editor": "编辑", "reviewer": "审核员", "admin": "管理员"}
+STATUS_NAMES = {
+    "draft": "草稿",
+    "in_review": "待审核",
+    "approved": "已审核待发布",
+    "published": "已发布",
+    "archived": "已归档",
+}
+UNANSWERED_MAX = 500
+_DIFF_FIELDS = (
+    ("question", "问题"),
+    ("paraphrases", "问法"),
+    ("answer", "答案"),
+    ("clause_ids", "条款"),
+    ("tags", "标签"),
+    ("status", "状态"),
+)
+
+
+def _content(version: EntryVersion) -> Content:
+    return Content(
+        question=version.question,
+        paraphrases=tuple(version.paraphrases),
+        answer=version.answer,
+        clause_ids=tuple(version.clause_ids),
+        tags=tuple(version.tags),
+    )
+
+
+def _content_fields(version: EntryVersion) -> dict[str, Any]:
+    """The version's question, paraphrases, answer, clause_ids and tags, for a view."""
+    return vars(_content(version))
+
+
+def _diff_lines(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else str(value).splitlines()
+
+
+class FaqStore:
+    """The FAQ desk's entries, their workflow and history, and unanswered questions."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        clause_ids: Collection[str],
+        *,
+        now: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
+        """Serve the FAQ desk from ``engine``.
+
+        Args:
+            engine: A migrated database (:func:`bot.faq.db.migrate`).
+            clause_ids: The policy's clause ids; entries may cite only these.
+            now: The clock (timezone-aware UTC); tests pass their own.
+        """
+        self._sessions = session_factory(engine)
+        self._clause_ids = frozenset(clause_ids)
+        self._now = now
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    # -- editing and workflow ------------------------------------------------------------
+
+    def create(self, user: Actor, data: Mapping[str, object]) -> EntryView:
+        """Create a draft entry from ``data`` (``key`` optional, ``question`` required).
+
+        Raises:
+            ValidationError: Bad or missing content, unknown clause, key in use.
+            PermissionDenied: The user is unknown or inactive.
+        """
+        with self._transaction() as session:
+            actor = self._actor(session, user)
+            content = parse_content(data, self._clause_ids)
+            key = check_key(data["key"]) if data.get("key") else None
+            entry = self._create(session, actor, content, key, detail="")
+            return self._view(session, entry)
+
+    def update(
+        self, user: Actor, entry_id: int, data: Mapping[str, object], base_revision: int
+    ) -> EntryView:
+        """Save new content (fields left out of ``data`` are kept) as a draft.
+
+        A published entry stays published (its published version is served) until the new
+        draft is published. Saving unchanged content changes nothing.
+
+        Raises:
+            Conflict: The entry changed since ``base_revision``; carries ``data`` back.
+            ValidationError: Bad content, or an attempt to change the key.
+        """
+        with self._transaction() as session:
+            actor = self._actor(session, user)
+            entry = self._entry(session, entry_id)
+            if entry.revision != base_revision:
+                raise Conflict(entry.revision, data)
+            if "key" in data and data["key"] != entry.key:
+                raise ValidationError("条目标识创建后不能修改")
+            latest = self._latest(session, entry.id)
+            content = parse_content(data, self._clause_ids, base=_content(latest))
+            if content != _content(latest):
+                entry.author_id = actor.id
+                entry.reviewer_id = None
+                self._change(
+                    session, entry, actor, "update", "draft", content, actor.id, rejected=data
+                )
+            return self._view(session, entry)
+
+    def submit(self, user: Actor, entry_id: int) -> EntryView:
+        """Send a draft for review; its answer must not be empty."""
+        with self._transaction() as session:
+            actor = self._actor(session, user)
+            entry = self._entry(session, entry_id, ("draft",), "提交审核")
+            if not self._latest(session, entry.id).answer:
+                raise ValidationError("答案为空，请先填写答案再提交审核")
+            self._step(session, entry, actor, "submit", "in_review")
+            return self._view(session, entry)
+
+    def approve(self, user: Actor, entry_id: int, comment: str = "") -> EntryView:
+        """Approve an entry in review (reviewer or admin, not its author); publishing is next."""
+        with self._transaction() as session:
+            actor = self._actor(session, user, REVIEWERS, "审核条目")
+            entry = self._entry(session, entry_id, ("in_review",), "审核通过")
+            if entry.author_id == actor.id:
+                raise PermissionDenied("不能审核自己撰写的条目")
+            entry.reviewer_id = actor.id
+            self._step(session, entry, actor, "approve", "approved", self._comment(comment))
+            return self._view(session, entry)
+
+    def reject(self, user: Actor, entry_id: int, comment: str) -> EntryView:
+        """Send an entry in review (or approved) back to draft; ``comment`` says why."""
+        with self._transaction() as session:
+            actor = self._actor(session, user, REVIEWERS, "退回条目")
+            entry = self._entry(session, entry_id, ("in_review", "approved"), "退回")
+            comment = self._comment(comment)
+            if not comment:
+                raise ValidationError("退回时必须填写意见，告诉撰写人需要修改什么")
+            entry.reviewer_id = None
+            self._step(session, entry, actor, "reject", "draft", comment)
+            return self._view(session, entry)
+
+    def publish(self, user: Actor, entry_id: int) -> EntryView:
+        """Make an approved entry's latest version the one citizens are served.
+
+        Raises:
+            PermissionDenied: An editor, or the author of the content.
+            InvalidTransition: The entry is not approved.
+        """
+        with self._transaction() as session:
+            actor = self._actor(session, user, REVIEWERS, "发布条目")
+            entry = self._entry(session, entry_id, ("approved",), "发布")
+            if entry.author_id == actor.id:
+                raise PermissionDenied("不能发布自己撰写的条目")
+            version = self._step(session, entry, actor, "publish", "published")
+            entry.published_version_id = version.id
+            self._published_set_changed(session)
+            return self._view(session, entry)
+
+    def archive(self, user: Actor, entry_id: int) -> EntryView:
+        """Stop serving an entry at once and set it aside (it can be edited or restored)."""
+        with self._transaction() as session:
+            actor = self._actor(session, user, REVIEWERS, "归档条目")
+            entry = self._entry(
+                session, entry_id, ("draft", "in_review", "approved", "published"), "归档"
+            )
+            was_published = entry.published_version_id is not None
+            entry.published_version_id = None
+            self._step(session, entry, actor, "archive", "archived")
+            if was_published:
+                self._published_set_changed(session)
+            return self._view(session, entry)
+
+    def restore(self, user: Actor, entry_id: int, version_number: int) -> EntryView:
+        """Publish again the content of a version that was published before.
+
+        Raises:
+            NotFound: No such version.
+            InvalidTransition: That version was never published.
+        """
+        with self._transaction() as session:
+            actor = self._actor(session, user, REVIEWERS, "恢复版本")
+            entry = self._entry(session, entry_id)
+            source = self._version(session, entry.id, version_number)
+            if source.status != "published":
+                raise InvalidTransition(f"第 {version_number} 版没有发布过，不能恢复")
+            entry.author_id = source.author_id
+            entry.reviewer_id = actor.id
+            version = self._change(
+                session,
+                entry,
+                actor,
+                "restore",
+                "published",
+                _content(source),
+                source.author_id,
+                detail=f"恢复第 {version_number} 版",
+            )
+            entry.published_version_id = version.id
+            self._published_set_changed(session)
+            return self._view(session, entry)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def get(self, entry_id: int) -> EntryView:
+        """The entry with its latest content.
+
+        Raises:
+            NotFound: No such entry.
+        """
+        with self._transaction() as session:
+            return self._view(session, self._entry(session, entry_id))
+
+    def list(
+        self, status: str | None = None, tag: str | None = None, text: str | None = None
+    ) -> builtins.list[EntryView]:
+        """Entries, most recently changed first, filtered by status, tag and text.
+
+        ``text`` matches the key, question, paraphrases or answer of the latest version,
+        ignoring case, width and simplified/traditional differences.
+        """
+        if status is not None and status not in STATUSES:
+            raise ValidationError(f"未知的状态：{status}")
+        latest = (
+            sa.select(
+                entry_versions.c.entry_id, sa.func.max(entry_versions.c.number).label("number")
+            )
+            .group_by(entry_versions.c.entry_id)
+            .subquery()
+        )
+        query = (
+            sa.select(Entry, EntryVersion)
+            .join(latest, latest.c.entry_id == entries.c.id)
+            .join(
+                EntryVersion,
+                sa.and_(
+                    entry_versions.c.entry_id == entries.c.id,
+                    entry_versions.c.number == latest.c.number,
+                ),
+            )
+            .order_by(sa.desc(entries.c.updated_at), sa.desc(entries.c.id))
+        )
+        if status is not None:
+            query = query.where(entries.c.status == status)
+        needle = normalize(text or "").casefold()
+        with self._transaction() as session:
+            names = self._usernames(session)
+            published = dict(
+                session.execute(
+                    sa.select(entry_versions.c.id, entry_versions.c.number).join(
+                        Entry, entries.c.published_version_id == entry_versions.c.id
+                    )
+                ).all()
+            )
+            views = [
+                self._make_view(entry, version, names, published.get(entry.published_version_id))
+                for entry, version in session.execute(query).all()
+            ]
+        return [
+            view
+            for view in views
+            if (tag is None or tag in view.tags)
+            and needle
+            in normalize(
+                " ".join((view.key, view.question, *view.paraphrases, view.answer))
+            ).casefold()
+        ]
+
+    def versions(self, entry_id: int) -> builtins.list[VersionView]:
+        """Every version of the entry, oldest first."""
+        with self._transaction() as session:
+            self._entry(session, entry_id)
+            names = self._usernames(session)
+            rows = session.execute(
+                sa.select(EntryVersion)
+                .where(entry_versions.c.entry_id == entry_id)
+                .order_by(entry_versions.c.number)
+            ).scalars()
+            return [
+                VersionView(
+                    number=version.number,
+                    action=version.action,
+                    status=version.status,
+                    **_content_fields(version),
+                    editor=names[version.editor_id],
+                    author=names[version.author_id],
+                    comment=version.comment,
+                    created_at=version.created_at,
+                )
+                for version in rows
+            ]
+
+    def diff(self, entry_id: int, a: int, b: int) -> builtins.list[str]:
+        """Unified-diff lines from version ``a`` to version ``b``, field by field.
+
+        Each changed field gets its own ``---``/``+++`` header naming the field and version;
+        list fields (问法, 条款, 标签) have one item a line. Unchanged fields are left out.
+        """
+        with self._transaction() as session:
+            old = self._version(session, entry_id, a)
+            new = self._version(session, entry_id, b)
+        lines: builtins.list[str] = []
+        for field, label in _DIFF_FIELDS:
+            lines += difflib.unified_diff(
+                _diff_lines(getattr(old, field)),
+                _diff_lines(getattr(new, field)),
+                f"{label}（第 {a} 版）",
+                f"{label}（第 {b} 版）",
+                lineterm="",
+            )
+        return lines
+
+    def audit(self, entry_id: int | None = None, limit: int = 100) -> builtins.list[AuditEntry]:
+        """The latest audit rows (of one entry, or of everything), newest first."""
+        query = sa.select(AuditLog).order_by(sa.desc(audit_log.c.id)).limit(limit)
+        if entry_id is not None:
+            query = query.where(audit_log.c.entry_id == entry_id)
+        with self._transaction() as session:
+            return [
+                AuditEntry(
+                    id=row.id,
+                    at=row.at,
+                    username=row.username,
+                    action=row.action,
+                    entry_id=row.entry_id,
+                    detail=row.detail,
+                )
+                for row in session.execute(query).scalars()
+            ]
+
+    def published(self) -> builtins.list[PublishedEntry]:
+        """What citizens are served: each live entry's published version, by key."""
+        query = (
+            sa.select(Entry, EntryVersion)
+            .join(EntryVersion, entry_versions.c.id == entries.c.published_version_id)
+            .order_by(entries.c.key)
+        )
+        with self._transaction() as session:
+            return [
+                PublishedEntry(
+                    id=entry.id, key=entry.key, version=version.number, **_content_fields(version)
+                )
+                for entry, version in session.execute(query).all()
+            ]
+
+    def revision(self) -> int:
+        """The published-set revision: it changes whenever :meth:`published` would."""
+        with self._transaction() as session:
+            revision: int = session.execute(sa.select(faq_state.c.revision)).scalar_one()
+            return revision
+
+    # -- unanswered questions ------------------------------------------------------------
+
+    def record_unanswered(self, text: str, reason: str) -> None:
+        """Keep a question the assistant could not answer, personal data masked first.
+
+        The text is masked (:func:`~bot.faq.masking.mask_pii`), control characters dropped,
+        space collapsed and cut to 500 characters; blank text is not recorded. ``reason`` is
+        a short code such as ``fallback`` or ``out_of_scope``.
+        """
+        reason = one_line(reason, "原因", 32)
+        if not reason:
+            raise ValidationError("原因不能为空")
+        printable = "".join(
+            " " if char.isspace() or not char.isprintable() else char for char in text
+        )
+        masked = " ".join(mask_pii(printable).split())[:UNANSWERED_MAX]
+        if not masked:
+            return
+        with self._transaction() as session:
+            session.add(
+                Unanswered(
+                    text=masked,
+                    normalized=normalize(masked)[:UNANSWERED_MAX],
+                    reason=reason,
+                    created_at=self._now(),
+                )
+            )
+
+    def unanswered_groups(
+        self, limit: int = 50, include_handled: bool = False
+    ) -> builtins.list[UnansweredGroup]:
+        """Similar unanswered questions grouped (:mod:`bot.faq.grouping`), biggest first."""
+        with self._transaction() as session:
+            views = [_group_view(members) for members in self._groups(session, include_handled)]
+        views.sort(key=lambda group: (-group.count, -group.last_seen.timestamp(), group.id))
+        return views[:limit]
+
+    def draft_from_group(self, user: Actor, group_id: int) -> EntryView:
+        """Start a draft from an open group: its wordings become the question and paraphrases.
+
+        The answer is left empty for the editor to write (a draft may have no answer, but it
+        cannot be submitted without one). The group's questions are marked handled.
+
+        Raises:
+            NotFound: No open group has that id.
+        """
+        with self._transaction() as session:
+            actor = self._actor(session, user)
+            members = next(
+                (group for group in self._groups(session, False) if group[0].id == group_id),
+                None,
+            )
+            if members is None:
+                raise NotFound(f"没有编号为 {group_id} 的未处理问题组")
+            question, *others = (text[:QUESTION_MAX] for text in wordings(members))
+            content = parse_content(
+                {"question": question, "paraphrases": others[:MAX_PARAPHRASES]}, self._clause_ids
+            )
+            entry = self._create(
+                session,
+                actor,
+                content,
+                None,
+                detail=f"由未解答问题组 {group_id}（{len(members)} 条）生成",
+            )
+            for member in members:
+                member.handled = True
+                member.entry_id = entry.id
+            return self._view(session, entry)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _actor(
+        self, session: Session, user: Actor, roles: Sequence[str] = ROLES, doing: str = ""
+    ) -> User:
+        username = user.username if isinstance(user, User) else user
+        found: User | None = session.execute(
+            sa.select(User).where(users.c.username == username)
+        ).scalar_one_or_none()
+        if found is None or not found.active:
+            raise PermissionDenied(f"账号 {username} 不存在或已停用")
+        if found.role not in roles:
+            allowed = "或".join(ROLE_NAMES[role] for role in roles)
+            raise PermissionDenied(f"{ROLE_NAMES[found.role]}不能{doing}（需要{allowed}）")
+        return found
+
+    def _entry(
+        self,
+        session: Session,
+        entry_id: int,
+        statuses: Sequence[str] = STATUSES,
+        doing: str = "",
+    ) -> Entry:
+        entry: Entry | None = session.get(Entry, entry_id)
+        if entry is None:
+            raise NotFound(f"条目 {entry_id} 不存在")
+        if entry.status not in statuses:
+            raise InvalidTransition(f"条目当前状态为“{STATUS_NAMES[entry.status]}”，不能{doing}")
+        return entry
+
+    def _latest(self, session: Session, entry_id: int) -> EntryVersion:
+        latest: EntryVersion = session.execute(
+            sa.select(EntryVersion)
+            .where(entry_versions.c.entry_id == entry_id)
+            .order_by(sa.desc(entry_versions.c.number))
+            .limit(1)
+        ).scalar_one()
+        return latest
+
+    def _version(self, session: Session, entry_id: int, number: int) -> EntryVersion:
+        version: EntryVersion | None = session.execute(
+            sa.select(EntryVersion).where(
+                entry_versions.c.entry_id == entry_id, entry_versions.c.number == number
+            )
+        ).scalar_one_or_none()
+        if version is None:
+            raise NotFound(f"条目 {entry_id} 没有第 {number} 版")
+        return version
+
+    def _comment(self, comment: str) -> str:
+        return multi_line(comment, "意见", COMMENT_MAX)
+
+    def _create(
+        self, session: Session, actor: User, content: Content, key: str | None, detail: str
+    ) -> Entry:
+        """Insert a draft entry and its first version; without a key, ``entry_<id>``."""
+        if key is not None:
+            self._check_key_free(session, key)
+        now = self._now()
+        entry = Entry(
+            key=key or f"_{uuid.uuid4().hex}",  # a placeholder no valid key can equal
+            status="draft",
+            author_id=actor.id,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(entry)
+        session.flush()
+        if key is None:
+            entry.key = self._free_key(session, f"entry_{entry.id}")
+        self._change(session, entry, actor, "create", "draft", content, actor.id, detail=detail)
+        return entry
+
+    def _check_key_free(self, session: Session, key: str) -> None:
+        owner = session.execute(sa.select(entries.c.id).where(entries.c.key == key)).scalar()
+        if owner is not None:
+            raise ValidationError(f"标识 {key} 已被条目 {owner} 使用")
+
+    def _free_key(self, session: Session, key: str) -> str:
+        candidate, suffix = key, 1
+        while session.execute(sa.select(entries.c.id).where(entries.c.key == candidate)).first():
+            suffix += 1
+            candidate = f"{key}_{suffix}"
+        return candidate
+
+    def _step(
+        self,
+        session: Session,
+        entry: Entry,
+        actor: User,
+        action: str,
+        status: str,
+        comment: str = "",
+    ) -> EntryVersion:
+        """A workflow step: a new version with the latest content and a new status."""
+        latest = self._latest(session, entry.id)
+        return self._change(
+            session,
+            entry,
+            actor,
+            action,
+            status,
+            _content(latest),
+            latest.author_id,
+            comment=comment,
+        )
+
+    def _change(
+        self,
+        session: Session,
+        entry: Entry,
+        actor: User,
+        action: str,
+        status: str,
+        content: Content,
+        author_id: int,
+        *,
+        comment: str = "",
+        detail: str = "",
+        rejected: Mapping[str, object] | None = None,
+    ) -> EntryVersion:
+        """Record ``content`` as the entry's next version, in ``status``, with an audit row.
+
+        An existing entry is moved on first; its UPDATE only succeeds if the row still has the
+        revision read in this transaction (``version_id_col``). If someone changed it
+        meanwhile, nothing is saved and :class:`Conflict` carries ``rejected`` back.
+        """
+        entry_id = entry.id
+        previous: int | None = session.execute(
+            sa.select(sa.func.max(entry_versions.c.number)).where(
+                entry_versions.c.entry_id == entry_id
+            )
+        ).scalar()
+        now = self._now()
+        if previous is not None:
+            entry.status = status
+            entry.updated_at = now
+            entry.revision += 1
+            try:
+                session.flush()
+            except StaleDataError:
+                raise Conflict(self._current_revision(entry_id), rejected or {}) from None
+        number = (previous or 0) + 1
+        version = EntryVersion(
+            entry_id=entry_id,
+            number=number,
+            action=action,
+            status=status,
+            question=content.question,
+            paraphrases=list(content.paraphrases),
+            answer=content.answer,
+            clause_ids=list(content.clause_ids),
+            tags=list(content.tags),
+            editor_id=actor.id,
+            author_id=author_id,
+            comment=comment,
+            created_at=now,
+        )
+        session.add(version)
+        summary = "；".join(part for part in (f"第 {number} 版", detail, comment) if part)
+        session.add(
+            AuditLog(
+                at=now, username=actor.username, action=action, entry_id=entry_id, detail=summary
+            )
+        )
+        session.flush()
+        return version
+
+    def _current_revision(self, entry_id: int) -> int:
+        with self._sessions() as session:
+            revision: int = session.execute(
+                sa.select(entries.c.revision).where(entries.c.id == entry_id)
+            ).scalar_one()
+            return revision
+
+    def _published_set_changed(self, session: Session) -> None:
+        session.execute(sa.update(faq_state).values(revision=faq_state.c.revision + 1))
+
+    def _usernames(self, session: Session) -> dict[int, str]:
+        return dict(session.execute(sa.select(users.c.id, users.c.username)).all())
+
+    def _view(self, session: Session, entry: Entry) -> EntryView:
+        published = (
+            session.get(EntryVersion, entry.published_version_id)
+            if entry.published_version_id is not None
+            else None
+        )
+        return self._make_view(
+            entry,
+            self._latest(session, entry.id),
+            self._usernames(session),
+            published.number if published is not None else None,
+        )
+
+    @staticmethod
+    def _make_view(
+        entry: Entry, latest: EntryVersion, names: Mapping[int, str], published: int | None
+    ) -> EntryView:
+        return EntryView(
+            id=entry.id,
+            key=entry.key,
+            status=entry.status,
+            revision=entry.revision,
+            version=latest.number,
+            **_content_fields(latest),
+            author=names[entry.author_id],
+            reviewer=names[entry.reviewer_id] if entry.reviewer_id is not None else None,
+            comment=latest.comment,
+            published_version=published,
+            created_at=entry.created_at,
+            updated_at=entry.updated_at,
+        )
+
+    def _groups(
+        self, session: Session, include_handled: bool
+    ) -> builtins.list[builtins.list[Unanswered]]:
+        query = sa.select(Unanswered)
+        if not include_handled:
+            query = query.where(sa.not_(unanswered.c.handled))
+        rows: builtins.list[Unanswered] = session.execute(query).scalars().all()
+        return cluster(rows)
+
+
+def _group_view(members: Sequence[Unanswered]) -> UnansweredGroup:
+    texts = wordings(members)
+    return UnansweredGroup(
+        id=members[0].id,
+        text=texts[0],
+        count=len(members),
+        last_seen=max(member.created_at for member in members),
+        examples=tuple(texts[:5]),
+        reasons=tuple(dict.fromkeys(member.reason for member in members)),
+    )
