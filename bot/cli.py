@@ -9,6 +9,12 @@ Subcommands:
 * ``hukou check`` — validate ``policy_text/`` and report every problem.
 * ``hukou ask "<一段话>"`` — run one message through the trained NLU and the engine.
 * ``hukou serve`` — train if needed and run the assistant's servers until Ctrl-C.
+* ``hukou users add USERNAME --role editor|reviewer|admin [--password-stdin]``,
+  ``hukou users list`` — FAQ desk accounts.
+* ``hukou faq import FILE --user USERNAME``, ``hukou faq export --out DIR`` — FAQ entries in
+  (as drafts) and out (published entries as Rasa NLU/domain YAML and as an entry list).
+* ``hukou db upgrade`` — bring the FAQ desk's database (``DATABASE_URL``) up to date; every
+  ``users``/``faq``/``db`` command does this first.
 
 Bad input gets a clear message on stderr and exit code 2, never a traceback.
 """
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -154,6 +161,110 @@ def _cmd_serve(_kb: Knowledge, args: argparse.Namespace) -> None:
     )
 
 
+def _faq_engine() -> Any:
+    """The FAQ desk's database, migrated to the latest schema."""
+    from sqlalchemy.exc import SQLAlchemyError  # type: ignore[import-untyped]
+
+    from bot.faq.db import make_engine, migrate
+
+    engine = make_engine()
+    try:
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        _fail(f"无法打开或升级数据库 {where}：{str(exc).splitlines()[0]}")
+    return engine
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("密码（至少 10 个字符）：")
+    if getpass.getpass("再输入一次：") != password:
+        _fail("两次输入的密码不一致")
+    return password
+
+
+def _cmd_users_add(_kb: Knowledge, args: argparse.Namespace) -> None:
+    from bot.faq.auth import Auth
+    from bot.faq.errors import FaqError
+
+    auth = Auth(_faq_engine())
+    try:
+        user = auth.create_user(args.username, _read_password(args.password_stdin), args.role)
+    except FaqError as exc:
+        _fail(str(exc))
+    print(f"已创建用户 {user.username}（{user.role}）")
+
+
+def _cmd_users_list(_kb: Knowledge, _args: argparse.Namespace) -> None:
+    from bot.faq.auth import Auth
+
+    for user in Auth(_faq_engine()).users():
+        state = "启用" if user.active else "停用"
+        print(f"{user.username:<20} {user.role:<9} {state} {user.created_at:%Y-%m-%d %H:%M} UTC")
+
+
+def _cmd_faq_import(kb: Knowledge, args: argparse.Namespace) -> None:
+    from bot.faq.errors import FaqError
+    from bot.faq.io import import_yaml
+    from bot.faq.store import FaqStore
+
+    store = FaqStore(_faq_engine(), kb.clauses)
+    try:
+        report = import_yaml(store, args.user, Path(args.file))
+    except FaqError as exc:
+        _fail(str(exc))
+    for error in report.errors:
+        print(f"hukou: {error}", file=sys.stderr)
+    print(f"导入 {len(report.created)} 条（草稿或待审核），失败 {len(report.errors)} 条")
+    if report.errors:
+        raise SystemExit(EXIT_USAGE)
+
+
+def _cmd_faq_export(kb: Knowledge, args: argparse.Namespace) -> None:
+    from bot.faq.io import write_export
+    from bot.faq.store import FaqStore
+
+    entries = FaqStore(_faq_engine(), kb.clauses).published()
+    try:
+        paths = write_export(entries, Path(args.out))
+    except OSError as exc:
+        _fail(f"无法写入 {args.out}：{exc.strerror}")
+    print(f"已导出 {len(entries)} 条已发布条目：" + "、".join(str(path) for path in paths))
+
+
+def _cmd_db_upgrade(_kb: Knowledge, _args: argparse.Namespace) -> None:
+    engine = _faq_engine()
+    print(f"数据库已是最新版本：{engine.url.render_as_string(hide_password=True)}")
+
+
+def _add_faq_desk_commands(sub: Any) -> None:
+    """``users``, ``faq`` and ``db``: the FAQ desk's accounts, entries and database."""
+    users = sub.add_parser("users", help="FAQ 工作台账号").add_subparsers(
+        dest="users_command", required=True, parser_class=_Parser
+    )
+    add = users.add_parser("add", help="新建账号（默认交互输入密码）")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=("editor", "reviewer", "admin"))
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
+    add.set_defaults(func=_cmd_users_add)
+    users.add_parser("list", help="列出账号").set_defaults(func=_cmd_users_list)
+    faq = sub.add_parser("faq", help="FAQ 条目导入导出").add_subparsers(
+        dest="faq_command", required=True, parser_class=_Parser
+    )
+    faq_import = faq.add_parser("import", help="从 YAML 列表导入条目（草稿或待审核）")
+    faq_import.add_argument("file")
+    faq_import.add_argument("--user", required=True, help="以哪个账号的名义导入")
+    faq_import.set_defaults(func=_cmd_faq_import)
+    faq_export = faq.add_parser("export", help="导出已发布条目（Rasa NLU/domain 与条目列表）")
+    faq_export.add_argument("--out", required=True, help="输出目录")
+    faq_export.set_defaults(func=_cmd_faq_export)
+    db = sub.add_parser("db", help="数据库（DATABASE_URL，默认 var/hukou.sqlite3）")
+    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    db_sub.add_parser("upgrade", help="升级到最新结构").set_defaults(func=_cmd_db_upgrade)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for ``hukou``."""
     parser = _Parser(prog="hukou", description="醴陵户籍政策助手（醴政发〔2017〕6号）")
@@ -181,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--web-port", type=int, default=8000)
     serve.add_argument("--no-train", action="store_true", help="不训练，直接用现有模型")
     serve.set_defaults(func=_cmd_serve)
+    _add_faq_desk_commands(sub)
     return parser
 
 
