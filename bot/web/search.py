@@ -1,7 +1,6 @@
 """Full-text search over the policy: BM25 on jieba words and character bigrams.
 
-Words find what people mean (宅基地, 居住证); bigrams catch what segmentation splits
-differently or what is typed with a slip. Each hit carries the clause and a snippet with the
+Index terms come from :mod:`bot.nlu.terms`. Each hit carries the clause and a snippet with the
 matched terms marked — escaped for HTML first, so a query can never inject markup.
 """
 
@@ -9,63 +8,11 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
-
-from bot.nlu.normalize import normalize
-from bot.nlu.segmentation import segment
+from bot.nlu.terms import expand, load_synonyms, terms
 from bot.policy.model import Clause, Knowledge
-
-_PUNCT = re.compile(r"[\s,.;:!?()，。；：！？、（）《》〈〉“”\"'|]+")
-STOPWORDS = frozenset(
-    [
-        "的",
-        "了",
-        "和",
-        "与",
-        "及",
-        "等",
-        "在",
-        "是",
-        "我",
-        "我们",
-        "你",
-        "吗",
-        "呢",
-        "啊",
-        "吧",
-        "怎么",
-        "什么",
-        "可以",
-        "能",
-        "要",
-        "有",
-        "没有",
-        "请问",
-    ]
-)
-
-
-SYNONYMS_FILE = Path(__file__).resolve().parents[2] / "data" / "search" / "synonyms.yml"
-
-
-def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, list[str]]:
-    """Citizens' words → the policy's words, from ``data/search/synonyms.yml``."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))["synonyms"]
-    return {str(k): [str(v) for v in values] for k, values in data.items()}
-
-
-def terms(text: str) -> list[str]:
-    """Index terms of ``text``: jieba words (minus stopwords) plus character bigrams."""
-    text = normalize(text)
-    words = [w for w in segment(text) if not _PUNCT.fullmatch(w) and w not in STOPWORDS]
-    chars = _PUNCT.sub("", text)
-    bigrams = [chars[i : i + 2] for i in range(len(chars) - 1)]
-    return words + [f"#{b}" for b in bigrams]
 
 
 @dataclass(frozen=True)
@@ -97,9 +44,7 @@ class PolicySearch:
 
     def expand(self, query: str) -> str:
         """Add the policy's words for the citizen's words found in ``query``."""
-        normalized = normalize(query)
-        extra = [w for key, words in self.synonyms.items() if key in normalized for w in words]
-        return " ".join([normalized, *extra])
+        return expand(query, self.synonyms)
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         """Return up to ``limit`` clauses ranked by BM25 for ``query`` (synonyms added)."""

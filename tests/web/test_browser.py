@@ -5,6 +5,8 @@ Screenshots at 360 px and 1280 px are saved under artifacts/screenshots/ for peo
 
 from __future__ import annotations
 
+import http.server
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,7 +70,7 @@ def test_widget_quick_replies_and_restart(browser: Browser, gateway_url: str) ->
     page.fill("#input", "我想把户口迁到醴陵城里")
     page.click("#send")
     page.locator(".replies button", has_text="不投靠亲属").click()
-    expect(page.locator(".row.me .bubble").last).to_have_text("不投靠亲属")
+    expect(page.locator(".row.me .bubble").last).to_have_text("您说：不投靠亲属")
     expect(page.locator(".row.bot .bubble").last).to_contain_text("毕业生")
     page.screenshot(path=str(SHOTS / "widget-360-question.png"))
     page.click("#restart")
@@ -84,7 +86,7 @@ def test_widget_shows_user_text_as_text(browser: Browser, gateway_url: str) -> N
     page.fill("#input", "<img src=x onerror=alert(1)>你好")
     page.keyboard.press("Enter")
     mine = page.locator(".row.me .bubble").last
-    expect(mine).to_have_text("<img src=x onerror=alert(1)>你好")
+    expect(mine).to_have_text("您说：<img src=x onerror=alert(1)>你好")
     assert page.locator(".log img").count() == 0
     page.close()
 
@@ -105,3 +107,92 @@ def test_staff_page_lookup_and_search(browser: Browser, gateway_url: str, width:
     expect(page.locator("#hits li").first).to_contain_text("五(一)")
     page.screenshot(path=str(SHOTS / f"staff-{width}.png"), full_page=True)
     page.close()
+
+
+def test_widget_by_keyboard_alone(browser: Browser, gateway_url: str) -> None:
+    """Skip link → input → Enter sends; quick replies and the card are reachable with Tab."""
+    page = _page(browser, 360)
+    page.goto(gateway_url + "/")
+    expect(page.locator(".row.bot .bubble").first).to_contain_text("助手说：")
+    # After the greeting the input has the focus, ready for typing.
+    expect(page.locator("#input")).to_be_focused()
+    # The skip link comes first in the tab order, before the top bar's buttons.
+    page.focus("#restart")
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator(".skip")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#input")).to_be_focused()
+    page.keyboard.type("我想把户口迁到醴陵城里")
+    page.keyboard.press("Enter")
+    expect(page.locator(".replies button").first).to_be_visible()
+    expect(page.locator("#input")).to_be_focused()
+    expect(page.locator("#status")).to_have_text("")
+    # Shift+Tab from the input walks back into the quick replies; Enter picks one.
+    page.keyboard.press("Shift+Tab")
+    focused = page.evaluate("document.activeElement.parentElement.id")
+    assert focused == "replies"
+    chosen = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    expect(page.locator(".row.me .bubble").last).to_have_text("您说：" + chosen)
+    for selector in ("#restart", "#font", "#log", "#send"):
+        assert page.locator(selector).evaluate("e => e.tabIndex") >= 0, selector
+    page.close()
+
+
+def test_widget_keeps_the_message_when_the_service_is_down(
+    browser: Browser, gateway_url: str
+) -> None:
+    page = _page(browser, 360)
+    page.goto(gateway_url + "/")
+    expect(page.locator(".row.bot .bubble").first).to_contain_text("醴陵户籍政策助手")
+    page.route("**/api/chat", lambda route: route.abort())
+    page.fill("#input", "退伍了想把户口迁回村里")
+    page.keyboard.press("Enter")
+    error = page.locator(".bubble.error").last
+    expect(error).to_contain_text("您的消息没有丢")
+    expect(error).to_have_attribute("role", "alert")
+    page.screenshot(path=str(SHOTS / "widget-360-offline.png"))
+    page.unroute("**/api/chat")
+    page.locator(".replies button", has_text="重新发送").click()
+    expect(page.locator(".card").last).to_contain_text("三(二)")
+    expect(page.locator(".row.me .bubble", has_text="退伍了想把户口迁回村里")).to_have_count(1)
+    page.close()
+
+
+def test_widget_embedded_in_another_site(browser: Browser, gateway_url: str) -> None:
+    """A page on another origin adds one script tag; its button opens the chat."""
+    page = _page(browser, 1280)
+    # Another site: a second web server on loopback (localhost vs 127.0.0.1 is another origin).
+    html = (
+        "<!doctype html><html lang=zh-CN><meta charset=utf-8><title>醴陵市人民政府</title>"
+        "<h1>醴陵市人民政府门户网站</h1><p>政务公开 · 办事服务</p>"
+        f'<script src="{gateway_url}/static/embed.js" async></script></html>'
+    ).encode()
+
+    class Portal(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Portal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page.goto(f"http://localhost:{server.server_address[1]}/")
+    launcher = page.locator("#hukou-launcher")
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    launcher.click()
+    expect(launcher).to_have_attribute("aria-expanded", "true")
+    chat = page.frame_locator("#hukou-frame")
+    expect(chat.locator(".row.bot .bubble").first).to_contain_text("醴陵户籍政策助手")
+    chat.locator("#input").fill("大学毕业了想把户口落到醴陵")
+    chat.locator("#input").press("Enter")
+    expect(chat.locator(".card").last).to_contain_text("三(一)")
+    page.screenshot(path=str(SHOTS / "embed-1280.png"))
+    launcher.click()
+    expect(page.locator("#hukou-frame")).to_be_hidden()
+    page.close()
+    server.shutdown()

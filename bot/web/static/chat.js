@@ -19,18 +19,25 @@
   }
   function save() { try { localStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* private mode */ } }
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
+  var el = window.Hukou.el;
+  var status = document.getElementById("status");
+
+  // Each row says who speaks to a screen reader ("您说：" / "助手说："); the avatar is decoration.
+  function row(who) {
+    var node = el("div", "row " + (who === "me" ? "me" : "bot"));
+    var avatar = el("div", "avatar", who === "me" ? "我" : "助手");
+    avatar.setAttribute("aria-hidden", "true");
+    node.appendChild(avatar);
     return node;
   }
-
   function bubble(who, text, isError) {
-    var row = el("div", "row " + (who === "me" ? "me" : "bot"));
-    row.appendChild(el("div", "avatar", who === "me" ? "我" : "助手"));
-    row.appendChild(el("div", "bubble" + (isError ? " error" : ""), text));
-    log.appendChild(row);
+    var node = row(who);
+    var b = el("div", "bubble" + (isError ? " error" : ""));
+    b.appendChild(el("span", "visually-hidden", who === "me" ? "您说：" : "助手说："));
+    b.appendChild(document.createTextNode(text));
+    if (isError) b.setAttribute("role", "alert");
+    node.appendChild(b);
+    log.appendChild(node);
   }
 
   function card(payload) {
@@ -76,7 +83,7 @@
     (buttons || []).forEach(function (b) {
       var btn = el("button", null, b.title);
       btn.type = "button";
-      btn.addEventListener("click", function () { ask(b.payload, b.title); });
+      btn.addEventListener("click", function () { ask(b.payload, b.resend ? "" : b.title); });
       replies.appendChild(btn);
     });
   }
@@ -85,15 +92,16 @@
   // the details and the full text stays one tap away.
   function longBubble(text) {
     var lines = text.split("\n");
-    var row = el("div", "row bot");
-    row.appendChild(el("div", "avatar", "助手"));
-    var b = el("div", "bubble", lines.slice(0, 2).join("\n"));
+    var node = row("bot");
+    var b = el("div", "bubble");
+    b.appendChild(el("span", "visually-hidden", "助手说："));
+    b.appendChild(document.createTextNode(lines.slice(0, 2).join("\n")));
     var more = el("details");
     more.appendChild(el("summary", null, "查看完整文字答复"));
     more.appendChild(el("div", null, lines.slice(2).join("\n")));
     b.appendChild(more);
-    row.appendChild(b);
-    log.appendChild(row);
+    node.appendChild(b);
+    log.appendChild(node);
   }
 
   function render(item) {
@@ -110,17 +118,32 @@
 
   function push(item) { state.items.push(item); if (state.items.length > 200) state.items.shift(); save(); render(item); log.scrollTop = log.scrollHeight; }
 
+  // A failed turn keeps the citizen's message: "重新发送" sends it again, and it is not shown twice.
+  function failed(text, detail) {
+    push({ kind: "error", text: detail });
+    var retry = [{ title: "重新发送", payload: text, resend: true }];
+    quickReplies(retry); state.buttons = retry; save();
+  }
+
   function ask(message, shown) {
     var text = (message || "").trim();
     if (!text) { input.focus(); return; }
     if (shown !== "") push({ kind: "me", text: shown || text });
     quickReplies([]); state.buttons = []; save();
-    typing.hidden = false; send.disabled = true;
+    typing.hidden = false; send.disabled = true; status.textContent = "助手正在输入…";
     fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ sender: state.sender, message: text }) })
-      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, status: r.status, body: body }; }); })
       .then(function (res) {
-        if (!res.ok) { push({ kind: "error", text: res.body.detail || "出错了，请稍后再试。" }); return; }
+        if (!res.ok) {
+          if (res.status === 422) {
+            // The message is refused as it stands (too long, say): give it back to edit.
+            push({ kind: "error", text: res.body.detail || "消息格式不正确。" });
+            if (!input.value) input.value = text;
+          }
+          else failed(text, res.body.detail || "出错了，您的消息没有丢，请点“重新发送”。");
+          return;
+        }
         var buttons = [];
         res.body.messages.forEach(function (m, i) {
           var next = res.body.messages[i + 1];
@@ -130,8 +153,8 @@
         });
         quickReplies(buttons); state.buttons = buttons; save();
       })
-      .catch(function () { push({ kind: "error", text: "网络连接失败，您的消息没有丢，请稍后重试。也可以到派出所户籍窗口咨询。" }); })
-      .then(function () { typing.hidden = true; send.disabled = false; input.focus(); });
+      .catch(function () { failed(text, "网络连接失败，您的消息没有丢，请点“重新发送”。也可以到派出所户籍窗口咨询。"); })
+      .then(function () { typing.hidden = true; send.disabled = false; status.textContent = ""; input.focus(); });
   }
 
   form.addEventListener("submit", function (e) {
@@ -148,7 +171,7 @@
     fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ sender: state.sender, message: "/restart" }) }).catch(function () {});
     state = { sender: state.sender, items: [], large: state.large }; save();
-    log.textContent = ""; quickReplies([]); greet();
+    log.textContent = ""; quickReplies([]); greet(); input.focus();
   });
   var fontBtn = document.getElementById("font");
   function applyFont() { document.body.classList.toggle("large", !!state.large); fontBtn.setAttribute("aria-pressed", state.large ? "true" : "false"); }

@@ -14,12 +14,7 @@
   var answerText = "";
   var timer = null, searchTimer = null, seq = 0;
 
-  function el(tag, cls, content) {
-    var n = document.createElement(tag);
-    if (cls) n.className = cls;
-    if (content !== undefined && content !== null) n.textContent = String(content);
-    return n;
-  }
+  var el = window.Hukou.el;
 
   fetch("/api/facts").then(function (r) { return r.json(); }).then(function (data) {
     data.facts.forEach(function (f) {
