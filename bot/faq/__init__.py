@@ -16,4 +16,6 @@ published. Import what you need from the modules; this package imports nothing i
   words are stored.
 * :mod:`bot.faq.io` — Rasa NLU/domain export of published entries; YAML import and export.
 * :mod:`bot.faq.errors` — the exceptions, each with a Chinese message fit for staff.
+* :mod:`bot.faq.matcher` — run-time matching of a citizen's message against the published
+  entries, rebuilt whenever the store's published revision changes.
 """
