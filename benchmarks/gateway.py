@@ -36,7 +36,10 @@ LIMIT_OFF = {"HUKOU_RATE_LIMIT_PER_MINUTE": "0"}  # measuring throughput, not th
 
 
 async def measure(kind: str, base: str, concurrency: int, total: int) -> dict[str, Any]:
-    """Send ``total`` requests of one kind over ``concurrency`` workers."""
+    """Send ``total`` requests of one kind over ``concurrency`` workers.
+
+    Returns the raw latencies (s), the error count and the wall time, to be merged over rounds.
+    """
     latencies: list[float] = []
     errors = 0
     counter = iter(range(total))
@@ -81,27 +84,51 @@ async def measure(kind: str, base: str, concurrency: int, total: int) -> dict[st
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         wall = time.perf_counter() - start
-    return {"kind": kind, "concurrency": concurrency, **summary(latencies, errors, wall)}
+    return {"latencies": latencies, "errors": errors, "wall": wall}
+
+
+ROUNDS = 4
+
+
+def compare(levels: tuple[int, ...], targets: dict[str, str], total: int) -> list[dict[str, Any]]:
+    """Measure every kind at every level in ``ROUNDS`` interleaved rounds.
+
+    Direct Rasa and the gateway take turns (rasa, chat, lookup, search, rasa, chat, …), so a
+    drift of the machine during the run (another process, a growing tracker store) falls on
+    both sides of the comparison alike instead of on whichever ran second.
+    """
+    rows = []
+    for level in levels:
+        merged = {kind: {"latencies": [], "errors": 0, "wall": 0.0} for kind in targets}
+        for _ in range(ROUNDS):
+            for kind, base in targets.items():
+                part = asyncio.run(measure(kind, base, level, total // ROUNDS))
+                merged[kind]["latencies"] += part["latencies"]
+                merged[kind]["errors"] += part["errors"]
+                merged[kind]["wall"] += part["wall"]
+        for kind, data in merged.items():
+            stats = summary(data["latencies"], data["errors"], data["wall"])
+            rows.append({"kind": kind, "concurrency": level, **stats})
+    return rows
 
 
 def main() -> None:
     """Run every measurement and write the reports."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=160, help="requests per level")
+    parser.add_argument("--requests", type=int, default=320, help="requests per level and kind")
     args = parser.parse_args()
     stack = Stack(rasa_port=5305, action_port=5355, web_port=5380,
                   log_dir=ROOT / "artifacts" / "bench-logs")  # fmt: skip
     import os
 
     os.environ.update(LIMIT_OFF)
-    rows: list[dict[str, Any]] = []
     try:
         stack.start(timeout=420)
         rasa, web = f"http://127.0.0.1:{stack.rasa_port}", f"http://127.0.0.1:{stack.web_port}"
-        asyncio.run(measure("chat", web, 1, 20))  # warm-up
-        for level in (1, 8, 32):
-            for kind, base in (("rasa", rasa), ("chat", web), ("lookup", web), ("search", web)):
-                rows.append(asyncio.run(measure(kind, base, level, args.requests)))
+        for kind, base in (("rasa", rasa), ("chat", web)):
+            asyncio.run(measure(kind, base, 1, 20))  # warm-up
+        targets = {"rasa": rasa, "chat": web, "lookup": web, "search": web}
+        rows = compare((1, 8, 32), targets, args.requests)
     finally:
         stack.stop()
     out = ROOT / "reports"

@@ -36,18 +36,18 @@ def index() -> FaqIndex:
 
 # Written by someone else than the entries' author, none of them a copy of a phrasing.
 ASKED = [
-    ("我搬进城落户，家里的宅基地还保得住吗", "land-rights"),
-    ("进城以后承包的地要交回去吗", "land-rights"),
-    ("农业户口跟非农户口现在还有区别吗", "hukou-type"),
-    ("拿了居住证可以享受什么", "residence-permit-rights"),
-    ("居住证持有人享受哪些权利", "residence-permit-rights"),
-    ("孩子没有生育证明可以登记户口吗", "newborn-without-certificate"),
-    ("小孩跟着我们在醴陵城里上学有保障吗", "children-school"),
-    ("政府会逼我们农民把户口迁进城吗", "not-forced"),
-    ("城镇居民还能把户口迁到农村吗", "move-to-village"),
+    ("我搬进城落户，家里的宅基地还保得住吗", "land_rights"),
+    ("进城以后承包的地要交回去吗", "land_rights"),
+    ("农业户口跟非农户口现在还有区别吗", "hukou_type"),
+    ("拿了居住证可以享受什么", "residence_permit_rights"),
+    ("居住证持有人享受哪些权利", "residence_permit_rights"),
+    ("孩子没有生育证明可以登记户口吗", "newborn_without_certificate"),
+    ("小孩跟着我们在醴陵城里上学有保障吗", "children_school"),
+    ("政府会逼我们农民把户口迁进城吗", "not_forced"),
+    ("城镇居民还能把户口迁到农村吗", "move_to_village"),
 ]
 # Ranked first, but too far from every phrasing to answer outright: offered as a suggestion.
-SUGGESTED = [("我能把户口迁回农村老家吗", "move-to-village")]
+SUGGESTED = [("我能把户口迁回农村老家吗", "move_to_village")]
 # Situations, not questions: the assessment answers them (the matcher must not be sure).
 SITUATIONS = ["我在城里租了房子想把户口迁过来", "退伍回来想把户口迁回村里", "离婚了户口怎么办"]
 NOT_ASKED = [
@@ -119,7 +119,7 @@ def test_live_matcher_rebuilds_only_when_the_revision_changes() -> None:
     published.append(entries[2])
     assert live.match("居住证有什么用") == []  # not published as far as the index knows
     revision[0] = 2
-    assert live.match("居住证有什么用")[0].entry.key == "residence-permit-rights"  # type: ignore[attr-defined]
+    assert live.match("居住证有什么用")[0].entry.key == "residence_permit_rights"  # type: ignore[attr-defined]
     assert len(builds) == 2
     published.clear()
     revision[0] = 3
