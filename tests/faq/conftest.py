@@ -2,13 +2,12 @@
 
 PostgreSQL is expected on 127.0.0.1:5432 (user postgres, trust auth). A database with a
 unique name is created for the test session and dropped at the end. If the server cannot be
-reached the PostgreSQL tests fail, unless ``HUKOU_SKIP_POSTGRES=1`` says to skip them.
+reached the PostgreSQL tests fail: there is no switch to skip them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -77,16 +76,14 @@ class Postgres:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
-    if os.environ.get("HUKOU_SKIP_POSTGRES") == "1":
-        pytest.skip("HUKOU_SKIP_POSTGRES=1: PostgreSQL tests skipped")
     server = Postgres()
     try:
         with server.admin.connect():
             pass
     except OperationalError as exc:
         pytest.fail(
-            f"PostgreSQL at {POSTGRES} is unreachable ({str(exc).splitlines()[0]}); start it, "
-            "or set HUKOU_SKIP_POSTGRES=1 to skip the PostgreSQL tests",
+            f"PostgreSQL at {POSTGRES} is unreachable ({str(exc).splitlines()[0]}); the store "
+            "tests run against both databases, so start it (see README)",
             pytrace=False,
         )
     yield server
