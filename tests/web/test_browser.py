@@ -196,3 +196,18 @@ def test_widget_embedded_in_another_site(browser: Browser, gateway_url: str) -> 
     expect(page.locator("#hukou-frame")).to_be_hidden()
     page.close()
     server.shutdown()
+
+
+def test_widget_refuses_a_long_message_without_losing_it(
+    browser: Browser, gateway_url: str
+) -> None:
+    page = _page(browser, 360)
+    page.goto(gateway_url + "/")
+    expect(page.locator(".row.bot .bubble").first).to_contain_text("醴陵户籍政策助手")
+    text = "我在城里租房想落户。" * 500  # 5,000 characters
+    page.fill("#input", text)
+    page.keyboard.press("Enter")
+    expect(page.locator(".bubble.error").last).to_contain_text("5000 字")
+    assert page.input_value("#input") == text
+    assert page.locator(".row.me").count() == 0
+    page.close()

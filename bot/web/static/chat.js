@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var STORE = "hukou-chat-v1";
+  var MAX_CHARS = 1000;  // the gateway's limit (HUKOU_MAX_MESSAGE_CHARS)
   var log = document.getElementById("log");
   var replies = document.getElementById("replies");
   var typing = document.getElementById("typing");
@@ -161,6 +162,11 @@
     e.preventDefault();
     var text = input.value;
     if (!text.trim()) { input.placeholder = "请先输入您的问题"; input.focus(); return; }
+    // Too long: say so and leave every character in the input to shorten (no silent cut).
+    if (text.length > MAX_CHARS) {
+      push({ kind: "error", text: "消息太长了（" + text.length + " 字），请控制在 " + MAX_CHARS + " 字以内，您输入的内容还在输入框里。" });
+      input.focus(); return;
+    }
     input.value = "";
     ask(text);
   });
