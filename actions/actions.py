@@ -20,6 +20,8 @@ from bot.dialogue.answers import (
     GOAL_BUTTONS,
     Answer,
     clarify_answer,
+    faq_answer,
+    faq_suggestion,
     handoff_answer,
     not_covered,
     out_of_scope_answer,
@@ -36,12 +38,21 @@ from bot.dialogue.situation import (
     slot_value,
     still_to_ask,
 )
+from bot.faq.live import FaqService
+from bot.faq.views import PublishedEntry
+from bot.nlu.normalize import is_noise
 from bot.policy import Outcome, assess, load_knowledge
 from bot.policy.facts import FACTS
 from bot.policy.present import payload, question, render_text
 
 KB = load_knowledge()
 """The knowledge base, loaded and validated once when the action server starts."""
+
+FAQ = FaqService(KB.clauses.keys())
+"""The published FAQ (``DATABASE_URL``), opened on first use; without it the bot goes on."""
+
+FAQ_SLOT = "faq_entry"
+"""Set when the message that started the form was a general question the FAQ answers."""
 
 AFTER_ANSWER_BUTTONS = [
     {"title": "重新开始", "payload": "/restart"},
@@ -80,6 +91,66 @@ def _has_chinese(text: str) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
+def _typed_text(tracker: Tracker) -> str:
+    """The latest message as the citizen typed it; ``""`` for a button's ``/intent`` payload."""
+    text = str(tracker.latest_message.get("text") or "").strip()
+    return "" if text.startswith("/") else text
+
+
+def _entry_answer(
+    entry: PublishedEntry, buttons: list[Any] | None = None
+) -> tuple[Answer, list[Any]]:
+    answer = faq_answer(
+        KB,
+        today(),
+        question=entry.question,
+        answer=entry.answer,
+        clause_ids=entry.clause_ids,
+        entry_id=entry.id,
+        key=entry.key,
+        version=entry.version,
+    )
+    return answer, buttons or []
+
+
+def _faq_reply(tracker: Tracker, reason: str | None) -> tuple[Answer, list[Any]] | None:
+    """The FAQ's answer to the typed message, or entries to choose from, or ``None``.
+
+    With a ``reason`` (``fallback``, ``out_of_scope``), a message the FAQ does not answer
+    outright is recorded, masked, for the FAQ desk's unanswered report.
+    """
+    text = _typed_text(tracker)
+    if not text:
+        return None
+    fit = FAQ.fit(text)
+    if fit.answer is not None:
+        return _entry_answer(fit.answer)
+    if reason is not None and _has_chinese(text) and not is_noise(text):
+        FAQ.record_unanswered(text, reason)
+    if fit.suggestions and reason is not None:
+        answer = faq_suggestion([(e.id, e.question) for e in fit.suggestions], KB, today())
+        return answer, answer[1]["options"]
+    return None
+
+
+def _general_question(tracker: Tracker) -> PublishedEntry | None:
+    """The FAQ entry answering the message that is starting the form, if it is a question.
+
+    A message stating any fact besides the goal (租的房, 没有准生证) describes a situation and
+    gets the assessment; one that only names a topic (“居住证有什么用？”) and matches a
+    published entry gets the FAQ's answer.
+    """
+    facts = [
+        entity.get("entity")
+        for entity in tracker.latest_message.get("entities") or []
+        if entity.get("entity") in FACTS
+    ]
+    text = _typed_text(tracker)
+    if not text or any(fact != "goal" for fact in facts):
+        return None
+    return FAQ.fit(text).answer
+
+
 class ValidateSituationForm(FormValidationAction):
     """Ask only what the engine still needs, accept skips, yes/no answers and corrections."""
 
@@ -96,7 +167,7 @@ class ValidateSituationForm(FormValidationAction):
     ) -> list[str]:
         """The engine's missing facts, in asking order, minus those the citizen skipped."""
         skipped = tracker.get_slot(SKIPPED_SLOT) or []
-        if "goal" in skipped:
+        if "goal" in skipped or tracker.get_slot(FAQ_SLOT) is not None:
             return []
         missing = assess(situation_from_slots(tracker.slots), KB, today()).missing
         return still_to_ask(missing, skipped)
@@ -114,6 +185,9 @@ class ValidateSituationForm(FormValidationAction):
         ]
         requested = tracker.get_slot("requested_slot")
         intent = _latest_intent(tracker)
+        if requested is None:
+            entry = _general_question(tracker)
+            events.append(SlotSet(FAQ_SLOT, None if entry is None else entry.id))
         if requested in FACTS and tracker.get_slot(requested) is None:
             if intent == "dont_know":
                 skipped = [*(tracker.get_slot(SKIPPED_SLOT) or []), requested]
@@ -189,7 +263,25 @@ class ActionAssess(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Assess the conversation's facts and send text and payload."""
+        """Assess the conversation's facts and send text and payload.
+
+        When the form ended at once because its first message was a general question the
+        FAQ answers, send that answer instead, with a button to have the situation assessed.
+        """
+        faq_id = tracker.get_slot(FAQ_SLOT)
+        entry = FAQ.entry(int(faq_id)) if faq_id is not None else None
+        reset: list[EventType] = [] if faq_id is None else [SlotSet(FAQ_SLOT, None)]
+        if entry is not None:
+            goal = tracker.get_slot("goal")
+            assess_button = (
+                []
+                if goal is None
+                else [
+                    {"title": "按我的情况判断", "payload": '/inform{"goal": "' + str(goal) + '"}'}
+                ]
+            )
+            _send(dispatcher, *_entry_answer(entry, assess_button))
+            return reset
         result = assess(situation_from_slots(tracker.slots), KB, today())
         buttons: list[Any] = list(AFTER_ANSWER_BUTTONS)
         if result.outcome is Outcome.NEED_GOAL:
@@ -197,7 +289,7 @@ class ActionAssess(Action):
         elif result.outcome is Outcome.INFORMATION:
             buttons = list(TOPIC_BUTTONS)
         _send(dispatcher, (render_text(result, KB), payload(result, KB)), buttons)
-        return []
+        return reset
 
 
 class AnswerAction(Action):
@@ -232,7 +324,10 @@ class ActionAnswerTopic(AnswerAction):
     action_name = "action_answer_topic"
 
     def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
-        """Quote the clauses for the latest intent's topic."""
+        """The FAQ's answer when one fits the typed question, else the topic's clauses."""
+        reply = _faq_reply(tracker, None)
+        if reply is not None:
+            return reply
         topics = TOPIC_INTENTS.get(_latest_intent(tracker) or "", ())
         return topic_answer(topics, KB, today()), []
 
@@ -263,7 +358,13 @@ class ActionOutOfScope(AnswerAction):
     action_name = "action_out_of_scope"
 
     def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
-        """The decline; keyboard noise without any Chinese gets a clarifying question."""
+        """The FAQ's answer if one fits; else the decline (recorded as unanswered).
+
+        Keyboard noise without any Chinese gets a clarifying question instead.
+        """
+        reply = _faq_reply(tracker, "out_of_scope")
+        if reply is not None:
+            return reply
         if not _has_chinese(str(tracker.latest_message.get("text") or "")):
             clarify = clarify_answer(KB, today(), second_time=False)
             return clarify, clarify[1].get("options", [])
@@ -276,7 +377,13 @@ class ActionClarify(AnswerAction):
     action_name = "action_clarify"
 
     def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
-        """A clarifying question, or the honest referral on the second miss in a row."""
+        """The FAQ's answer or suggestions, else a clarifying question.
+
+        On the second miss in a row, the honest referral. Misses are recorded as unanswered.
+        """
+        reply = _faq_reply(tracker, "fallback")
+        if reply is not None:
+            return reply
         user_intents = [
             (event.get("parse_data") or {}).get("intent", {}).get("name")
             for event in tracker.events
@@ -285,3 +392,25 @@ class ActionClarify(AnswerAction):
         second_time = len(user_intents) >= 2 and user_intents[-2] == "nlu_fallback"
         clarify = clarify_answer(KB, today(), second_time)
         return clarify, [] if second_time else clarify[1].get("options", [])
+
+
+class ActionAnswerFaq(AnswerAction):
+    """Answer with the FAQ entry the citizen chose from the suggestions."""
+
+    action_name = "action_answer_faq"
+
+    def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
+        """The chosen entry's answer; the referral if it is no longer published."""
+        raw = next(
+            (
+                entity.get("value")
+                for entity in tracker.latest_message.get("entities") or []
+                if entity.get("entity") == "faq_id"
+            ),
+            None,
+        )
+        entry = FAQ.entry(int(str(raw))) if str(raw or "").isdigit() else None
+        if entry is None:
+            text, data = not_covered(KB, today())
+            return ("这条解答已经下线或不存在。" + text, data), []
+        return _entry_answer(entry)

@@ -101,6 +101,9 @@ class Stack:
     web_port: int | None = None
     model: Path = MODEL
     log_dir: Path | None = None
+    database_url: str | None = None
+    """The FAQ desk's database for the action server and gateway (default: ``DATABASE_URL``,
+    else the SQLite file ``var/hukou.sqlite3``)."""
     procs: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
 
     def _spawn(
@@ -111,6 +114,8 @@ class Stack:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             log = (self.log_dir / f"{name}.log").open("ab")
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(extra_env or {})}
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
         proc = subprocess.Popen(
             command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT if log else None, env=env
         )
@@ -118,7 +123,18 @@ class Stack:
         return proc
 
     def start(self, timeout: float = 300.0) -> None:
-        """Start the action server, Rasa and (with ``web_port``) the gateway; wait for all."""
+        """Start the action server, Rasa and (with ``web_port``) the gateway; wait for all.
+
+        The FAQ desk's database is brought to the latest schema first, once, so that the
+        processes never race to migrate it.
+        """
+        from bot.faq.db import make_engine, migrate
+
+        engine = make_engine(self.database_url)
+        try:
+            migrate(engine)
+        finally:
+            engine.dispose()
         actions = self._spawn(
             "actions",
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions",

@@ -28,8 +28,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def assistant() -> Iterator[Stack]:
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole assistant (action server + Rasa with the trained model), started once.
+
+    Its FAQ desk uses a fresh SQLite database (``assistant.database_url``) that tests may
+    write to: the action server and the gateway read the same file.
 
     The model is trained by ``make train`` before the tests; if it is missing or older than
     its data, it is trained here (slow, but never a stale model under test).
@@ -45,6 +48,7 @@ def assistant() -> Iterator[Stack]:
         action_port=_free_port(),
         web_port=_free_port(),
         log_dir=ROOT / "artifacts" / "logs",
+        database_url=f"sqlite:///{tmp_path_factory.mktemp('faq') / 'faq.sqlite3'}",
     )
     try:
         stack.start(timeout=420)

@@ -6,6 +6,7 @@ Each function returns ``(text, payload)``; the Rasa actions only send them. No R
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from bot.policy.engine import validity_notice
@@ -151,3 +152,52 @@ def clarify_answer(kb: Knowledge, today: dt.date, second_time: bool) -> Answer:
 GOAL_BUTTONS = tuple(
     (label, '/inform{"goal": "' + value + '"}') for value, label in FACTS["goal"].values.items()
 )
+
+
+FAQ_SUGGEST_PREFIX = "您是想问下面的问题吗？"
+
+
+def faq_answer(
+    kb: Knowledge,
+    today: dt.date,
+    *,
+    question: str,
+    answer: str,
+    clause_ids: Sequence[str],
+    entry_id: int | None = None,
+    key: str | None = None,
+    version: int | None = None,
+) -> Answer:
+    """A published FAQ entry's answer, with the verbatim quote of each clause it cites.
+
+    The FAQ desk's live preview and the assistant both call this, so editors see exactly
+    what citizens will be told. ``entry_id``/``key``/``version`` are ``None`` in a preview
+    of unsaved text.
+    """
+    clauses = [kb.clause(clause_id) for clause_id in clause_ids if clause_id in kb.clauses]
+    lines = [answer.strip() or "（答案尚未填写）"]
+    for clause in clauses:
+        lines += ["", f"依据【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
+    lines += ["", validity_notice(kb, today)]
+    payload = _payload(
+        "faq",
+        kb,
+        today,
+        faq={"id": entry_id, "key": key, "version": version, "question": question},
+        clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
+    )
+    return "\n".join(lines), payload
+
+
+def faq_suggestion(candidates: Sequence[tuple[int, str]], kb: Knowledge, today: dt.date) -> Answer:
+    """Offer FAQ entries that may be meant (``(entry id, question)`` pairs) as buttons.
+
+    Each option's payload is ``/choose_faq{"faq_id": "<id>"}``; the last option says none
+    of them fits (the assistant then asks for other words).
+    """
+    options = [
+        {"title": question, "payload": '/choose_faq{"faq_id": "' + str(entry_id) + '"}'}
+        for entry_id, question in candidates
+    ]
+    options.append({"title": "都不是，我换个说法", "payload": "/deny"})
+    return FAQ_SUGGEST_PREFIX, _payload("fallback", kb, today, stage="suggest", options=options)

@@ -66,9 +66,9 @@ def _post(url: str, body: dict[str, Any], timeout: float = 30.0) -> Any:
         return json.loads(response.read().decode("utf-8"))
 
 
-def play(base_url: str, name: str, messages: list[str]) -> Conversation:
-    """Send ``messages`` one by one as a new sender through the REST channel."""
-    sender = f"replay-{uuid.uuid4().hex[:12]}"
+def play(base_url: str, name: str, messages: list[str], sender: str | None = None) -> Conversation:
+    """Send ``messages`` one by one through the REST channel, as ``sender`` or a new one."""
+    sender = sender or f"replay-{uuid.uuid4().hex[:12]}"
     conversation = Conversation(name, sender)
     for message in messages:
         replies = _post(f"{base_url}/webhooks/rest/webhook", {"sender": sender, "message": message})

@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.dialogue.situation import INTENT_GOALS, entity_value
 from bot.nlu.facts import FactExtractor, FactMention
-from bot.nlu.normalize import normalize
+from bot.nlu.normalize import is_noise, normalize
 
 EXTRACTOR_NAME = "PolicyFactExtractor"
 
@@ -173,17 +173,22 @@ class FactBackedIntent(_Stateless):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Replace ``nlu_fallback`` by the stated goal's intent or ``inform``."""
+        """Replace ``nlu_fallback`` by the stated goal's intent or ``inform``.
+
+        A message that is one character repeated (:func:`~bot.nlu.normalize.is_noise`) and
+        states no fact becomes ``nlu_fallback`` whatever the classifier guessed.
+        """
         for message in messages:
             intent = message.get(INTENT) or {}
-            if intent.get("name") != "nlu_fallback":
-                continue
             facts = {
                 entity["entity"]: entity["value"]
                 for entity in message.get(ENTITIES, [])
                 if entity.get("extractor") == EXTRACTOR_NAME
             }
-            if not facts:
+            if not facts and is_noise(str(message.get(TEXT) or "")):
+                message.set(INTENT, {"name": "nlu_fallback", "confidence": 1.0}, add_to_output=True)
+                continue
+            if intent.get("name") != "nlu_fallback" or not facts:
                 continue
             name = GOAL_INTENTS.get(str(facts.get("goal")), "inform")
             message.set(

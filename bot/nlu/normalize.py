@@ -33,3 +33,14 @@ def normalize(text: str) -> str:
     text = "".join(" " if _is_symbol(char) else char for char in text)
     text = zhconv.convert(text, "zh-hans")
     return _SPACE.sub(" ", text).strip()
+
+
+def is_noise(text: str) -> bool:
+    """Whether ``text`` is one character (or a handful) repeated, e.g. “户户户户户户…”.
+
+    Such a message says nothing, however the classifier scores it: it is treated as not
+    understood. Spaces and punctuation are ignored; short answers (“是是是”) are not noise.
+    """
+    chars = [char for char in normalize(text) if char.isalnum()]
+    distinct = len(set(chars))
+    return (len(chars) >= 5 and distinct == 1) or (len(chars) >= 20 and distinct * 10 <= len(chars))

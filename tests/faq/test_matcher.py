@@ -41,6 +41,7 @@ ASKED = [
     ("农业户口跟非农户口现在还有区别吗", "hukou_type"),
     ("拿了居住证可以享受什么", "residence_permit_rights"),
     ("居住证持有人享受哪些权利", "residence_permit_rights"),
+    ("居住证到底有啥用处", "residence_permit_rights"),
     ("孩子没有生育证明可以登记户口吗", "newborn_without_certificate"),
     ("小孩跟着我们在醴陵城里上学有保障吗", "children_school"),
     ("政府会逼我们农民把户口迁进城吗", "not_forced"),

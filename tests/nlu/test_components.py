@@ -57,3 +57,21 @@ def test_fallback_with_stated_facts_becomes_inform_or_the_goal() -> None:
     for intent, entities, expected in cases:
         (message,) = component.process([_message(intent, entities)])  # type: ignore[list-item]
         assert message.get("intent")["name"] == expected
+
+
+def test_repeated_characters_become_fallback_whatever_was_guessed() -> None:
+    from bot.nlu.components import EXTRACTOR_NAME, FactBackedIntent
+
+    component = FactBackedIntent()
+    fact = {"entity": "goal", "value": "newborn", "extractor": EXTRACTOR_NAME}
+    cases = [
+        ("ask_no_hukou", [], "户" * 1000, "nlu_fallback"),
+        ("greet", [], "哈哈哈哈哈", "nlu_fallback"),
+    ]
+    cases.append(("ask_newborn", [fact], "户" * 1000, "ask_newborn"))
+    cases.append(("ask_no_hukou", [], "我没有户口怎么办", "ask_no_hukou"))
+    for intent, entities, text, expected in cases:
+        message = _message(intent, entities)
+        message.set("text", text)
+        (message,) = component.process([message])  # type: ignore[list-item]
+        assert message.get("intent")["name"] == expected

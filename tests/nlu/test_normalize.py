@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.normalize import normalize
+from bot.nlu.normalize import is_noise, normalize
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,19 @@ def test_normalize(raw: str, expected: str) -> None:
 def test_normalize_is_idempotent() -> None:
     text = "我老公戶籍在長慶示範區，沒交社保！"
     assert normalize(normalize(text)) == normalize(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["户户户户户", "户" * 1000, "哈哈哈哈哈哈", "户 户 户 户 户！", "啊啊" * 20, "ab" * 30],
+)
+def test_repeated_characters_are_noise(text: str) -> None:
+    assert is_noise(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["是是是", "好的好的", "我在醴陵租房可以落户吗", "", "户口户口户口", "没有没有没有没有"],
+)
+def test_short_answers_and_sentences_are_not_noise(text: str) -> None:
+    assert not is_noise(text)

@@ -44,7 +44,10 @@
   function card(payload) {
     if (!payload || !payload.clauses || !payload.clauses.length) return;
     var box = el("section", "card");
-    box.setAttribute("aria-label", "适用条款");
+    // An FAQ answer cites its clauses as the basis; an assessment says which clauses apply.
+    var faq = payload.type === "faq";
+    box.setAttribute("aria-label", faq ? "答复依据" : "适用条款");
+    if (faq) box.appendChild(el("div", "why", "答复依据的政策条款："));
     payload.clauses.forEach(function (c) {
       var h = el("h2");
       h.appendChild(el("span", "label", c.label));
