@@ -60,9 +60,17 @@ class FaqIndex:
     """An inverted TF-IDF index over every phrasing of the given entries."""
 
     def __init__(
-        self, entries: Sequence[Published], synonyms: dict[str, list[str]] | None = None
+        self,
+        entries: Sequence[Published],
+        synonyms: dict[str, list[str]] | None = None,
+        bags: dict[str, Counter[str]] | None = None,
     ) -> None:
-        """Index ``entries`` (built once; rebuild to change)."""
+        """Index ``entries`` (built once; rebuild to change).
+
+        ``bags`` caches each phrasing's terms by its text across rebuilds (segmenting is
+        most of a rebuild's time); it is filled here and left holding only this index's
+        phrasings.
+        """
         self.entries = list(entries)
         self.synonyms = load_synonyms() if synonyms is None else synonyms
         self.phrasings: list[tuple[int, str]] = []  # (entry position, text)
@@ -70,15 +78,20 @@ class FaqIndex:
             for text in (entry.question, *entry.paraphrases):
                 if text.strip():
                     self.phrasings.append((position, text))
-        bags = [Counter(terms(expand(text, self.synonyms))) for _, text in self.phrasings]
+        cache = {} if bags is None else bags
+        kept = {text: cache.get(text) for _, text in self.phrasings}
+        cache.clear()
+        for text, bag in kept.items():
+            cache[text] = bag if bag is not None else Counter(terms(expand(text, self.synonyms)))
+        bags_in_order = [cache[text] for _, text in self.phrasings]
         frequency: Counter[str] = Counter()
-        for bag in bags:
+        for bag in bags_in_order:
             frequency.update(bag.keys())
-        n = len(bags)
+        n = len(bags_in_order)
         self.idf = {t: math.log((n + 1) / (f + 1)) + 1.0 for t, f in frequency.items()}
         self.unseen_idf = math.log(n + 1) + 1.0
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for doc, bag in enumerate(bags):
+        for doc, bag in enumerate(bags_in_order):
             weights = {t: (1 + math.log(tf)) * self.idf[t] for t, tf in bag.items()}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             for term, weight in weights.items():
@@ -123,13 +136,15 @@ class LiveMatcher:
         self._published, self._revision, self._clock = published, revision, clock
         self._index: FaqIndex | None = None
         self._seen: int | None = None
+        self._bags: dict[str, Counter[str]] = {}
+        self._synonyms = load_synonyms()
         self.rebuilt_at: float | None = None
 
     def index(self) -> FaqIndex:
         """The current index, rebuilt first if the published set changed since the last call."""
         current = self._revision()
         if self._index is None or current != self._seen:
-            self._index = FaqIndex(self._published())
+            self._index = FaqIndex(self._published(), self._synonyms, self._bags)
             self._seen, self.rebuilt_at = current, self._clock()
         return self._index
 

@@ -125,3 +125,31 @@ def test_live_matcher_rebuilds_only_when_the_revision_changes() -> None:
     published.clear()
     revision[0] = 3
     assert live.match("居住证有什么用") == []
+
+
+def test_a_rebuild_segments_only_new_phrasings(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.faq.matcher as matcher
+
+    segmented: list[str] = []
+    real_terms = matcher.terms
+
+    def counting(text: str) -> list[str]:
+        segmented.append(text)
+        return real_terms(text)
+
+    monkeypatch.setattr(matcher, "terms", counting)
+    entries = load_entries()
+    published, revision = entries[:5], [1]
+    live = LiveMatcher(lambda: list(published), lambda: revision[0])
+    live.index()
+    first = len(segmented)
+    assert first == sum(1 + len(e.paraphrases) for e in published)
+    published.append(entries[5])
+    revision[0] = 2
+    live.index()
+    assert len(segmented) - first == 1 + len(entries[5].paraphrases)
+    published.pop(0)
+    revision[0] = 3
+    before = len(segmented)
+    assert all(m.entry != entries[0] for m in live.match(entries[0].question))
+    assert len(segmented) - before == 1  # only the message itself: nothing new to segment
