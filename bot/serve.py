@@ -17,13 +17,14 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bot.profile import Profile
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "hukou.tar.gz"
@@ -68,14 +69,6 @@ def train_command(model: Path = MODEL) -> list[str]:
     ]  # fmt: skip
 
 
-def endpoints_file(action_port: int) -> Path:
-    """Write an endpoints file pointing Rasa at the action server's port."""
-    fd, name = tempfile.mkstemp(suffix="-endpoints.yml")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-    return Path(name)
-
-
 def wait_until_up(url: str, timeout: float, what: str, proc: subprocess.Popen[bytes]) -> None:
     """Poll ``url`` until it answers 200; fail early if ``proc`` exits."""
     deadline = time.monotonic() + timeout
@@ -102,9 +95,12 @@ class Stack:
     model: Path = MODEL
     log_dir: Path | None = None
     database_url: str | None = None
-    """The FAQ desk's database for the action server and gateway (default: ``DATABASE_URL``,
-    else the SQLite file ``var/hukou.sqlite3``)."""
+    """The FAQ desk's database for the action server and gateway (default: the profile's,
+    i.e. ``DATABASE_URL``, else the SQLite file ``var/hukou.sqlite3``)."""
+    profile: Profile = field(default_factory=Profile)
+    """Where conversations are kept and how many Rasa workers run (:mod:`bot.profile`)."""
     procs: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+    _endpoints: Path | None = None
 
     def _spawn(
         self, name: str, command: list[str], extra_env: dict[str, str] | None = None
@@ -114,43 +110,54 @@ class Stack:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             log = (self.log_dir / f"{name}.log").open("ab")
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(extra_env or {})}
-        if self.database_url:
-            env["DATABASE_URL"] = self.database_url
+        if self.faq_url:
+            env["DATABASE_URL"] = self.faq_url
         proc = subprocess.Popen(
             command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT if log else None, env=env
         )
         self.procs.append((name, proc))
         return proc
 
+    @property
+    def rasa_ports(self) -> list[int]:
+        """The Rasa workers' ports: ``rasa_port`` and the next ones, one per worker."""
+        return [self.rasa_port + i for i in range(self.profile.workers)]
+
+    @property
+    def faq_url(self) -> str | None:
+        """The FAQ database: ``database_url``, else the profile's."""
+        return self.database_url or self.profile.faq_url
+
     def start(self, timeout: float = 300.0) -> None:
-        """Start the action server, Rasa and (with ``web_port``) the gateway; wait for all.
+        """Start the action server, the Rasa workers and (with ``web_port``) the gateway.
 
         The FAQ desk's database is brought to the latest schema first, once, so that the
-        processes never race to migrate it.
+        processes never race to migrate it. Returns when every process answers.
         """
-        from bot.faq.db import make_engine, migrate
+        from bot.faq.db import ensure_database, make_engine, migrate
 
-        engine = make_engine(self.database_url)
+        if self.faq_url:
+            ensure_database(self.faq_url)
+        engine = make_engine(self.faq_url)
         try:
             migrate(engine)
         finally:
             engine.dispose()
+        self._endpoints = self.profile.write_endpoints(
+            f"http://127.0.0.1:{self.action_port}/webhook"
+        )
         actions = self._spawn(
             "actions",
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
              "--port", str(self.action_port)],
         )  # fmt: skip
-        rasa = self._spawn(
-            "rasa",
-            [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(self.model),
-             "--endpoints", str(endpoints_file(self.action_port)),
-             "--credentials", str(ROOT / "bot" / "credentials.yml"),
-             "--port", str(self.rasa_port), "--enable-api", "--interface", "127.0.0.1"],
-        )  # fmt: skip
+        for worker in range(self.profile.workers):
+            self.start_worker(worker)
         web = None
         if self.web_port is not None:
             env = {
                 "HUKOU_RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
+                "HUKOU_RASA_URLS": ",".join(f"http://127.0.0.1:{p}" for p in self.rasa_ports),
                 "HUKOU_ACTION_URL": f"http://127.0.0.1:{self.action_port}",
             }
             web = self._spawn(
@@ -163,9 +170,40 @@ class Stack:
         wait_until_up(
             f"http://127.0.0.1:{self.action_port}/health", timeout, "action server", actions
         )
-        wait_until_up(f"http://127.0.0.1:{self.rasa_port}/status", timeout, "Rasa server", rasa)
+        for worker in range(self.profile.workers):
+            self.wait_for_worker(worker, timeout)
         if web is not None:
             wait_until_up(f"http://127.0.0.1:{self.web_port}/healthz", timeout, "web gateway", web)
+
+    def _worker_name(self, worker: int) -> str:
+        return "rasa" if worker == 0 else f"rasa-{worker}"
+
+    def start_worker(self, worker: int) -> None:
+        """Start Rasa worker ``worker`` (0-based) on its port; does not wait for it."""
+        self._spawn(
+            self._worker_name(worker),
+            [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(self.model),
+             "--endpoints", str(self._endpoints),
+             "--credentials", str(ROOT / "bot" / "credentials.yml"),
+             "--port", str(self.rasa_ports[worker]), "--enable-api",
+             "--interface", "127.0.0.1"],
+        )  # fmt: skip
+
+    def wait_for_worker(self, worker: int, timeout: float = 300.0) -> None:
+        """Wait until Rasa worker ``worker`` answers on ``/status``."""
+        proc = self.process(self._worker_name(worker))
+        url = f"http://127.0.0.1:{self.rasa_ports[worker]}/status"
+        wait_until_up(url, timeout, f"Rasa worker {worker}", proc)
+
+    def process(self, name: str) -> subprocess.Popen[bytes]:
+        """The latest process named ``name`` (``actions``, ``rasa``, ``rasa-1``, ``web``)."""
+        return next(proc for n, proc in reversed(self.procs) if n == name)
+
+    def kill_worker(self, worker: int) -> None:
+        """Kill Rasa worker ``worker`` at once (SIGKILL), as a crash would."""
+        proc = self.process(self._worker_name(worker))
+        proc.kill()
+        proc.wait(timeout=10)
 
     def stop(self) -> None:
         """Terminate every process (SIGTERM, then SIGKILL after 10 s)."""
@@ -178,6 +216,9 @@ class Stack:
             except subprocess.TimeoutExpired:
                 proc.kill()
         self.procs.clear()
+        if self._endpoints is not None:
+            self._endpoints.unlink(missing_ok=True)
+            self._endpoints = None
 
 
 def serve(rasa_port: int, action_port: int, web_port: int = 8000, train: bool = True) -> int:

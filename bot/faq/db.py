@@ -57,6 +57,28 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database named in ``url`` if it does not exist yet.
+
+    SQLite files are created on first connection; other databases are left alone.
+    """
+    target = sa.engine.make_url(url)
+    if target.get_backend_name() != "postgresql" or not target.database:
+        return
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": target.database},
+            ).scalar()
+            if not exists:
+                quoted = connection.dialect.identifier_preparer.quote(target.database)
+                connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    finally:
+        admin.dispose()
+
+
 def session_factory(engine: Engine) -> sessionmaker:
     """Sessions whose objects stay readable after commit (they are handed to callers)."""
     return sessionmaker(bind=engine, future=True, expire_on_commit=False)

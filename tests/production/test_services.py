@@ -1,0 +1,89 @@
+"""The production profile for real: PostgreSQL tracker store, Redis lock store, RabbitMQ events."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.dialogue.replay import play
+from bot.faq.db import make_engine
+from bot.faq.store import FaqStore
+from bot.policy import load_knowledge
+from bot.profile import Profile
+from bot.serve import Stack
+from tests.production.conftest import AMQP
+
+
+def worker_url(stack: Stack, worker: int = 0) -> str:
+    return f"http://127.0.0.1:{stack.rasa_ports[worker]}"
+
+
+def sender() -> str:
+    return f"prod-{uuid.uuid4().hex[:12]}"
+
+
+async def _drain(queue: str) -> list[dict[str, Any]]:
+    import aio_pika
+
+    connection = await aio_pika.connect_robust(AMQP)
+    bodies: list[dict[str, Any]] = []
+    async with connection:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue, durable=True, passive=True)
+        while True:
+            message = await declared.get(no_ack=True, fail=False)
+            if message is None:
+                return bodies
+            bodies.append(json.loads(message.body))
+
+
+def test_a_conversation_survives_a_restart_of_every_process(production: Stack) -> None:
+    who = sender()
+    first = play(worker_url(production), "restart", ["我想把户口迁到醴陵城里"], who)
+    asked = first.last_payload() or {}
+    assert asked.get("missing"), first.turns[0].texts  # the assistant asked a question
+    production.stop()
+    production.start(timeout=420)
+    # The other worker this time: the state comes from PostgreSQL, not from memory.
+    after = play(worker_url(production, 1), "restart", ["我在城里租的房子"], who)
+    payload = after.last_payload() or {}
+    situation = payload.get("situation") or {}
+    assert situation.get("goal") == "settle_urban", after.turns[0].texts
+    assert situation.get("housing") == "rented"
+
+
+def test_events_reach_rabbitmq_and_misses_the_unanswered_report(
+    production: Stack, production_profile: Profile
+) -> None:
+    who = sender()
+    play(worker_url(production), "events", ["护照丢了去哪里补办"], who)
+    events = [
+        e for e in asyncio.run(_drain(production_profile.event_queue)) if e.get("sender_id") == who
+    ]
+    user = [e for e in events if e.get("event") == "user"]
+    assert [e["text"] for e in user] == ["护照丢了去哪里补办"]
+    assert any(
+        e.get("event") == "action" and e.get("name") == "action_out_of_scope" for e in events
+    )
+    assert production_profile.faq_url
+    store = FaqStore(make_engine(production_profile.faq_url), load_knowledge().clauses)
+    assert any("护照丢了去哪里补办" in g.examples for g in store.unanswered_groups())
+
+
+def test_conversations_are_stored_in_postgresql(
+    production: Stack, production_profile: Profile
+) -> None:
+    who = sender()
+    play(worker_url(production), "stored", ["我想给刚出生的孩子上户口"], who)
+    assert production_profile.tracker_url
+    engine = sa.create_engine(production_profile.tracker_url)
+    with engine.connect() as connection:
+        count = connection.execute(
+            sa.text("SELECT count(*) FROM events WHERE sender_id = :who"), {"who": who}
+        ).scalar()
+    engine.dispose()
+    assert count and count >= 3
