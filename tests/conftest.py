@@ -14,6 +14,21 @@ BEFORE_EXPIRY = dt.date(2020, 1, 1)
 AFTER_EXPIRY = dt.date(2026, 11, 27)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def default_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``DATABASE_URL`` for code that uses the default: a temporary file, never var/."""
+    import os
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('default-db') / 'hukou.sqlite3'}"
+    before = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    yield url
+    if before is None:
+        del os.environ["DATABASE_URL"]
+    else:
+        os.environ["DATABASE_URL"] = before
+
+
 @pytest.fixture(scope="session")
 def kb() -> Knowledge:
     return load_knowledge()

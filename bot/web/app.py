@@ -12,6 +12,8 @@ Routes (OpenAPI at ``/docs``):
 * ``GET  /api/facts`` — the facts a situation may contain, with labels and answer options.
 * ``GET  /`` — the citizen's chat widget; ``GET /staff`` — the hotline lookup page;
   ``/static/embed.js`` embeds the widget in another site with one script tag.
+* ``/api/faq/…``, ``GET /admin`` and ``GET /faq`` — the FAQ desk (:mod:`bot.web.faq`): staff
+  sign in to write, review and publish entries; citizens read the published ones.
 
 Errors are answered in Chinese and never with a stack trace.
 """
@@ -38,6 +40,7 @@ from bot.nlu.facts import FactExtractor
 from bot.policy import Situation, SituationError, assess, load_knowledge
 from bot.policy.facts import FACTS
 from bot.policy.present import clause_detail, payload, question
+from bot.web.faq import install as install_faq_desk
 from bot.web.ratelimit import RateLimiter, retry_after_seconds
 from bot.web.search import PolicySearch
 
@@ -55,6 +58,10 @@ class Settings(BaseSettings):
     upstream_timeout: float = 30.0
     rate_limit_per_minute: int = 60
     trust_forwarded: bool = False
+    database_url: str | None = None
+    """The FAQ desk's database; ``None``: ``DATABASE_URL``, else ``var/hukou.sqlite3``."""
+    secure_cookies: bool = False
+    """Mark the FAQ desk's session cookie ``Secure`` (set it when served over HTTPS)."""
 
     class Config:
         """Environment prefix."""
@@ -108,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await app.state.client.close()
+            faq_desk.engine.dispose()
 
     app = FastAPI(title="醴陵户籍政策助手", version="0.1.0", lifespan=lifespan)
 
@@ -238,6 +246,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/staff", include_in_schema=False)
     async def staff() -> FileResponse:
         return FileResponse(STATIC / "staff.html")
+
+    faq_desk = install_faq_desk(app, settings, kb)
 
     @app.get("/api/clauses")
     async def clauses() -> dict[str, Any]:

@@ -1,0 +1,68 @@
+// The public 政策解读 page: published FAQ entries grouped by topic, each with the verbatim
+// quote of the clauses it cites. All text is set with textContent, never parsed as HTML.
+(function () {
+  "use strict";
+  var el = window.Hukou.el;
+  var groupsBox = document.getElementById("groups");
+  var topics = document.getElementById("topics");
+  var empty = document.getElementById("empty");
+  var filter = document.getElementById("filter");
+
+  function entry(e) {
+    var article = el("article", "qa");
+    article.appendChild(el("h3", null, e.question));
+    article.appendChild(el("div", "answer", e.answer));
+    e.clauses.forEach(function (c) {
+      var cite = el("div", "cite");
+      cite.appendChild(document.createTextNode("依据"));
+      cite.appendChild(el("span", "label", "【" + c.label + "】"));
+      cite.appendChild(document.createTextNode(c.title));
+      article.appendChild(cite);
+      article.appendChild(el("blockquote", null, c.quote));
+    });
+    var more = el("a", "more", "在政策助手中继续咨询");
+    more.href = "/?q=" + encodeURIComponent(e.question);
+    article.appendChild(more);
+    article.dataset.text = [e.question, e.answer].concat(e.tags).join(" ").toLowerCase();
+    return article;
+  }
+
+  function render(data) {
+    document.getElementById("notice").textContent = data.notice;
+    groupsBox.textContent = ""; topics.textContent = "";
+    if (!data.count) { empty.textContent = "暂无已发布的政策解读。"; return; }
+    data.groups.forEach(function (g, i) {
+      var section = el("section", "group");
+      var id = "topic-" + (i + 1);
+      var heading = el("h2", null, g.tag);
+      heading.id = id;
+      section.setAttribute("aria-labelledby", id);
+      section.appendChild(heading);
+      g.entries.forEach(function (e) { section.appendChild(entry(e)); });
+      groupsBox.appendChild(section);
+      var link = el("a", null, g.tag + "（" + g.entries.length + "）");
+      link.href = "#" + id;
+      topics.appendChild(link);
+    });
+  }
+
+  function applyFilter() {
+    var needle = filter.value.trim().toLowerCase(), shown = 0;
+    Array.prototype.forEach.call(groupsBox.querySelectorAll(".group"), function (section) {
+      var visible = 0;
+      Array.prototype.forEach.call(section.querySelectorAll(".qa"), function (a) {
+        a.hidden = needle !== "" && a.dataset.text.indexOf(needle) < 0;
+        if (!a.hidden) visible++;
+      });
+      section.hidden = visible === 0;
+      shown += visible;
+    });
+    if (groupsBox.childNodes.length) empty.textContent = shown ? "" : "没有找到相关的问题，可以向政策助手提问。";
+  }
+  filter.addEventListener("input", applyFilter);
+
+  fetch("/api/faq/published")
+    .then(function (r) { if (!r.ok) throw new Error(); return r.json(); })
+    .then(render)
+    .catch(function () { empty.textContent = "政策解读暂时无法加载，请稍后刷新页面。"; });
+})();
