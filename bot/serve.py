@@ -156,7 +156,6 @@ class Stack:
         web = None
         if self.web_port is not None:
             env = {
-                "HUKOU_RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
                 "HUKOU_RASA_URLS": ",".join(f"http://127.0.0.1:{p}" for p in self.rasa_ports),
                 "HUKOU_ACTION_URL": f"http://127.0.0.1:{self.action_port}",
             }
@@ -179,7 +178,12 @@ class Stack:
         return "rasa" if worker == 0 else f"rasa-{worker}"
 
     def start_worker(self, worker: int) -> None:
-        """Start Rasa worker ``worker`` (0-based) on its port; does not wait for it."""
+        """Start Rasa worker ``worker`` (0-based) on its port; does not wait for it.
+
+        A conversation lock left by a worker that died mid-turn expires after
+        ``TICKET_LOCK_LIFETIME`` seconds (Rasa's default is 60): 15 here, as the gateway
+        already passes one sender's messages one at a time and a turn takes well under that.
+        """
         self._spawn(
             self._worker_name(worker),
             [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(self.model),
@@ -187,6 +191,7 @@ class Stack:
              "--credentials", str(ROOT / "bot" / "credentials.yml"),
              "--port", str(self.rasa_ports[worker]), "--enable-api",
              "--interface", "127.0.0.1"],
+            {"TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "15")},
         )  # fmt: skip
 
     def wait_for_worker(self, worker: int, timeout: float = 300.0) -> None:

@@ -4,7 +4,10 @@ Routes (OpenAPI at ``/docs``):
 
 * ``GET  /healthz`` — 200 with each component's state when the knowledge base is loaded and
   Rasa and the action server answer; otherwise 503 naming what is down.
-* ``POST /api/chat`` — forward ``{sender, message}`` to Rasa's REST channel.
+* ``POST /api/chat`` — forward ``{sender, message}`` to Rasa's REST channel: 身份证号, phone
+  and bank-card numbers and names are masked first (:func:`bot.faq.masking.mask_pii`), so they
+  never reach Rasa's tracker store, event broker or logs; the conversation's worker is chosen
+  by consistent hashing and one sender's messages pass in order (:mod:`bot.web.routing`).
 * ``POST /api/lookup`` — the hotline's one-shot answer: facts understood from the caller's
   words (rules, no model) plus ticked facts, and the engine's assessment payload.
 * ``GET  /api/search?q=`` — BM25 full-text search over the policy with marked snippets.
@@ -36,12 +39,14 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, BaseSettings, Field
 from starlette.types import Receive, Scope, Send
 
+from bot.faq.masking import mask_pii
 from bot.nlu.facts import FactExtractor
 from bot.policy import Situation, SituationError, assess, load_knowledge
 from bot.policy.facts import FACTS
 from bot.policy.present import clause_detail, payload, question
 from bot.web.faq import install as install_faq_desk
 from bot.web.ratelimit import RateLimiter, retry_after_seconds
+from bot.web.routing import WorkerPool
 from bot.web.search import PolicySearch
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -53,6 +58,11 @@ class Settings(BaseSettings):
     """Gateway settings, read from ``HUKOU_*`` environment variables."""
 
     rasa_url: str = "http://127.0.0.1:5005"
+    rasa_urls: str = ""
+    """Several Rasa workers, comma-separated (``HUKOU_RASA_URLS``); empty: ``rasa_url`` alone.
+    Each conversation stays on one worker (:mod:`bot.web.routing`)."""
+    worker_retry_seconds: float = 5.0
+    """How long a worker that refused a connection is routed around."""
     action_url: str = "http://127.0.0.1:5055"
     max_message_chars: int = 1000
     upstream_timeout: float = 30.0
@@ -101,6 +111,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the gateway app."""
     settings = settings or Settings()
     kb = load_knowledge()
+    workers = WorkerPool(
+        [url.strip() for url in settings.rasa_urls.split(",") if url.strip()]
+        or [settings.rasa_url],
+        retry_after=settings.worker_retry_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -172,26 +187,48 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
         states: dict[str, str] = {"knowledge": f"ok ({len(kb.clauses)} clauses)"}
-        states["rasa"] = await _probe(f"{settings.rasa_url}/status")
+        for number, url in enumerate(workers.urls):
+            name = "rasa" if len(workers.urls) == 1 else f"rasa-{number}"
+            states[name] = await _probe(f"{url}/status")
         states["actions"] = await _probe(f"{settings.action_url}/health")
-        healthy = all(state.startswith("ok") for state in states.values())
+        # Serving needs the knowledge base, the actions and at least one Rasa worker.
+        rasa_ok = any(v.startswith("ok") for k, v in states.items() if k.startswith("rasa"))
+        healthy = rasa_ok and states["knowledge"].startswith("ok") and states["actions"] == "ok"
         return JSONResponse(status_code=200 if healthy else 503, content=states)
+
+    async def _forward(sender: str, message: str) -> Any:
+        """Send one turn to the sender's worker; on a refused connection, to the next one.
+
+        Only failures that happen before Rasa has the message (connection refused, or the
+        worker's process gone) are retried elsewhere; a timeout is not, as the message may
+        have been handled. The worker's tracker is in the shared store, so the next worker
+        continues the conversation.
+        """
+        client: aiohttp.ClientSession = app.state.client
+        async with workers.turn(sender):
+            for url in workers.candidates(sender):
+                try:
+                    async with client.post(
+                        f"{url}/webhooks/rest/webhook",
+                        json={"sender": sender, "message": message},
+                    ) as response:
+                        response.raise_for_status()
+                        answer = await response.json()
+                except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError):
+                    workers.mark_down(url)
+                    continue
+                except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+                    raise HTTPException(503, "助手暂时无法回复。" + HOTLINE_HINT) from exc
+                workers.mark_up(url)
+                return answer
+        raise HTTPException(503, "助手暂时无法回复。" + HOTLINE_HINT)
 
     @app.post("/api/chat", response_model=None)
     async def chat(body: ChatIn) -> JSONResponse:
         message = _check_text(body.message, "消息").strip()
         if not message:
             raise HTTPException(422, "消息是空的，请输入您的问题。")
-        client: aiohttp.ClientSession = app.state.client
-        try:
-            async with client.post(
-                f"{settings.rasa_url}/webhooks/rest/webhook",
-                json={"sender": body.sender, "message": message},
-            ) as response:
-                response.raise_for_status()
-                answer = await response.json()
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-            raise HTTPException(503, "助手暂时无法回复。" + HOTLINE_HINT) from exc
+        answer = await _forward(body.sender, mask_pii(message))
         messages = [
             {"text": m.get("text"), "buttons": m.get("buttons", []), "custom": m.get("custom")}
             for m in answer

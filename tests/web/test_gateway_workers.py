@@ -1,0 +1,137 @@
+"""The gateway in front of several Rasa workers (fakes here): masking, failover, order."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any
+
+import pytest
+from aiohttp import web
+from fastapi.testclient import TestClient
+
+from bot.web.app import Settings, create_app
+
+
+class FakeRasa:
+    """A REST-channel stand-in that records what it receives; ``slow`` messages take 0.3 s."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, str]] = []
+        self.finished: list[tuple[str, str]] = []
+        self.loop = asyncio.new_event_loop()
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+        ready = threading.Event()
+        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
+        ready.wait(10)
+
+    def _serve(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+
+        async def webhook(request: web.Request) -> web.Response:
+            body = await request.json()
+            self.received.append((body["sender"], body["message"]))
+            if "slow" in body["message"]:
+                await asyncio.sleep(0.3)
+            self.finished.append((body["sender"], body["message"]))
+            return web.json_response(
+                [{"recipient_id": body["sender"], "text": f"echo {body['message']}", "custom": {}}]
+            )
+
+        async def status(_request: web.Request) -> web.Response:
+            return web.json_response({})
+
+        async def start() -> None:
+            app = web.Application()
+            app.router.add_post("/webhooks/rest/webhook", webhook)
+            app.router.add_get("/status", status)
+            self.runner = web.AppRunner(app)
+            await self.runner.setup()
+            site = web.TCPSite(self.runner, "127.0.0.1", 0)
+            await site.start()
+            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            ready.set()
+
+        self.loop.run_until_complete(start())
+        self.loop.run_forever()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@pytest.fixture(scope="module")
+def fakes() -> list[FakeRasa]:
+    return [FakeRasa(), FakeRasa()]
+
+
+def gateway(rasa_urls: list[str]) -> TestClient:
+    settings = Settings(rasa_urls=",".join(rasa_urls), action_url="http://127.0.0.1:9")
+    return TestClient(create_app(settings), raise_server_exceptions=False)
+
+
+def chat(client: TestClient, sender: str, message: str) -> Any:
+    response = client.post("/api/chat", json={"sender": sender, "message": message})
+    assert response.status_code == 200, response.text
+    return response.json()["messages"]
+
+
+def test_personal_data_is_masked_before_it_reaches_rasa(fakes: list[FakeRasa]) -> None:
+    with gateway([fakes[0].url]) as client:
+        chat(client, "mask", "我叫王小明，身份证430281199001011234，电话138 1234 5678，想落户")
+    sender, text = fakes[0].received[-1]
+    assert sender == "mask"
+    for secret in ("430281199001011234", "138 1234 5678", "王小明"):
+        assert secret not in text
+    assert text.endswith("想落户")
+
+
+def test_each_conversation_stays_on_one_worker(fakes: list[FakeRasa]) -> None:
+    with gateway([f.url for f in fakes]) as client:
+        for round_ in range(3):
+            for n in range(20):
+                chat(client, f"sticky-{n}", f"第{round_}条")
+    workers = {
+        n: {i for i, f in enumerate(fakes) for s, _ in f.received if s == f"sticky-{n}"}
+        for n in range(20)
+    }
+    assert all(len(used) == 1 for used in workers.values())
+    assert {next(iter(used)) for used in workers.values()} == {0, 1}  # both get conversations
+
+
+def test_a_dead_worker_is_routed_around(fakes: list[FakeRasa]) -> None:
+    dead = "http://127.0.0.1:9"
+    with gateway([dead, fakes[1].url]) as client:
+        for n in range(20):
+            assert chat(client, f"failover-{n}", "你好")[0]["text"] == "echo 你好"
+        health = client.get("/healthz").json()
+    assert health["rasa-0"].startswith("down") and health["rasa-1"] == "ok"
+    assert len([s for s, _ in fakes[1].received if s.startswith("failover-")]) == 20
+
+
+def test_no_worker_answers_is_a_clear_503() -> None:
+    with gateway(["http://127.0.0.1:9"]) as client:
+        response = client.post("/api/chat", json={"sender": "x", "message": "你好"})
+    assert response.status_code == 503 and "暂时无法回复" in response.json()["detail"]
+
+
+def test_two_messages_sent_at_once_are_processed_in_order(fakes: list[FakeRasa]) -> None:
+    replies: dict[str, Any] = {}
+    with gateway([fakes[0].url]) as client:
+
+        def send(text: str) -> None:
+            replies[text] = chat(client, "order", text)
+
+        first = threading.Thread(target=send, args=("slow 第一条",))
+        first.start()
+        time.sleep(0.05)
+        second = threading.Thread(target=send, args=("第二条",))
+        second.start()
+        first.join()
+        second.join()
+    received = [m for s, m in fakes[0].received if s == "order"]
+    finished = [m for s, m in fakes[0].finished if s == "order"]
+    assert received == finished == ["slow 第一条", "第二条"]
+    assert replies["第二条"][0]["text"] == "echo 第二条"
