@@ -8,7 +8,6 @@ answers are built by the engine and the presentation layer. Each answer is sent 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -24,6 +23,7 @@ from bot.dialogue.answers import (
     faq_suggestion,
     handoff_answer,
     not_covered,
+    one_bubble,
     out_of_scope_answer,
     topic_answer,
     validity_answer,
@@ -81,9 +81,8 @@ def _latest_intent(tracker: Tracker) -> str | None:
 
 def _send(dispatcher: CollectingDispatcher, answer: Answer, buttons: list[Any]) -> None:
     text, data = answer
-    # The REST channel splits a text at blank lines into several bubbles; keep one answer
-    # in one bubble (the widget's cards come from the payload).
-    dispatcher.utter_message(text=re.sub(r"\n{2,}", "\n", text), buttons=buttons)
+    # One answer, one bubble (the widget's cards come from the payload).
+    dispatcher.utter_message(text=one_bubble(text), buttons=buttons)
     dispatcher.utter_message(json_message=data)
 
 

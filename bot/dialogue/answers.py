@@ -6,6 +6,7 @@ Each function returns ``(text, payload)``; the Rasa actions only send them. No R
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,16 @@ from bot.policy.model import WEAK_RELIABILITY, Clause, Knowledge
 from bot.policy.present import clause_brief
 
 Answer = tuple[str, dict[str, Any]]
+
+
+def one_bubble(text: str) -> str:
+    """``text`` as the chat shows it, in one bubble.
+
+    Rasa's REST channel splits a text at blank lines into several bubbles, so paragraphs are
+    kept apart by single line breaks instead.
+    """
+    return re.sub(r"\n{2,}", "\n", text)
+
 
 REFERRAL = (
     "建议您到户口所在地或拟迁入地的派出所户籍窗口咨询，或向醴陵市公安局户政部门咨询；"

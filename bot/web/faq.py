@@ -47,7 +47,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine  # type: ignore[import-untyped]
 from sqlalchemy.exc import SQLAlchemyError  # type: ignore[import-untyped]
 
-from bot.dialogue.answers import faq_answer
+from bot.dialogue.answers import faq_answer, one_bubble
 from bot.faq.auth import Auth
 from bot.faq.content import ANSWER_MAX, QUESTION_MAX, multi_line, one_line
 from bot.faq.db import database_url, make_engine, migrate
@@ -310,7 +310,7 @@ class FaqDesk:
         text, payload = faq_answer(
             self.kb, today, question=question, answer=answer, clause_ids=clause_ids
         )
-        return {"text": text, "payload": payload}
+        return {"text": one_bubble(text), "payload": payload}
 
 
 # -- who is asking ----------------------------------------------------------------------

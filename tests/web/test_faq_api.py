@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from bot.dialogue.answers import faq_answer
+from bot.dialogue.answers import faq_answer, one_bubble
 from bot.faq.auth import Auth
 from bot.faq.db import make_engine
 from bot.faq.models import entries, login_sessions, users
@@ -455,7 +455,7 @@ def test_preview_is_exactly_the_assistants_answer(desk: Desk, kb: Knowledge) -> 
     response = editor.post("/api/faq/preview", json=draft, headers={"X-CSRF-Token": csrf})
     assert response.status_code == 200
     text, payload = faq_answer(kb, dt.date.today(), **draft)
-    assert response.json()["text"] == text
+    assert response.json()["text"] == one_bubble(text)  # as the actions send it
     assert response.json()["payload"] == json.loads(json.dumps(payload))
     assert QUOTE_5_1 in text and "2022年7月28日" in text
     assert response.json()["payload"]["clauses"][0]["label"] == "五(一)"
@@ -474,7 +474,7 @@ def test_preview_tidies_text_as_saving_would(desk: Desk, kb: Knowledge) -> None:
         answer=entry["answer"],
         clause_ids=entry["clause_ids"],
     )
-    assert shown["text"] == expected and shown["text"].startswith("第一段\n\n第二段\n")
+    assert shown["text"] == one_bubble(expected) and shown["text"].startswith("第一段\n第二段\n")
 
 
 def test_preview_refuses_unknown_clauses_and_overlong_text(desk: Desk) -> None:
