@@ -38,6 +38,10 @@ CASES = [
     ("大学毕业两年了户口还在学校", {"fulltime_graduate": True, "hukou_at_school": True}),
     ("孩子没有准生证能上户口吗", {"goal": "newborn", "has_birth_permit": False}),
     # negation: a negated fact is false, never true
+    ("我没有交社保", {"urban_social_insurance": False}),
+    ("从来没有交过社保", {"urban_social_insurance": False}),
+    ("社保一直没有交", {"urban_social_insurance": False}),
+    ("你有没有交社保", {}),  # a question: unknown
     ("社保没交", {"urban_social_insurance": False}),
     ("没有结婚", {"marital_status": "unmarried"}),
     ("俺不是退伍军人", {"veteran": False}),
