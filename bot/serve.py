@@ -1,10 +1,12 @@
 """Run the whole assistant on one machine: train if needed, then the servers, until Ctrl-C.
 
-Processes (embedded defaults: in-memory tracker and lock stores):
+Processes (the profile, :mod:`bot.profile`, says where state is kept: embedded defaults keep
+conversations in memory; ``HUKOU_PROFILE=production`` uses PostgreSQL, Redis and RabbitMQ):
 
 * the action server (``rasa_sdk``) on ``--action-port`` (default 5055);
-* the Rasa server with the REST channel on ``--rasa-port`` (default 5005), started through
-  :mod:`bot.rasa_server` (Rasa's own CLI with the action-response validation made cheap);
+* one Rasa server per worker with the REST channel, from ``--rasa-port`` on (default 5005),
+  started through :mod:`bot.rasa_server` (Rasa's own CLI with the action-response validation
+  made cheap);
 * the web gateway (FastAPI: widget, staff page, API) on ``--web-port`` (default 8000).
 
 It prints where to talk to the assistant once everything answers, and stops all of it
@@ -24,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.profile import Profile
+from bot.profile import Profile, ProfileError
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "hukou.tar.gz"
@@ -234,7 +236,12 @@ def serve(rasa_port: int, action_port: int, web_port: int = 8000, train: bool = 
     elif not MODEL.exists():
         print(f"没有模型：{MODEL}（去掉 --no-train 以训练）", file=sys.stderr)
         return 2
-    stack = Stack(rasa_port=rasa_port, action_port=action_port, web_port=web_port)
+    try:
+        profile = Profile.from_env()
+    except ProfileError as exc:
+        print(f"配置错误：{exc}", file=sys.stderr)
+        return 2
+    stack = Stack(rasa_port=rasa_port, action_port=action_port, web_port=web_port, profile=profile)
     stopping = False
 
     def _stop(signum: int, _frame: object) -> None:
@@ -249,7 +256,8 @@ def serve(rasa_port: int, action_port: int, web_port: int = 8000, train: bool = 
         print(
             f"醴陵户籍政策助手已启动：市民对话 http://127.0.0.1:{web_port}/ ，"
             f"热线查询 http://127.0.0.1:{web_port}/staff ，接口文档 http://127.0.0.1:{web_port}/docs"
-            f"（Rasa :{rasa_port}，动作服务器 :{action_port}）。按 Ctrl-C 停止。",
+            f"（{profile.name} 配置，Rasa 工作进程 {profile.workers} 个，"
+            f"端口 {rasa_port} 起；动作服务器 :{action_port}）。按 Ctrl-C 停止。",
             flush=True,
         )
         while not stopping:

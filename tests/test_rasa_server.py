@@ -58,3 +58,39 @@ def test_apply_reaches_rasas_action_response_check() -> None:
         assert jsonschema.validate is cached_validate
     finally:
         jsonschema.validate = original
+
+
+def test_the_fast_model_loader_gives_the_same_predictions() -> None:
+    """Rasa's loader (one training step, then the weights) and ours (the weights only)."""
+    import asyncio
+    from pathlib import Path
+
+    import yaml
+    from rasa.core.agent import load_agent
+
+    from bot.rasa_server import restore
+    from bot.serve import MODEL, ROOT
+
+    cases = yaml.safe_load((ROOT / "tests" / "data" / "citizen_cases.yml").read_text())["cases"]
+    texts = [case["text"] for case in cases]
+
+    async def rankings() -> list[list[tuple[str, float]]]:
+        agent = await load_agent(model_path=str(Path(MODEL)))
+        out = []
+        for text in texts:
+            parsed = await agent.parse_message(text)
+            out.append([(i["name"], round(i["confidence"], 6)) for i in parsed["intent_ranking"]])
+        return out
+
+    restore()
+    stock = asyncio.run(rankings())
+    apply()
+    try:
+        from rasa.utils.tensorflow.models import RasaModel
+
+        from bot.rasa_server import load_for_prediction
+
+        assert RasaModel.load.__func__ is load_for_prediction  # the fast loader is the one used
+        assert asyncio.run(rankings()) == stock
+    finally:
+        restore()
