@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# One image, one role per container: the first argument chooses the process.
+#
+#   actions   the rasa_sdk action server on :5055              (GET /health)
+#   rasa      one Rasa worker on :5005 (production profile)    (GET /, GET /status)
+#   gateway   the FastAPI gateway on :8000                     (GET /healthz)
+#   migrate   create the FAQ database if missing, bring its schema up to date, exit
+#   anything else is run as given, e.g. `hukou users add admin --role admin --password-stdin`
+#
+# The command lines are those `hukou serve` (bot/serve.py, class Stack) starts on one machine,
+# listening on every interface instead of 127.0.0.1. Nothing is trained or downloaded here:
+# the model was trained when the image was built (deploy/Dockerfile).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+role="${1:-gateway}"
+[ "$#" -gt 0 ] && shift
+
+write_endpoints() {
+  python - <<'PY'
+import os
+import sys
+
+from bot.profile import Profile, ProfileError
+
+try:
+    action_url = os.environ["HUKOU_ACTION_URL"].rstrip("/") + "/webhook"
+    print(Profile.from_env().write_endpoints(action_url))
+except ProfileError as exc:
+    sys.exit(f"entrypoint: {exc}")
+PY
+}
+
+case "$role" in
+  actions)
+    exec python -m rasa_sdk --actions actions --port 5055 "$@"
+    ;;
+  rasa)
+    : "${HUKOU_ACTION_URL:?HUKOU_ACTION_URL must be the base URL of the action server, e.g. http://actions:5055}"
+    if [ "${HUKOU_PROFILE:-}" != production ]; then
+      # Several workers need the shared tracker and lock stores: never fall back to memory.
+      echo "entrypoint: the rasa role needs HUKOU_PROFILE=production (got '${HUKOU_PROFILE:-}')" >&2
+      exit 2
+    fi
+    # As bot/serve.py: a lock left by a worker that died mid-turn expires after 15 s.
+    export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-15}"
+    # The endpoints file (tracker store, lock store, event broker, action server) is written
+    # from the environment into a private temporary file (mode 600), as `hukou serve` does.
+    endpoints="$(write_endpoints)"
+    exec python -m bot.rasa_server run --model models/hukou.tar.gz --endpoints "$endpoints" \
+      --credentials bot/credentials.yml --port 5005 --enable-api --interface 0.0.0.0 "$@"
+    ;;
+  gateway)
+    exec python -m uvicorn bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 \
+      --ws none "$@"
+    ;;
+  migrate)
+    : "${DATABASE_URL:?DATABASE_URL must name the FAQ database}"
+    # `hukou serve` creates a missing PostgreSQL database first (bot.faq.db.ensure_database);
+    # an account that may not do that (a managed server) goes on to the upgrade, which
+    # says clearly if the database is missing.
+    python -c "import os
+from bot.faq.db import ensure_database
+ensure_database(os.environ['DATABASE_URL'])" \
+      || echo "entrypoint: could not check or create the FAQ database; upgrading anyway" >&2
+    exec python -m bot.cli db upgrade "$@"
+    ;;
+  *)
+    exec "$role" "$@"
+    ;;
+esac
