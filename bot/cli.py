@@ -10,7 +10,8 @@ Subcommands:
 * ``hukou ask "<一段话>"`` — run one message through the trained NLU and the engine.
 * ``hukou serve`` — train if needed and run the assistant's servers until Ctrl-C.
 * ``hukou users add USERNAME --role editor|reviewer|admin [--password-stdin]``,
-  ``hukou users list`` — FAQ desk accounts.
+  ``hukou users list``, ``hukou users set USERNAME [--role R] [--deactivate|--activate]
+  [--password [--password-stdin]]`` — FAQ desk accounts.
 * ``hukou faq import FILE --user USERNAME``, ``hukou faq export --out DIR`` — FAQ entries in
   (as drafts) and out (published entries as Rasa NLU/domain YAML and as an entry list).
 * ``hukou db upgrade`` — bring the FAQ desk's database (``DATABASE_URL``) up to date; every
@@ -197,6 +198,23 @@ def _cmd_users_add(_kb: Knowledge, args: argparse.Namespace) -> None:
     print(f"已创建用户 {user.username}（{user.role}）")
 
 
+def _cmd_users_set(_kb: Knowledge, args: argparse.Namespace) -> None:
+    from bot.faq.auth import Auth
+    from bot.faq.errors import FaqError
+
+    active = {"activate": True, "deactivate": False}.get(args.state or "")
+    wants_password = args.password or args.password_stdin
+    password = _read_password(args.password_stdin) if wants_password else None
+    try:
+        user = Auth(_faq_engine()).update_user(
+            "cli", args.username, role=args.role, active=active, password=password
+        )
+    except FaqError as exc:
+        _fail(str(exc))
+    state = "启用" if user.active else "停用"
+    print(f"用户 {user.username}：{user.role}，{state}" + ("，密码已重设" if password else ""))
+
+
 def _cmd_users_list(_kb: Knowledge, _args: argparse.Namespace) -> None:
     from bot.faq.auth import Auth
 
@@ -250,6 +268,14 @@ def _add_faq_desk_commands(sub: Any) -> None:
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
     add.set_defaults(func=_cmd_users_add)
     users.add_parser("list", help="列出账号").set_defaults(func=_cmd_users_list)
+    change = users.add_parser("set", help="修改账号：角色、停用/启用、重设密码")
+    change.add_argument("username")
+    change.add_argument("--role", choices=("editor", "reviewer", "admin"))
+    change.add_argument("--deactivate", dest="state", action="store_const", const="deactivate")
+    change.add_argument("--activate", dest="state", action="store_const", const="activate")
+    change.add_argument("--password", action="store_true", help="重设密码（交互输入）")
+    change.add_argument("--password-stdin", action="store_true", help="从标准输入读一行密码")
+    change.set_defaults(func=_cmd_users_set)
     faq = sub.add_parser("faq", help="FAQ 条目导入导出").add_subparsers(
         dest="faq_command", required=True, parser_class=_Parser
     )

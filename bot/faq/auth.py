@@ -129,6 +129,53 @@ class Auth:
             self._audit(session, name, "user_add", f"角色：{role}")
         return user
 
+    def update_user(
+        self,
+        admin: str,
+        username: str,
+        *,
+        role: str | None = None,
+        active: bool | None = None,
+        password: str | None = None,
+    ) -> User:
+        """Change an account's role, deactivate or reactivate it, or set a new password.
+
+        Deactivating an account or resetting its password ends its sessions. An admin cannot
+        deactivate or demote themselves (the desk would be left without a way back in).
+
+        Raises:
+            ValidationError: Unknown account or role, a bad password, or the admin's own
+                account.
+        """
+        name = normalize_username(username)
+        if role is not None and role not in ROLES:
+            raise ValidationError(f"角色必须是 {'、'.join(ROLES)} 之一，收到 {role!r}")
+        if password is not None and not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+            raise ValidationError(f"密码需要 {PASSWORD_MIN}–{PASSWORD_MAX} 个字符")
+        if name == normalize_username(admin) and (active is False or role not in (None, "admin")):
+            raise ValidationError("不能停用自己的账号或取消自己的管理员角色")
+        with self._sessions.begin() as session:
+            user = self._user(session, name)
+            if user is None:
+                raise ValidationError(f"没有用户 {name}")
+            changes = []
+            if role is not None and role != user.role:
+                changes.append(f"角色：{user.role} → {role}")
+                user.role = role
+            if active is not None and active != user.active:
+                changes.append("启用" if active else "停用")
+                user.active = active
+            if password is not None:
+                user.password_hash = self._hasher.hash(password)
+                changes.append("重设密码")
+            if active is False or password is not None:
+                session.execute(
+                    sa.delete(login_sessions).where(login_sessions.c.user_id == user.id)
+                )
+            if changes:
+                self._audit(session, admin, "user_update", f"{name}：{'，'.join(changes)}")
+        return user
+
     def users(self) -> list[User]:
         """Every account, by username."""
         with self._sessions() as session:

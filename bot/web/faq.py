@@ -11,7 +11,8 @@ Routes (all answers JSON; errors are ``{"detail": "<Chinese>"}``):
   ``POST /api/faq/entries/{id}/submit|approve|reject|publish|archive|restore``,
   ``GET /api/faq/entries/{id}/diff?a=&b=``, ``POST /api/faq/preview`` (the assistant's own
   answer for unsaved text), ``GET /api/faq/unanswered``,
-  ``POST /api/faq/unanswered/{group_id}/draft``, and for admins ``GET|POST /api/faq/users``.
+  ``POST /api/faq/unanswered/{group_id}/draft``, and for admins ``GET|POST /api/faq/users``
+  and ``PATCH /api/faq/users/{username}`` {role, active, password}.
 * ``GET /api/faq/published`` — public: the published entries grouped by their first tag, each
   with the verbatim quote of the clauses it cites.
 * ``GET /admin`` and ``GET /faq`` — the pages.
@@ -86,6 +87,7 @@ ACTION_NAMES = {
     "restore": "恢复版本",
     "login": "登录",
     "user_add": "新建账号",
+    "user_update": "修改账号",
     "import": "导入",
 }
 _STATUS_CODES: tuple[tuple[type[FaqError], int], ...] = (
@@ -141,6 +143,14 @@ class UserIn(BaseModel):
     username: str
     password: str
     role: str
+
+
+class UserChangeIn(BaseModel):
+    """A change to an account (admins only); fields left out stay as they are."""
+
+    role: str | None = None
+    active: bool | None = None
+    password: str | None = Field(None, max_length=1024)
 
 
 @dataclass(frozen=True)
@@ -578,6 +588,22 @@ def list_users(_staff: AdminReader, desk: Desk) -> dict[str, Any]:
 def add_user(body: UserIn, _staff: AdminWriter, desk: Desk) -> dict[str, Any]:
     """Add an account (admins only)."""
     return user_dict(desk.auth.create_user(body.username, body.password, body.role))
+
+
+@router.patch("/api/faq/users/{username}")
+def change_user(
+    username: str, body: UserChangeIn, staff: AdminWriter, desk: Desk
+) -> dict[str, Any]:
+    """Change an account's role, deactivate/reactivate it or reset its password (admins)."""
+    return user_dict(
+        desk.auth.update_user(
+            staff.user.username,
+            username,
+            role=body.role,
+            active=body.active,
+            password=body.password,
+        )
+    )
 
 
 # -- public ----------------------------------------------------------------------------

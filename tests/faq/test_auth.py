@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -219,3 +220,46 @@ def test_csrf(auth: Auth, signed_in: tuple[User, str, str]) -> None:
     assert not Auth.check_csrf(session, "令牌")
     _, other_csrf = auth.open_session(user)
     assert not Auth.check_csrf(session, other_csrf), "each session has its own token"
+
+
+def test_admins_change_roles_deactivate_and_reset_passwords(
+    auth: Auth, signed_in: tuple[User, str, str], engine: sa.engine.Engine
+) -> None:
+    auth.create_user("boss", PASSWORD, "admin")
+    _, token, _ = signed_in
+    assert auth.update_user("boss", "alice", role="reviewer").role == "reviewer"
+    assert auth.session_user(token) is not None  # a role change keeps the session
+    auth.update_user("boss", "ALICE", active=False)
+    assert auth.session_user(token) is None  # deactivating ends it
+    assert auth.authenticate("alice", PASSWORD, "10.0.0.2") is None
+    auth.update_user("boss", "alice", active=True, password="a brand new passphrase")
+    assert auth.authenticate("alice", PASSWORD, "10.0.0.2") is None
+    assert auth.authenticate("alice", "a brand new passphrase", "10.0.0.2") is not None
+    actions = column(
+        engine, "SELECT detail FROM faq_audit_log WHERE action = 'user_update' ORDER BY id"
+    )
+    assert actions == [
+        "alice：角色：editor → reviewer",
+        "alice：停用",
+        "alice：启用，重设密码",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"username": "boss", "active": False}, "不能停用自己"),
+        ({"username": "boss", "role": "editor"}, "不能停用自己"),
+        ({"username": "nobody", "role": "editor"}, "没有用户"),
+        ({"username": "alice", "role": "owner"}, "角色必须是"),
+        ({"username": "alice", "password": "short"}, "密码需要"),
+    ],
+)
+def test_account_changes_that_are_refused(
+    auth: Auth, alice: str, change: dict[str, Any], message: str
+) -> None:
+    auth.create_user("boss", PASSWORD, "admin")
+    change = dict(change)
+    username = change.pop("username")
+    with pytest.raises(ValidationError, match=message):
+        auth.update_user("boss", username, **change)

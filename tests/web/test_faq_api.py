@@ -643,3 +643,31 @@ def test_an_unreachable_database_is_a_503_and_the_rest_still_works(tmp_path: Pat
             assert response.json() == {"detail": "政策解读数据库暂时无法访问，请稍后再试。"}
         assert client.get("/api/clauses/5.1").status_code == 200
         assert client.get("/faq").status_code == 200
+
+
+def test_admins_deactivate_change_roles_and_reset_passwords(desk: Desk) -> None:
+    admin, csrf = desk.client_for("admin")
+    editor, editor_csrf = desk.client_for("editor")
+    headers = {"X-CSRF-Token": csrf}
+    assert admin.patch("/api/faq/users/editor", json={"active": False}).status_code == 403  # CSRF
+    refused = editor.patch(
+        "/api/faq/users/editor2", json={"active": False}, headers={"X-CSRF-Token": editor_csrf}
+    )
+    assert refused.status_code == 403  # editors manage no accounts
+    off = admin.patch("/api/faq/users/editor", json={"active": False}, headers=headers)
+    assert off.status_code == 200 and off.json()["active"] is False
+    assert editor.get("/api/faq/entries").status_code == 401  # the session ended at once
+    new_password = "another long passphrase"
+    changed = admin.patch(
+        "/api/faq/users/editor",
+        json={"active": True, "role": "reviewer", "password": new_password},
+        headers=headers,
+    )
+    assert changed.status_code == 200 and changed.json()["role"] == "reviewer"
+    client, _ = desk.client_for(None)
+    signed = client.post("/api/faq/login", json={"username": "editor", "password": new_password})
+    assert signed.status_code == 200 and signed.json()["user"]["role"] == "reviewer"
+    myself = admin.patch("/api/faq/users/admin", json={"active": False}, headers=headers)
+    assert myself.status_code == 422 and "不能停用自己" in myself.json()["detail"]
+    missing = admin.patch("/api/faq/users/nobody", json={"role": "editor"}, headers=headers)
+    assert missing.status_code == 422 and "没有用户" in missing.json()["detail"]
