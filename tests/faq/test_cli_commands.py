@@ -48,6 +48,23 @@ def test_users_add_and_list(
     ]
 
 
+def test_users_set_changes_role_state_and_password(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_user("li", "editor", capsys, monkeypatch)
+    code, out, _ = run(["users", "set", "li", "--role", "reviewer", "--deactivate"], capsys)
+    assert (code, out) == (0, "用户 li：reviewer，停用\n")
+    code, out, _ = run(
+        ["users", "set", "li", "--activate", "--password-stdin"],
+        capsys,
+        stdin="a new long passphrase\n",
+        monkeypatch=monkeypatch,
+    )
+    assert (code, out) == (0, "用户 li：reviewer，启用，密码已重设\n")
+    code, _, err = run(["users", "set", "nobody", "--role", "editor"], capsys)
+    assert code == 2 and "没有用户 nobody" in err
+
+
 @pytest.mark.parametrize(
     ("argv", "stdin", "message"),
     [
