@@ -8,7 +8,7 @@ RASA_ARGS := --config bot/config.yml --domain bot/domain
 RASA_DATA := data/nlu data/rules
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup browser run benchmark-gateway benchmark-faq lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
+.PHONY: help setup browser run benchmark-gateway benchmark-faq benchmark-load lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -76,3 +76,6 @@ benchmark-gateway: train  ## /api/chat vs Rasa's webhook, /api/lookup, /api/sear
 
 benchmark-faq:  ## FAQ matching p95 and publish-to-answer latency with 1,000 entries, SQLite and PostgreSQL → reports/ (~2 min)
 	$(RUN) python benchmarks/faq.py
+
+benchmark-load: train  ## stock Rasa vs the production profile at 1/8/32/64 conversations → reports/load-benchmark.md (~15 min; needs PostgreSQL, Redis, RabbitMQ)
+	$(RUN) python benchmarks/load.py

@@ -107,7 +107,8 @@ class Profile:
         assert self.tracker_url and self.redis_url and self.amqp_url
         pg = _parts(self.tracker_url, "HUKOU_TRACKER_URL", ("postgresql", "postgres"))
         config["tracker_store"] = {
-            "type": "SQL",
+            # Rasa's SQL store, saving each turn with one query instead of three.
+            "type": "bot.tracking.FastSQLTrackerStore",
             "dialect": "postgresql",
             "url": pg.hostname,
             "port": pg.port or 5432,

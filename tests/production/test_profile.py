@@ -32,7 +32,7 @@ def test_production_reads_every_connection_from_the_environment() -> None:
     assert profile.workers == 4 and profile.faq_url == env["DATABASE_URL"]
     config = profile.endpoints("http://actions:5055/webhook")
     assert config["tracker_store"] == {
-        "type": "SQL",
+        "type": "bot.tracking.FastSQLTrackerStore",
         "dialect": "postgresql",
         "url": "db.internal",
         "port": 5433,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import urllib.request
 import uuid
 from typing import Any
 
@@ -87,3 +88,47 @@ def test_conversations_are_stored_in_postgresql(
         ).scalar()
     engine.dispose()
     assert count and count >= 3
+
+
+def test_personal_data_never_reaches_the_tracker_store_broker_or_logs(
+    production: Stack, production_profile: Profile
+) -> None:
+    secrets_ = ("430281199001011234", "13812345678", "6222021234567890123", "王小明")
+    message = (
+        "我叫王小明，身份证430281199001011234，电话13812345678，"
+        "银行卡6222021234567890123，想在醴陵城里租房落户"
+    )
+    via_gateway, direct = sender(), sender()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{production.web_port}/api/chat",
+        data=json.dumps({"sender": via_gateway, "message": message}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert json.loads(response.read())["messages"]
+    # Straight to a worker, bypassing the gateway: the tracker store masks as well.
+    play(worker_url(production), "direct", [message], direct)
+    assert production_profile.tracker_url
+    engine = sa.create_engine(production_profile.tracker_url)
+    with engine.connect() as connection:
+        stored = (
+            connection.execute(
+                sa.text("SELECT data FROM events WHERE sender_id IN (:a, :b)"),
+                {"a": via_gateway, "b": direct},
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    events = asyncio.run(_drain(production_profile.event_queue))
+    published = [e for e in events if e.get("sender_id") in (via_gateway, direct)]
+    assert stored and published
+    logs = (
+        "".join(path.read_text(errors="replace") for path in production.log_dir.glob("*.log"))
+        if production.log_dir
+        else ""
+    )
+    everything = json.dumps([stored, published], ensure_ascii=False) + logs
+    for secret in secrets_:
+        assert secret not in everything, secret
+    assert "想在醴陵城里租房落户" in json.dumps(published, ensure_ascii=False)

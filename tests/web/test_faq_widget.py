@@ -10,7 +10,8 @@ from playwright.sync_api import Browser, expect
 
 from bot.serve import Stack
 from tests.faq_support import desk
-from tests.web.test_faq_browser import SHOTS, Gateway, _context, _sign_in, browser  # noqa: F401
+from tests.web.conftest import SHOTS
+from tests.web.test_faq_browser import Gateway, _context, _sign_in
 
 QUESTION = "进城落户后还能参加村里的分红吗？"
 PARAPHRASES = "户口迁进城以后，村集体的分红还有我的份吗\n落户城镇后还保留集体收益分配权吗"
@@ -20,7 +21,7 @@ ASKED = "我把户口迁进城了，村里分红还有没有"
 
 
 def test_published_in_admin_then_answered_in_the_widget(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     assistant: Stack,
     gateway_url: str,
 ) -> None:

@@ -1,0 +1,101 @@
+"""The tracker store saves and publishes exactly what Rasa's SQL store would, masked."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.faq.masking import mask_pii
+from bot.tracking import FastSQLTrackerStore, masked_event
+
+DOMAIN = Domain.from_yaml(
+    "version: '3.1'\nintents: [inform, greet]\nslots:\n  housing:\n    type: any\n"
+    "    mappings: [{type: custom}]\n"
+)
+SECRET = "我叫王小明，电话13812345678，在城里租的房子"
+
+
+class Broker(EventBroker):  # type: ignore[misc]
+    """Keeps what is published."""
+
+    def __init__(self) -> None:
+        self.published: list[dict[str, Any]] = []
+
+    def publish(self, event: dict[str, Any]) -> None:
+        self.published.append(json.loads(json.dumps(event)))
+
+
+def turns() -> list[list[Any]]:
+    user = UserUttered(
+        SECRET, intent={"name": "inform", "confidence": 0.9}, parse_data={"text": SECRET}
+    )
+    return [
+        [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
+        [
+            user,
+            SlotSet("housing", "rented"),
+            BotUttered("您的户口在哪里？"),
+            ActionExecuted("action_listen"),
+        ],
+        [UserUttered("没有交社保", intent={"name": "inform", "confidence": 0.8})],
+    ]
+
+
+TURNS = turns()  # the same events (and timestamps) for both stores
+
+
+def run(store: Any) -> tuple[list[tuple[Any, ...]], list[dict[str, Any]]]:
+    tracker = DialogueStateTracker("citizen", DOMAIN.slots)
+    for events in TURNS:
+        for event in events:
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT type_name, intent_name, action_name, data FROM events ORDER BY id")
+        ).all()
+    return [tuple(row) for row in rows], store.event_broker.published
+
+
+def test_same_rows_and_events_as_rasas_sql_store_with_personal_data_masked(
+    tmp_path: Path,
+) -> None:
+    def store(cls: Any, name: str) -> Any:
+        return cls(DOMAIN, dialect="sqlite", db=str(tmp_path / name), event_broker=Broker())
+
+    rasa_rows, rasa_published = run(store(SQLTrackerStore, "rasa.db"))
+    our_rows, our_published = run(store(FastSQLTrackerStore, "ours.db"))
+    expected = [
+        (kind, intent, action, json.dumps(masked_event(json.loads(data))))
+        for kind, intent, action, data in rasa_rows
+    ]
+    assert our_rows == expected and len(our_rows) >= 8
+    assert our_published == [masked_event(body) for body in rasa_published]
+    text = json.dumps([our_rows, our_published], ensure_ascii=False)
+    assert "13812345678" not in text and "王小明" not in text
+    assert mask_pii(SECRET) in text and "没有交社保" in text
+
+
+def test_the_conversation_reads_back_after_saving(tmp_path: Path) -> None:
+    store = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+    run_store = Broker()
+    store.event_broker = run_store
+    run(store)
+    tracker = asyncio.run(store.retrieve("citizen"))
+    assert tracker is not None and tracker.get_slot("housing") == "rented"
+    assert tracker.latest_message.text == "没有交社保"
