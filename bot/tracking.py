@@ -4,8 +4,9 @@ Profiling the production profile under load (py-spy on a Rasa worker, 32 convers
 ``reports/load-benchmark.md``) put half of the worker's CPU in the tracker store: with an event
 broker configured, Rasa's ``TrackerStore.save`` first *retrieves the whole conversation again*
 (query, JSON decoding, replaying every event) only to find which events are new, then the SQL
-store counts the stored events to find the same thing once more. Here the count is made once and
-the new events are both published and stored, exactly those Rasa would have found (its diff is
+store counts the stored events to find the same thing once more. Here the number of stored
+events is remembered from the turn's own retrieve (or counted once), and the new events are
+both published and stored: exactly those Rasa would have found (its diff is
 ``tracker.events[len(stored events since the last session start):]``, the same slice).
 
 Defence in depth for personal data: the gateway masks 身份证号, phone and bank-card numbers and
@@ -18,8 +19,10 @@ with the same settings as Rasa's ``SQL`` store (:mod:`bot.profile` writes that).
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+from collections import OrderedDict
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -45,13 +48,49 @@ def masked_event(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+STORED_CACHE = 20_000
+"""Conversations whose stored event count is remembered between retrieve and save."""
+
+
 class FastSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
-    """:class:`~rasa.core.tracker_store.SQLTrackerStore` without the second retrieve per save."""
+    """:class:`~rasa.core.tracker_store.SQLTrackerStore` without the second retrieve per save.
+
+    Rasa retrieves the conversation at the start of every turn (under the conversation's
+    lock) and saves it at the end; the number of events it read is remembered, so the save
+    knows which events are new without asking the database. A conversation not read by
+    this process first (new, or evicted from the cache) is counted in the database.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """As :class:`SQLTrackerStore`."""
+        super().__init__(*args, **kwargs)
+        self._stored: OrderedDict[str, int] = OrderedDict()
+
+    def _remember(self, sender_id: str, count: int) -> None:
+        self._stored[sender_id] = count
+        self._stored.move_to_end(sender_id)
+        while len(self._stored) > STORED_CACHE:
+            self._stored.popitem(last=False)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """Read the conversation since its last session start, remembering how many events."""
+        tracker = await super().retrieve(sender_id)
+        if tracker is None:
+            self._stored.pop(sender_id, None)
+        else:
+            self._remember(sender_id, len(tracker.events))
+        return tracker
+
+    def _new_events(self, session: Any, tracker: DialogueStateTracker) -> list[Any]:
+        stored = self._stored.pop(tracker.sender_id, None)
+        if stored is None or stored > len(tracker.events):
+            return list(self._additional_events(session, tracker))
+        return list(itertools.islice(tracker.events, stored, len(tracker.events)))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Publish the turn's new events to the broker (if any) and store them."""
         with self.session_scope() as session:
-            new = [masked_event(e.as_dict()) for e in self._additional_events(session, tracker)]
+            new = [masked_event(e.as_dict()) for e in self._new_events(session, tracker)]
             if self.event_broker is not None:
                 for data in new:
                     self.event_broker.publish({"sender_id": tracker.sender_id, **data})
@@ -69,4 +108,5 @@ class FastSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
                     )
                 )
             session.commit()
+        self._remember(tracker.sender_id, len(tracker.events))
         logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
