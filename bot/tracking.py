@@ -25,6 +25,7 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
+import sqlalchemy as sa  # type: ignore[import-untyped]
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -81,6 +82,29 @@ class FastSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
             self._remember(sender_id, len(tracker.events))
         return tracker
 
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        """Rasa's query (events since the latest session start, in id order).
+
+        Only the ``data`` column is read, instead of building an ORM object per event.
+        """
+        table = self.SQLEvent.__table__
+        query = sa.select(table.c.data).where(table.c.sender_id == sender_id)
+        if not fetch_events_from_all_sessions:
+            session_start = (
+                sa.select(sa.func.max(table.c.timestamp))
+                .where(table.c.sender_id == sender_id, table.c.type_name == "session_started")
+                .scalar_subquery()
+            )
+            query = query.where(sa.or_(table.c.timestamp >= session_start, session_start.is_(None)))
+        with self.session_scope() as session:
+            rows = session.execute(query.order_by(table.c.id)).scalars().all()
+        if not self.domain or not rows:
+            return None
+        events = [json.loads(data) for data in rows]
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
     def _new_events(self, session: Any, tracker: DialogueStateTracker) -> list[Any]:
         stored = self._stored.pop(tracker.sender_id, None)
         if stored is None or stored > len(tracker.events):
@@ -94,18 +118,23 @@ class FastSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
             if self.event_broker is not None:
                 for data in new:
                     self.event_broker.publish({"sender_id": tracker.sender_id, **data})
-            for data in new:
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=data.get("event"),
-                        timestamp=data.get("timestamp"),
-                        intent_name=(data.get("parse_data") or {})
-                        .get("intent", {})
-                        .get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
+            if new:
+                # One multi-row INSERT instead of the ORM's unit of work per event.
+                session.execute(
+                    self.SQLEvent.__table__.insert(),
+                    [
+                        {
+                            "sender_id": tracker.sender_id,
+                            "type_name": data.get("event"),
+                            "timestamp": data.get("timestamp"),
+                            "intent_name": (data.get("parse_data") or {})
+                            .get("intent", {})
+                            .get(INTENT_NAME_KEY),
+                            "action_name": data.get("name"),
+                            "data": json.dumps(data),
+                        }
+                        for data in new
+                    ],
                 )
             session.commit()
         self._remember(tracker.sender_id, len(tracker.events))

@@ -53,6 +53,9 @@ def turns() -> list[list[Any]]:
             ActionExecuted("action_listen"),
         ],
         [UserUttered("没有交社保", intent={"name": "inform", "confidence": 0.8})],
+        # A new session (after the session expiry): only its events are read back.
+        [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
+        [UserUttered("你好", intent={"name": "greet", "confidence": 0.99})],
     ]
 
 
@@ -87,11 +90,33 @@ def test_same_rows_and_events_as_rasas_sql_store_with_personal_data_masked(
         (kind, intent, action, json.dumps(masked_event(json.loads(data))))
         for kind, intent, action, data in rasa_rows
     ]
-    assert our_rows == expected and len(our_rows) == 8
+    assert our_rows == expected and len(our_rows) == 12
     assert our_published == [masked_event(body) for body in rasa_published]
     text = json.dumps([our_rows, our_published], ensure_ascii=False)
     assert "13812345678" not in text and "王小明" not in text
     assert mask_pii(SECRET) in text and "没有交社保" in text
+
+
+def test_reading_back_gives_rasas_trackers(tmp_path: Path) -> None:
+    stores = [
+        cls(DOMAIN, dialect="sqlite", db=str(tmp_path / f"{n}.db"), event_broker=Broker())
+        for n, cls in enumerate((SQLTrackerStore, FastSQLTrackerStore))
+    ]
+    for store in stores:
+        run(store)
+    latest = [asyncio.run(store.retrieve("citizen")) for store in stores]
+    full = [asyncio.run(store.retrieve_full_tracker("citizen")) for store in stores]
+    for rasa, ours in (latest, full):
+        assert rasa is not None and ours is not None
+        assert [e.as_dict() for e in ours.events] == [
+            masked_event(e.as_dict()) for e in rasa.events
+        ]
+    assert latest[1] is not None and [e.type_name for e in latest[1].events] == [
+        "session_started",
+        "action",
+        "user",
+    ]
+    assert asyncio.run(stores[1].retrieve("nobody")) is None
 
 
 def test_the_conversation_reads_back_after_saving(tmp_path: Path) -> None:
@@ -100,8 +125,11 @@ def test_the_conversation_reads_back_after_saving(tmp_path: Path) -> None:
     store.event_broker = run_store
     run(store)
     tracker = asyncio.run(store.retrieve("citizen"))
-    assert tracker is not None and tracker.get_slot("housing") == "rented"
-    assert tracker.latest_message.text == "没有交社保"
+    # The latest session only: its greeting, and no slot carried over from the one before.
+    assert tracker is not None and tracker.latest_message.text == "你好"
+    assert tracker.get_slot("housing") is None
+    full = asyncio.run(store.retrieve_full_tracker("citizen"))
+    assert full is not None and len(full.events) == 12
 
 
 def test_two_workers_taking_turns_store_every_event_once(tmp_path: Path) -> None:
@@ -120,5 +148,5 @@ def test_two_workers_taking_turns_store_every_event_once(tmp_path: Path) -> None
         asyncio.run(store.save(tracker))
     with first.engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT data FROM events ORDER BY id")).scalars().all()
-    expected = [masked_event(e.as_dict()) for turn in TURNS for e in turn]
+    expected = [masked_event(e.as_dict()) for turn in TURNS[:3] for e in turn]
     assert [json.loads(row) for row in rows] == expected
