@@ -36,6 +36,7 @@ TRAINING_INPUTS = (
     ROOT / "data" / "nlu",
     ROOT / "data" / "rules",
     ROOT / "data" / "jieba",
+    ROOT / "data" / "facts" / "dialect.yml",  # the normaliser's Cantonese words
 )
 
 
@@ -255,7 +256,9 @@ def serve(rasa_port: int, action_port: int, web_port: int = 8000, train: bool = 
         stack.start()
         print(
             f"醴陵户籍政策助手已启动：市民对话 http://127.0.0.1:{web_port}/ ，"
-            f"热线查询 http://127.0.0.1:{web_port}/staff ，接口文档 http://127.0.0.1:{web_port}/docs"
+            f"热线查询 http://127.0.0.1:{web_port}/staff ，"
+            f"政策解读工作台 http://127.0.0.1:{web_port}/admin ，"
+            f"政策解读 http://127.0.0.1:{web_port}/faq ，接口文档 http://127.0.0.1:{web_port}/docs"
             f"（{profile.name} 配置，Rasa 工作进程 {profile.workers} 个，"
             f"端口 {rasa_port} 起；动作服务器 :{action_port}）。按 Ctrl-C 停止。",
             flush=True,

@@ -1,16 +1,22 @@
 """Normalise citizens' text before segmentation.
 
-Citizens type traditional characters, full-width letters and digits, emoji and sometimes
-paste HTML. All of it is folded to one simplified, half-width form so that one set of
-rules and one trained model see the same text.
+Citizens type traditional characters, full-width letters and digits, emoji, Cantonese and
+sometimes paste HTML. All of it is folded to one simplified, half-width Mandarin form so that
+one set of rules and one trained model see the same text (the Cantonese words are listed in
+``data/facts/dialect.yml``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
+import yaml
 import zhconv
+
+DIALECT_FILE = Path(__file__).resolve().parents[2] / "data" / "facts" / "dialect.yml"
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _SPACE = re.compile(r"\s+")
@@ -20,6 +26,18 @@ def _is_symbol(char: str) -> bool:
     """Emoji, pictographs, variation selectors and other non-text symbols."""
     category = unicodedata.category(char)
     return category in ("So", "Sk", "Cs", "Co", "Cn") or "\ufe00" <= char <= "\ufe0f"
+
+
+@lru_cache(maxsize=1)
+def _dialect() -> re.Pattern[str] | None:
+    words: dict[str, str] = yaml.safe_load(DIALECT_FILE.read_text(encoding="utf-8"))["replacements"]
+    _DIALECT.update(words)
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+_DIALECT: dict[str, str] = {}
 
 
 def normalize(text: str) -> str:
@@ -32,6 +50,9 @@ def normalize(text: str) -> str:
     text = _TAG.sub(" ", text)
     text = "".join(" " if _is_symbol(char) else char for char in text)
     text = zhconv.convert(text, "zh-hans")
+    dialect = _dialect()
+    if dialect is not None:
+        text = dialect.sub(lambda match: _DIALECT[match.group(0)], text)
     return _SPACE.sub(" ", text).strip()
 
 

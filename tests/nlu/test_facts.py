@@ -38,6 +38,12 @@ CASES = [
     ("大学毕业两年了户口还在学校", {"fulltime_graduate": True, "hukou_at_school": True}),
     ("孩子没有准生证能上户口吗", {"goal": "newborn", "has_birth_permit": False}),
     # negation: a negated fact is false, never true
+    (
+        "佢離咗婚想將戶口遷返鄉下",
+        {"goal": "move_rural", "marital_status": "divorced", "origin_rural": True},
+    ),
+    ("佢个崽大學畢業咗，冇房", {"fulltime_graduate": True, "housing": "none"}),
+    ("我没房", {"housing": "none"}),
     ("我没有交社保", {"urban_social_insurance": False}),
     ("从来没有交过社保", {"urban_social_insurance": False}),
     ("社保一直没有交", {"urban_social_insurance": False}),

@@ -15,6 +15,10 @@ from bot.nlu.normalize import is_noise, normalize
         ("<script>alert(1)</script>租房", "alert(1) 租房"),
         ("  很多   空格\n换行  ", "很多 空格 换行"),
         ("", ""),
+        # Cantonese (data/facts/dialect.yml)
+        ("佢離咗婚想將戶口遷返鄉下", "他离了婚想将户口迁回乡下"),
+        ("我冇交社保，係咪唔得", "我没有交社保,是不是不得"),
+        ("關係", "关系"),  # 係 alone is left alone
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:
