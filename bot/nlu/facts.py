@@ -203,6 +203,9 @@ class FactExtractor:
         word), and only within the clause: punctuation, a turn word or a space ends it.
         """
         settings = self.settings
+        # The match begins inside a question word (有|没有房子 in 有没有房子): asked, not stated.
+        if prefix and span[0].text in settings["question_cues"]:
+            return None
         # jieba may glue the cue to the phrase (没开|公司): look at the token's own prefix.
         if prefix and (prefix in settings["cues"] or prefix[-1] in NEGATION_CHARS):
             return not rule.negatable

@@ -48,6 +48,8 @@ CASES = [
     ("从来没有交过社保", {"urban_social_insurance": False}),
     ("社保一直没有交", {"urban_social_insurance": False}),
     ("你有没有交社保", {}),  # a question: unknown
+    ("有没有房子都不一定", {}),
+    ("请问有没有房", {}),
     ("社保没交", {"urban_social_insurance": False}),
     ("没有结婚", {"marital_status": "unmarried"}),
     ("俺不是退伍军人", {"veteran": False}),
