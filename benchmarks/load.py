@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.assistant import peak_rss_mb, summary  # noqa: E402
 from bot.profile import Profile  # noqa: E402
 from bot.serve import Stack, _newest_mtime, rasa_executable, wait_until_up  # noqa: E402
+from tests.production.conftest import discard  # noqa: E402
 
 STOCK_DIR = ROOT / "artifacts" / "stock-model"
 STOCK_MODEL = STOCK_DIR / "stock.tar.gz"
@@ -233,30 +234,7 @@ def run_ours(turns: int, workers: int) -> dict[str, Any]:
         }
     finally:
         stack.stop()
-        cleanup(profile, tag)
-
-
-def cleanup(profile: Profile, tag: str) -> None:
-    """Drop the run's databases and queue."""
-    import sqlalchemy as sa  # type: ignore[import-untyped]
-
-    admin = sa.create_engine(
-        "postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        for db in (f"hukou_load_{tag}", f"hukou_load_faq_{tag}"):
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-    admin.dispose()
-
-    async def drop_queue() -> None:
-        import aio_pika
-
-        connection = await aio_pika.connect_robust("amqp://guest:guest@127.0.0.1:5672/")
-        async with connection:
-            channel = await connection.channel()
-            await channel.queue_delete(profile.event_queue)
-
-    asyncio.run(drop_queue())
+        discard(profile)
 
 
 def table(name: str, result: dict[str, Any]) -> list[str]:

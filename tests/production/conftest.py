@@ -66,9 +66,16 @@ def production_profile() -> Iterator[Profile]:
         }
     )
     yield profile
+    discard(profile)
+
+
+def discard(profile: Profile) -> None:
+    """Drop a throw-away profile's tracker and FAQ databases and delete its event queue."""
+    assert profile.tracker_url and profile.faq_url
     admin = sa.create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        for db in (f"hukou_tracker_test_{tag}", f"hukou_faq_test_{tag}"):
+        for url in (profile.tracker_url, profile.faq_url):
+            db = sa.engine.make_url(url).database
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
     admin.dispose()
     asyncio.run(_delete_queue(profile.event_queue))
