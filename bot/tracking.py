@@ -58,8 +58,9 @@ class FastSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
 
     Rasa retrieves the conversation at the start of every turn (under the conversation's
     lock) and saves it at the end; the number of events it read is remembered, so the save
-    knows which events are new without asking the database. A conversation not read by
-    this process first (new, or evicted from the cache) is counted in the database.
+    knows which events are new without asking the database (a new conversation has none
+    stored). A conversation not read by this process first (evicted from the cache) is counted
+    in the database.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -76,10 +77,13 @@ class FastSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """Read the conversation since its last session start, remembering how many events."""
         tracker = await super().retrieve(sender_id)
-        if tracker is None:
-            self._stored.pop(sender_id, None)
-        else:
+        if tracker is not None:
             self._remember(sender_id, len(tracker.events))
+        elif self.domain:
+            # Nothing stored for this sender: Rasa creates the tracker and saves it next.
+            self._remember(sender_id, 0)
+        else:
+            self._stored.pop(sender_id, None)
         return tracker
 
     async def _retrieve(

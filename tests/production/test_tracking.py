@@ -150,3 +150,25 @@ def test_two_workers_taking_turns_store_every_event_once(tmp_path: Path) -> None
         rows = connection.execute(sa.text("SELECT data FROM events ORDER BY id")).scalars().all()
     expected = [masked_event(e.as_dict()) for turn in TURNS[:3] for e in turn]
     assert [json.loads(row) for row in rows] == expected
+
+
+class NoCounting(FastSQLTrackerStore):
+    """Fails if the save has to count the stored events in the database."""
+
+    def _additional_events(self, session: Any, tracker: Any) -> Any:
+        raise AssertionError("counted the stored events")
+
+
+def test_a_new_conversation_is_saved_without_counting_what_is_stored(tmp_path: Path) -> None:
+    """Rasa reads (nothing), creates and saves, then saves the turn: no count query."""
+    store = NoCounting(DOMAIN, dialect="sqlite", db=str(tmp_path / "new.db"))
+    assert asyncio.run(store.retrieve("citizen")) is None
+    tracker = DialogueStateTracker("citizen", DOMAIN.slots)
+    asyncio.run(store.save(tracker))
+    for event in TURNS[0] + TURNS[1]:
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    stored = asyncio.run(store.retrieve_full_tracker("citizen"))
+    assert stored is not None
+    expected = [masked_event(e.as_dict()) for e in TURNS[0] + TURNS[1]]
+    assert [e.as_dict() for e in stored.events] == expected
