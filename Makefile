@@ -79,3 +79,6 @@ benchmark-faq:  ## FAQ matching p95 and publish-to-answer latency with 1,000 ent
 
 benchmark-load: train  ## stock Rasa vs the production profile at 1/8/32/64 conversations → reports/load-benchmark.md (~15 min; needs PostgreSQL, Redis, RabbitMQ)
 	$(RUN) python benchmarks/load.py
+
+profile-load: train  ## py-spy on every process of the production profile under 32 conversations → reports/profile-load.md (~2 min)
+	$(RUN) python benchmarks/profile_load.py

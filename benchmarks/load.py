@@ -40,9 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.assistant import peak_rss_mb, summary  # noqa: E402
-from bot.profile import Profile  # noqa: E402
 from bot.serve import Stack, _newest_mtime, rasa_executable, wait_until_up  # noqa: E402
-from tests.production.conftest import discard  # noqa: E402
+from tests.production.conftest import discard, throwaway_profile  # noqa: E402
 
 STOCK_DIR = ROOT / "artifacts" / "stock-model"
 STOCK_MODEL = STOCK_DIR / "stock.tar.gz"
@@ -140,11 +139,13 @@ async def run_level(url: str, gateway: bool, concurrency: int, turns: int) -> di
     return {"concurrency": concurrency, **summary(latencies, errors, wall), "no_payload": bare}
 
 
-def load(url: str, gateway: bool, turns: int) -> list[dict[str, Any]]:
+def load(
+    url: str, gateway: bool, turns: int, levels: tuple[int, ...] = LEVELS
+) -> list[dict[str, Any]]:
     """Warm up, then every level."""
     asyncio.run(run_level(url, gateway, 2, 24))
     results = []
-    for level in LEVELS:
+    for level in levels:
         result = asyncio.run(run_level(url, gateway, level, turns))
         print(f"  {level:>2} concurrent: {result}", flush=True)
         results.append(result)
@@ -195,16 +196,7 @@ def run_stock(turns: int) -> dict[str, Any]:
 
 def run_ours(turns: int, workers: int) -> dict[str, Any]:
     """The production profile behind the gateway, on this machine's services."""
-    tag = uuid.uuid4().hex[:8]
-    profile = Profile.from_env(
-        {
-            "HUKOU_PROFILE": "production",
-            "HUKOU_TRACKER_URL": f"postgresql://postgres@127.0.0.1:5432/hukou_load_{tag}",
-            "DATABASE_URL": f"postgresql+psycopg2://postgres@127.0.0.1:5432/hukou_load_faq_{tag}",
-            "HUKOU_EVENT_QUEUE": f"hukou_load_{tag}",
-            "HUKOU_WORKERS": str(workers),
-        }
-    )
+    profile = throwaway_profile("hukou_load", HUKOU_WORKERS=str(workers))
     stack = Stack(
         rasa_port=5805, action_port=5855, web_port=5880,
         log_dir=ROOT / "artifacts" / "load-logs", profile=profile,

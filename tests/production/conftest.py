@@ -53,18 +53,28 @@ async def _delete_queue(name: str) -> None:
         await channel.queue_delete(name)
 
 
-@pytest.fixture(scope="session")
-def production_profile() -> Iterator[Profile]:
+def throwaway_profile(prefix: str, **settings: str) -> Profile:
+    """A production profile with its own tracker and FAQ databases and event queue.
+
+    The names start with ``prefix`` and end with a random tag; ``settings`` are further
+    ``HUKOU_*`` variables. Pass the profile to :func:`discard` when done.
+    """
     tag = uuid.uuid4().hex[:10]
-    profile = Profile.from_env(
+    return Profile.from_env(
         {
             "HUKOU_PROFILE": "production",
-            "HUKOU_TRACKER_URL": f"{POSTGRES}/hukou_tracker_test_{tag}",
-            "DATABASE_URL": f"postgresql+psycopg2://postgres@127.0.0.1:5432/hukou_faq_test_{tag}",
-            "HUKOU_EVENT_QUEUE": f"hukou_events_test_{tag}",
+            "HUKOU_TRACKER_URL": f"{POSTGRES}/{prefix}_tracker_{tag}",
+            "DATABASE_URL": f"postgresql+psycopg2://postgres@127.0.0.1:5432/{prefix}_faq_{tag}",
+            "HUKOU_EVENT_QUEUE": f"{prefix}_events_{tag}",
             "HUKOU_WORKERS": "2",
+            **settings,
         }
     )
+
+
+@pytest.fixture(scope="session")
+def production_profile() -> Iterator[Profile]:
+    profile = throwaway_profile("hukou_test")
     yield profile
     discard(profile)
 
