@@ -34,6 +34,8 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 PROFILES = ("embedded", "production")
+ACTION_MODES = ("in-process", "server")
+"""Where custom actions run: inside each Rasa worker, or in the separate action server."""
 DEFAULTS = {
     "HUKOU_TRACKER_URL": "postgresql://postgres@127.0.0.1:5432/hukou_tracker",
     "HUKOU_REDIS_URL": "redis://127.0.0.1:6379/1",
@@ -67,6 +69,15 @@ class Profile:
     event_queue: str = "hukou_events"
     faq_url: str | None = None
     workers: int = 1
+    actions: str = "server"
+    """``HUKOU_ACTIONS``: ``in-process`` (production's default) runs the custom actions inside
+    each Rasa worker (:mod:`bot.actions_local`); ``server`` (the embedded default) calls the
+    ``rasa_sdk`` action server over HTTP."""
+
+    @property
+    def actions_in_process(self) -> bool:
+        """Whether the custom actions run inside the Rasa workers."""
+        return self.actions == "in-process"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Profile:
@@ -75,8 +86,13 @@ class Profile:
         name = env.get("HUKOU_PROFILE", "embedded").strip() or "embedded"
         if name not in PROFILES:
             raise ProfileError(f"HUKOU_PROFILE must be one of {', '.join(PROFILES)}, got {name!r}")
+        actions = (env.get("HUKOU_ACTIONS") or "").strip()
+        if actions and actions not in ACTION_MODES:
+            raise ProfileError(
+                f"HUKOU_ACTIONS must be one of {', '.join(ACTION_MODES)}, got {actions!r}"
+            )
         if name == "embedded":
-            return cls(faq_url=env.get("DATABASE_URL") or None)
+            return cls(faq_url=env.get("DATABASE_URL") or None, actions=actions or "server")
 
         def get(key: str) -> str:
             return (env.get(key) or DEFAULTS[key]).strip()
@@ -95,13 +111,20 @@ class Profile:
             event_queue=get("HUKOU_EVENT_QUEUE"),
             faq_url=get("DATABASE_URL"),
             workers=workers,
+            actions=actions or "in-process",
         )
         profile.endpoints("http://127.0.0.1:5055/webhook")  # validate every URL now
         return profile
 
     def endpoints(self, action_url: str) -> dict[str, Any]:
-        """Rasa's endpoints configuration for this profile."""
-        config: dict[str, Any] = {"action_endpoint": {"url": action_url}}
+        """Rasa's endpoints configuration for this profile.
+
+        ``action_url`` is the action server's webhook, used unless the actions run in process.
+        """
+        from bot.actions_local import IN_PROCESS_URL
+
+        url = IN_PROCESS_URL if self.actions_in_process else action_url
+        config: dict[str, Any] = {"action_endpoint": {"url": url}}
         if self.name == "embedded":
             return config
         assert self.tracker_url and self.redis_url and self.amqp_url

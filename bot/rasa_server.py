@@ -1,4 +1,4 @@
-"""Start Rasa's command line with two measured speed fixes applied.
+"""Start Rasa's command line with measured speed fixes applied.
 
 **Action-response validation.**
 
@@ -19,16 +19,24 @@ inference function; the optimizer's state in the checkpoint is not needed to pre
 weights, the same predictions (``tests/test_rasa_server.py`` compares the intent rankings of the
 citizen test messages under both loaders); fine-tuning still takes Rasa's own path.
 
+**Custom actions in the worker.** With the action endpoint set to ``inprocess://actions`` the
+actions run inside the worker, without HTTP (:mod:`bot.actions_local`).
+
 Usage is the same as ``rasa``: ``python -m bot.rasa_server run --model …``.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
+import yaml
 from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+
+from bot import actions_local
 
 _validators: dict[str, Any] = {}
 
@@ -109,9 +117,38 @@ def restore() -> None:
         _RASA_LOAD = None
 
 
-def main() -> None:
-    """Apply the fix, then run Rasa's own command line with our arguments."""
+def _endpoints_file(argv: list[str]) -> Path | None:
+    """The ``--endpoints`` file named on the command line, if any."""
+    for i, arg in enumerate(argv):
+        if arg == "--endpoints" and i + 1 < len(argv):
+            return Path(argv[i + 1])
+        if arg.startswith("--endpoints="):
+            return Path(arg.split("=", 1)[1])
+    return None
+
+
+def prepare(argv: list[str]) -> bool:
+    """Apply the fixes; load the custom actions here if the endpoints file says so.
+
+    When the ``--endpoints`` file names :data:`bot.actions_local.IN_PROCESS_URL` as the
+    action endpoint, the custom actions run in this process; they are imported now, before
+    Rasa starts serving, so the first conversation does not wait for them. Returns whether
+    they run here.
+    """
     apply()
+    endpoints = _endpoints_file(argv)
+    if endpoints is None or not endpoints.exists():
+        return False
+    config = yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}
+    if (config.get("action_endpoint") or {}).get("url") != actions_local.IN_PROCESS_URL:
+        return False
+    actions_local.apply(preload=True)
+    return True
+
+
+def main() -> None:
+    """:func:`prepare`, then run Rasa's own command line with our arguments."""
+    prepare(sys.argv)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

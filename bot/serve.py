@@ -149,18 +149,23 @@ class Stack:
         self._endpoints = self.profile.write_endpoints(
             f"http://127.0.0.1:{self.action_port}/webhook"
         )
-        actions = self._spawn(
-            "actions",
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(self.action_port)],
-        )  # fmt: skip
+        actions = None
+        if not self.profile.actions_in_process:
+            actions = self._spawn(
+                "actions",
+                [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                 "--port", str(self.action_port)],
+            )  # fmt: skip
         for worker in range(self.profile.workers):
             self.start_worker(worker)
         web = None
         if self.web_port is not None:
             env = {
                 "HUKOU_RASA_URLS": ",".join(f"http://127.0.0.1:{p}" for p in self.rasa_ports),
-                "HUKOU_ACTION_URL": f"http://127.0.0.1:{self.action_port}",
+                # Empty: the actions run inside the workers, there is no server to watch.
+                "HUKOU_ACTION_URL": ""
+                if actions is None
+                else f"http://127.0.0.1:{self.action_port}",
             }
             web = self._spawn(
                 "web",
@@ -169,9 +174,10 @@ class Stack:
                  "--ws", "none"],
                 env,
             )  # fmt: skip
-        wait_until_up(
-            f"http://127.0.0.1:{self.action_port}/health", timeout, "action server", actions
-        )
+        if actions is not None:
+            wait_until_up(
+                f"http://127.0.0.1:{self.action_port}/health", timeout, "action server", actions
+            )
         for worker in range(self.profile.workers):
             self.wait_for_worker(worker, timeout)
         if web is not None:

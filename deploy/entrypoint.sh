@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
 # One image, one role per container: the first argument chooses the process.
 #
-#   actions   the rasa_sdk action server on :5055              (GET /health)
 #   rasa      one Rasa worker on :5005 (production profile)    (GET /, GET /status)
 #   gateway   the FastAPI gateway on :8000                     (GET /healthz)
 #   migrate   create the FAQ database if missing, bring its schema up to date, exit
+#   actions   the rasa_sdk action server on :5055              (GET /health)
+#             only for HUKOU_ACTIONS=server, see below
 #   anything else is run as given, e.g. `hukou users add admin --role admin --password-stdin`
+#
+# Where the custom actions run (HUKOU_ACTIONS, read by bot/profile.py):
+#   in-process  (the default of HUKOU_PROFILE=production) inside each Rasa worker, without
+#               HTTP (bot/actions_local.py): no action server, HUKOU_ACTION_URL not needed
+#               (ignored if set); the workers need DATABASE_URL (the actions answer from the
+#               FAQ), and the gateway gets HUKOU_ACTION_URL="" (nothing to probe).
+#   server      the old layout: run containers with the `actions` role and give the workers
+#               and the gateway HUKOU_ACTION_URL, its base URL (e.g. http://actions:5055).
 #
 # The command lines are those `hukou serve` (bot/serve.py, class Stack) starts on one machine,
 # listening on every interface instead of 127.0.0.1. Nothing is trained or downloaded here:
@@ -24,10 +33,21 @@ import sys
 from bot.profile import Profile, ProfileError
 
 try:
-    action_url = os.environ["HUKOU_ACTION_URL"].rstrip("/") + "/webhook"
-    print(Profile.from_env().write_endpoints(action_url))
+    profile = Profile.from_env()
 except ProfileError as exc:
     sys.exit(f"entrypoint: {exc}")
+base = os.environ.get("HUKOU_ACTION_URL", "").strip().rstrip("/")
+if profile.actions_in_process:
+    if base:
+        print(f"entrypoint: HUKOU_ACTION_URL={base} is ignored: the actions run in this worker"
+              " (HUKOU_ACTIONS=in-process)", file=sys.stderr)
+    # Profile.endpoints writes the in-process URL and ignores the one it is given.
+    print(profile.write_endpoints(""))
+elif not base:
+    sys.exit("entrypoint: HUKOU_ACTIONS=server needs HUKOU_ACTION_URL, the base URL of the"
+             " action server, e.g. http://actions:5055")
+else:
+    print(profile.write_endpoints(f"{base}/webhook"))
 PY
 }
 
@@ -36,7 +56,6 @@ case "$role" in
     exec python -m rasa_sdk --actions actions --port 5055 "$@"
     ;;
   rasa)
-    : "${HUKOU_ACTION_URL:?HUKOU_ACTION_URL must be the base URL of the action server, e.g. http://actions:5055}"
     if [ "${HUKOU_PROFILE:-}" != production ]; then
       # Several workers need the shared tracker and lock stores: never fall back to memory.
       echo "entrypoint: the rasa role needs HUKOU_PROFILE=production (got '${HUKOU_PROFILE:-}')" >&2
@@ -44,8 +63,10 @@ case "$role" in
     fi
     # As bot/serve.py: a lock left by a worker that died mid-turn expires after 15 s.
     export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-15}"
-    # The endpoints file (tracker store, lock store, event broker, action server) is written
-    # from the environment into a private temporary file (mode 600), as `hukou serve` does.
+    # The endpoints file (tracker store, lock store, event broker, and the action endpoint:
+    # in this process, or the action server at HUKOU_ACTION_URL with HUKOU_ACTIONS=server) is
+    # written from the environment into a private temporary file (mode 600), as `hukou serve`
+    # does.
     endpoints="$(write_endpoints)"
     exec python -m bot.rasa_server run --model models/hukou.tar.gz --endpoints "$endpoints" \
       --credentials bot/credentials.yml --port 5005 --enable-api --interface 0.0.0.0 "$@"

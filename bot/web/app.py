@@ -46,7 +46,7 @@ from bot.policy.facts import FACTS
 from bot.policy.present import clause_detail, payload, question
 from bot.web.faq import install as install_faq_desk
 from bot.web.ratelimit import RateLimiter, retry_after_seconds
-from bot.web.routing import WorkerPool
+from bot.web.routing import WorkerBusy, WorkerPool
 from bot.web.search import PolicySearch
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -63,7 +63,15 @@ class Settings(BaseSettings):
     Each conversation stays on one worker (:mod:`bot.web.routing`)."""
     worker_retry_seconds: float = 5.0
     """How long a worker that refused a connection is routed around."""
+    worker_concurrency: int = 0
+    """Messages sent to one worker at a time (``HUKOU_WORKER_CONCURRENCY``); the others wait
+    in line at the gateway. 0: no limit."""
+    worker_queue_seconds: float = 10.0
+    """The longest a message waits in that line (``HUKOU_WORKER_QUEUE_SECONDS``); after that
+    it is not sent and the citizen is asked to send it again (503)."""
     action_url: str = "http://127.0.0.1:5055"
+    """The action server (``HUKOU_ACTION_URL``); empty when the actions run inside the Rasa
+    workers (``HUKOU_ACTIONS=in-process``), which then answer for them."""
     max_message_chars: int = 1000
     upstream_timeout: float = 30.0
     rate_limit_per_minute: int = 60
@@ -115,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         [url.strip() for url in settings.rasa_urls.split(",") if url.strip()]
         or [settings.rasa_url],
         retry_after=settings.worker_retry_seconds,
+        max_in_flight=settings.worker_concurrency,
     )
 
     @asynccontextmanager
@@ -190,10 +199,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for number, url in enumerate(workers.urls):
             name = "rasa" if len(workers.urls) == 1 else f"rasa-{number}"
             states[name] = await _probe(f"{url}/status")
-        states["actions"] = await _probe(f"{settings.action_url}/health")
+        states["actions"] = (
+            await _probe(f"{settings.action_url}/health")
+            if settings.action_url
+            else "ok (in the Rasa workers)"
+        )
         # Serving needs the knowledge base, the actions and at least one Rasa worker.
         rasa_ok = any(v.startswith("ok") for k, v in states.items() if k.startswith("rasa"))
-        healthy = rasa_ok and states["knowledge"].startswith("ok") and states["actions"] == "ok"
+        healthy = (
+            rasa_ok and states["knowledge"].startswith("ok") and states["actions"].startswith("ok")
+        )
         return JSONResponse(status_code=200 if healthy else 503, content=states)
 
     async def _forward(sender: str, message: str) -> Any:
@@ -208,15 +223,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with workers.turn(sender):
             for url in workers.candidates(sender):
                 try:
-                    async with client.post(
-                        f"{url}/webhooks/rest/webhook",
-                        json={"sender": sender, "message": message},
-                    ) as response:
+                    async with (
+                        workers.in_flight(url, settings.worker_queue_seconds),
+                        client.post(
+                            f"{url}/webhooks/rest/webhook",
+                            json={"sender": sender, "message": message},
+                        ) as response,
+                    ):
                         response.raise_for_status()
                         answer = await response.json()
                 except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError):
                     workers.mark_down(url)
                     continue
+                except WorkerBusy as exc:
+                    # Never sent: the citizen can send it again without it counting twice.
+                    raise HTTPException(
+                        503, "现在咨询的人很多，您的消息还没有发出，请稍后再发一次。"
+                    ) from exc
                 except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
                     raise HTTPException(503, "助手暂时无法回复。" + HOTLINE_HINT) from exc
                 workers.mark_up(url)
@@ -233,8 +256,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"text": m.get("text"), "buttons": m.get("buttons", []), "custom": m.get("custom")}
             for m in answer
         ]
-        if not messages and await _probe(f"{settings.action_url}/health") != "ok":
-            # Rasa answers 200 with nothing when its action server is down: say so.
+        if not messages and (
+            not settings.action_url or await _probe(f"{settings.action_url}/health") != "ok"
+        ):
+            # Rasa answers 200 with nothing when its action server is down or an action
+            # failed (with the actions in the worker, nothing else makes an empty answer).
             raise HTTPException(503, "助手的答复服务暂时不可用。" + HOTLINE_HINT)
         # A plain JSONResponse skips FastAPI's recursive encoder: the payloads are large and
         # already JSON, and this route is on every chat turn's hot path.

@@ -11,6 +11,11 @@ same time (RasaHQ/rasa#9213), so every conversation is kept on one worker:
   again (and its conversations come back when it answers).
 * Messages of one sender are sent one at a time, in the order they arrived (a FIFO lock per
   sender), so two messages sent at once are never processed out of order.
+* Each worker gets at most :attr:`WorkerPool.max_in_flight` messages at a time; the others
+  wait at the gateway, first come first served. A Rasa worker is one event loop: given 16
+  messages at once it interleaves them and all 16 finish late, the first-turn ones (the most
+  work) latest; given a few at a time, each is answered in about its own time plus its wait
+  in line, so the slowest answers come much sooner (``reports/load-benchmark.md``).
 """
 
 from __future__ import annotations
@@ -18,8 +23,61 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+
+
+class WorkerBusy(Exception):
+    """A message waited in line for its worker longer than allowed; it was not sent."""
+
+
+class FifoLimiter:
+    """At most ``limit`` holders at a time (0: no limit); waiters get in strictly in order."""
+
+    def __init__(self, limit: int) -> None:
+        """Admit up to ``limit`` at once; 0 or less admits everyone."""
+        self.limit = limit
+        self.active = 0
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    @asynccontextmanager
+    async def hold(self, timeout: float | None = None) -> AsyncIterator[None]:
+        """Wait for a place (in arrival order), hold it for the block, then pass it on.
+
+        Raises :class:`asyncio.TimeoutError` if no place came within ``timeout`` seconds.
+        """
+        if self.limit > 0 and (self.active >= self.limit or self._waiters):
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                # The place is handed over with the wake-up.
+                await asyncio.wait_for(asyncio.shield(waiter), timeout)
+            except (asyncio.CancelledError, asyncio.TimeoutError):
+                if waiter.done():
+                    self._release()  # the place came just as we gave up: pass it on
+                else:
+                    self._waiters.remove(waiter)
+                raise
+        else:
+            self.active += 1
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # ``active`` stays: the place changes hands
+                return
+        self.active -= 1
+
+    @property
+    def queued(self) -> int:
+        """How many are waiting."""
+        return len(self._waiters)
 
 
 def _weight(sender: str, worker: str) -> int:
@@ -35,8 +93,12 @@ class WorkerPool:
         urls: Sequence[str],
         retry_after: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
+        max_in_flight: int = 0,
     ) -> None:
-        """Route among ``urls``; a failed worker is skipped for ``retry_after`` seconds."""
+        """Route among ``urls``; a failed worker is skipped for ``retry_after`` seconds.
+
+        ``max_in_flight`` messages at most go to one worker at a time (0: no limit).
+        """
         if not urls:
             raise ValueError("at least one Rasa worker URL is needed")
         self.urls = list(dict.fromkeys(url.rstrip("/") for url in urls))
@@ -44,6 +106,24 @@ class WorkerPool:
         self._clock = clock
         self._down_until: dict[str, float] = {}
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self.max_in_flight = max_in_flight
+        self._limits = {url: FifoLimiter(max_in_flight) for url in self.urls}
+
+    @asynccontextmanager
+    async def in_flight(self, url: str, timeout: float | None = None) -> AsyncIterator[None]:
+        """Hold one of ``url``'s places for a message, waiting in line at most ``timeout`` s.
+
+        Raises :class:`WorkerBusy` if no place came in time (the message was not sent).
+        """
+        holding = False
+        try:
+            async with self._limits[url].hold(timeout):
+                holding = True
+                yield
+        except asyncio.TimeoutError:
+            if holding:
+                raise  # a timeout of the message itself, not of the wait
+            raise WorkerBusy(url) from None
 
     def ranked(self, sender: str) -> list[str]:
         """Every worker in ``sender``'s own order (the same on every gateway process)."""

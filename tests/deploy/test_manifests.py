@@ -2,9 +2,12 @@
 
 There is no docker or kubectl here: the Dockerfile, ``docker-compose.yml`` and the Kubernetes
 manifests are parsed and checked structurally (services, start order, probes on real routes,
-the Rasa workers the gateway routes to, resources, environment variables the code reads, no
-secrets), and ``deploy/entrypoint.sh`` is run with a stand-in ``python`` that records the
-process each role would start.
+the Rasa workers the gateway routes to, the custom actions inside those workers, resources,
+environment variables the code reads, no secrets), and ``deploy/entrypoint.sh`` is run with a
+stand-in ``python`` that records the process each role would start.
+
+The default stack has no action server (``HUKOU_ACTIONS=in-process``, :mod:`bot.actions_local`);
+``deploy/k8s/actions.yaml`` is the optional one for ``HUKOU_ACTIONS=server``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from bot.actions_local import IN_PROCESS_URL
 from bot.profile import DEFAULTS, Profile
 from bot.serve import ROOT, Stack, train_command
 
@@ -38,11 +42,16 @@ SECRET_TEMPLATE = K8S / "secret.template.yaml"
 EVALUATION_SERVICES = K8S / "services.yaml"
 INGRESS = K8S / "ingress.yaml"
 KUSTOMIZATION = K8S / "kustomization.yaml"
+CONFIG_MAP = K8S / "configmap.yaml"
+ACTION_SERVER = K8S / "actions.yaml"
+"""Optional: a separate action server for ``HUKOU_ACTIONS=server``, not applied by default."""
+LOAD_BENCHMARK = ROOT / "reports" / "load-benchmark.md"
 
 ROLES = ("actions", "rasa", "gateway", "migrate")
+DEFAULT_ROLES = ("rasa", "gateway", "migrate")
+"""The default stack's roles: the custom actions run inside the Rasa workers."""
 COMPOSE_APP = {
     "migrate": "migrate",
-    "actions": "actions",
     "rasa-0": "rasa",
     "rasa-1": "rasa",
     "gateway": "gateway",
@@ -60,12 +69,22 @@ REQUIRED = {
         "HUKOU_REDIS_URL",
         "HUKOU_AMQP_URL",
         "HUKOU_EVENT_QUEUE",
-        "HUKOU_ACTION_URL",
+        "HUKOU_ACTIONS",
+        "DATABASE_URL",
     },
-    "gateway": {"HUKOU_RASA_URLS", "HUKOU_ACTION_URL", "DATABASE_URL"},
+    "gateway": {
+        "HUKOU_RASA_URLS",
+        "HUKOU_ACTION_URL",
+        "HUKOU_WORKER_CONCURRENCY",
+        "DATABASE_URL",
+    },
     "migrate": {"DATABASE_URL"},
 }
-"""What each role needs so that it does not fall back to this machine's defaults."""
+"""What each role needs so that it does not fall back to this machine's defaults: the Rasa
+workers run the actions, which answer from the FAQ database; the gateway's HUKOU_ACTION_URL is
+set even when empty (unset, it would probe an action server at http://127.0.0.1:5055)."""
+ACTIONS_IN_WORKER = 60 * 10**6
+"""Memory the custom actions add to a Rasa worker that runs them (≈ 60 MB)."""
 PORTS = {"actions": 5055, "rasa": 5005, "gateway": 8000}
 APP_LABEL = ("app.kubernetes.io/name", "hukou-assistant")
 COMPONENT = "app.kubernetes.io/component"
@@ -144,6 +163,17 @@ def k8s_docs() -> list[tuple[Path, dict[str, Any]]]:
     return docs
 
 
+def kustomization_resources() -> list[str]:
+    (kustomization,) = load_docs(KUSTOMIZATION)
+    return [str(name) for name in kustomization["resources"]]
+
+
+def default_k8s_docs() -> list[tuple[Path, dict[str, Any]]]:
+    """The documents ``kubectl apply -k deploy/k8s`` applies."""
+    resources = set(kustomization_resources())
+    return [(path, doc) for path, doc in k8s_docs() if path.name in resources]
+
+
 def k8s_objects(kind: str | None = None) -> list[dict[str, Any]]:
     return [
         doc
@@ -169,6 +199,10 @@ def is_app(workload: dict[str, Any]) -> bool:
 
 def app_workloads() -> list[dict[str, Any]]:
     return [w for kind in WORKLOADS for w in k8s_objects(kind) if is_app(w)]
+
+
+def default_app_workloads() -> list[dict[str, Any]]:
+    return [doc for _, doc in default_k8s_docs() if doc["kind"] in WORKLOADS and is_app(doc)]
 
 
 def component(workload: dict[str, Any]) -> str:
@@ -227,7 +261,7 @@ def code_env_names() -> frozenset[str]:
     """The environment variables the app reads: the production profile's and the gateway's."""
     from bot.web.app import Settings
 
-    names = set(DEFAULTS) | {"HUKOU_PROFILE"}
+    names = set(DEFAULTS) | {"HUKOU_PROFILE", "HUKOU_ACTIONS"}
     for field in Settings.__fields__.values():
         names |= {name.upper() for name in field.field_info.extra["env_names"]}
     return frozenset(names)
@@ -287,6 +321,27 @@ def quantity(value: str | int) -> float:
         if text.endswith(suffix):
             return float(text[: -len(suffix)]) * factor
     return float(text)
+
+
+def header_comment(path: Path) -> str:
+    """The comment lines a file begins with, without their ``#``."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("#").strip())
+    return " ".join(lines)
+
+
+def comment_above(path: Path, key: str) -> str:
+    """The comment lines right above the line that sets ``key:``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    (index,) = [i for i, line in enumerate(lines) if line.strip().startswith(f"{key}:")]
+    comments: list[str] = []
+    while index > 0 and lines[index - 1].strip().startswith("#"):
+        index -= 1
+        comments.insert(0, lines[index].strip().lstrip("#").strip())
+    return " ".join(comments)
 
 
 def route_paths(module: str, file: str) -> set[str]:
@@ -364,7 +419,6 @@ def test_compose_long_running_services_have_healthchecks_and_restart() -> None:
     ("service", "words"),
     [
         ("gateway", ["http://127.0.0.1:8000/healthz"]),
-        ("actions", ["http://127.0.0.1:5055/health"]),
         ("rasa-0", ["http://127.0.0.1:5005/status"]),
         ("rasa-1", ["http://127.0.0.1:5005/status"]),
         ("postgres", ["pg_isready"]),
@@ -389,15 +443,15 @@ def test_compose_start_order() -> None:
 
     assert depends("gateway") == {
         "migrate": "service_completed_successfully",
-        "actions": "service_healthy",
         "rasa-0": "service_healthy",
         "rasa-1": "service_healthy",
     }
     assert depends("migrate") == {"postgres": "service_healthy"}
-    assert depends("actions") == {"migrate": "service_completed_successfully"}
     for worker in ("rasa-0", "rasa-1"):
         for backing in ("postgres", "redis", "rabbitmq"):
             assert depends(worker)[backing] == "service_healthy", worker
+        # The actions in the worker answer from the FAQ database: its schema comes first.
+        assert depends(worker)["migrate"] == "service_completed_successfully", worker
     for name in svc:
         for dep, condition in depends(name).items():
             assert dep in svc, f"{name} depends on an unknown service {dep}"
@@ -418,25 +472,52 @@ def test_compose_gateway_routes_to_every_rasa_worker() -> None:
     env = compose_env("gateway")
     workers = sorted(name for name in services() if name.startswith("rasa-"))
     assert env["HUKOU_RASA_URLS"].split(",") == [f"http://{w}:5005" for w in workers]
-    for name in ("gateway", *workers):
-        action = urlsplit(compose_env(name)["HUKOU_ACTION_URL"])
-        assert (action.hostname, action.port, action.path) == ("actions", 5055, "")
+    # No action server to check: the actions run in the workers (see the next test).
+    assert env["HUKOU_ACTION_URL"] == ""
     ports = [str(p) for p in services()["gateway"]["ports"]]
     assert [p.rsplit(":", 1)[-1] for p in ports] == ["8000"]
+
+
+def test_compose_workers_run_the_actions_and_no_service_calls_an_action_server() -> None:
+    for worker in ("rasa-0", "rasa-1"):
+        env = compose_env(worker)
+        assert env["HUKOU_ACTIONS"] == "in-process", worker
+        assert "HUKOU_ACTION_URL" not in env, f"{worker}: no action server to call"
+        endpoints = Profile.from_env(env).endpoints("")
+        assert endpoints["action_endpoint"] == {"url": IN_PROCESS_URL}
+    for name, service in services().items():
+        assert service.get("command") != ["actions"], f"{name} is an action server"
+        text = yaml.safe_dump(service)
+        for word in (":5055", "//actions", "HUKOU_ACTIONS: server"):
+            assert word not in text, f"{name} refers to an action server ({word})"
+    # How to go back to a separate action server is written down.
+    header = header_comment(COMPOSE)
+    for needed in ("HUKOU_ACTIONS: server", "HUKOU_ACTION_URL: http://actions:5055", '["actions"]'):
+        assert needed in header, needed
 
 
 def test_compose_rasa_environment_is_a_valid_production_profile() -> None:
     for worker in ("rasa-0", "rasa-1"):
         env = compose_env(worker)
         assert env["HUKOU_PROFILE"] == "production"
-        endpoints = Profile.from_env(env).endpoints("http://actions:5055/webhook")
+        endpoints = Profile.from_env(env).endpoints("")
         assert endpoints["tracker_store"]["url"] == "postgres"
         assert endpoints["lock_store"]["url"] == "redis"
         assert endpoints["event_broker"]["url"] == "rabbitmq"
         for store in ("tracker_store", "lock_store", "event_broker"):
             assert endpoints[store]["password"] == PLACEHOLDER, store
-    faq = {compose_env(name)["DATABASE_URL"] for name in ("migrate", "actions", "gateway")}
+    # One FAQ database: migrate upgrades it, the actions (in the workers) and the gateway use it.
+    faq = {compose_env(name)["DATABASE_URL"] for name in COMPOSE_APP}
     assert len(faq) == 1 and urlsplit(faq.pop()).hostname == "postgres"
+
+
+def test_compose_rasa_memory_allows_for_the_actions() -> None:
+    units = {"b": 1, "k": 2**10, "m": 2**20, "g": 2**30}
+    for worker in ("rasa-0", "rasa-1"):
+        limit = str(services()[worker]["deploy"]["resources"]["limits"]["memory"]).lower()
+        size = float(limit[:-1]) * units[limit[-1]] if limit[-1] in units else float(limit)
+        # What a worker had with a separate action server (1536M), plus the actions.
+        assert size >= 1536 * 2**20 + ACTIONS_IN_WORKER, f"{worker}: {limit}"
 
 
 def test_compose_password_variables_are_in_the_env_example() -> None:
@@ -520,6 +601,12 @@ def test_the_code_reads_the_variables_the_deployment_relies_on() -> None:
     names = code_env_names()
     assert set().union(*REQUIRED.values()) <= names
     assert Profile.from_env({"HUKOU_PROFILE": "production"}).name == "production"
+    # HUKOU_ACTIONS (bot/profile.py): in-process by default in production, or the action server.
+    assert Profile.from_env({"HUKOU_PROFILE": "production"}).actions_in_process
+    server = Profile.from_env({"HUKOU_PROFILE": "production", "HUKOU_ACTIONS": "server"})
+    assert server.endpoints("http://actions:5055/webhook")["action_endpoint"] == {
+        "url": "http://actions:5055/webhook"
+    }
     assert "HUKOU_SECURE_COOKIES" in names and "HUKOU_TRUST_FORWARDED" in names
 
 
@@ -549,7 +636,8 @@ def test_k8s_sets_only_variables_the_code_reads() -> None:
 def test_k8s_rasa_environment_is_a_valid_production_profile() -> None:
     env = container_env(app_container("rasa"))
     assert env["HUKOU_PROFILE"] == "production"
-    endpoints = Profile.from_env(env).endpoints(env["HUKOU_ACTION_URL"] + "/webhook")
+    assert env["HUKOU_ACTIONS"] == "in-process"
+    endpoints = Profile.from_env(env).endpoints("")
     # The template points at the evaluation services of services.yaml by their Service names.
     hosts = {
         "tracker_store": "postgres",
@@ -560,8 +648,10 @@ def test_k8s_rasa_environment_is_a_valid_production_profile() -> None:
         assert endpoints[store]["url"] == host
         k8s_object("Service", host)
         k8s_object("StatefulSet", host)
-    assert endpoints["action_endpoint"]["url"] == "http://actions:5055/webhook"
-    assert urlsplit(container_env(app_container("gateway"))["DATABASE_URL"]).hostname == "postgres"
+    # The actions run in the worker and answer from the gateway's FAQ database.
+    assert endpoints["action_endpoint"] == {"url": IN_PROCESS_URL}
+    faq = container_env(app_container("gateway"))["DATABASE_URL"]
+    assert env["DATABASE_URL"] == faq and urlsplit(faq).hostname == "postgres"
 
 
 @pytest.mark.parametrize("source", ["compose", "k8s"])
@@ -578,8 +668,20 @@ def test_the_gateway_settings_accept_the_environment(
         monkeypatch.setenv(key, value)
     settings = Settings()
     assert len(settings.rasa_urls.split(",")) == 2
-    assert settings.action_url == env["HUKOU_ACTION_URL"]
+    # Empty: /healthz checks no action server (the actions run in the Rasa workers).
+    assert settings.action_url == env["HUKOU_ACTION_URL"] == ""
+    assert settings.worker_concurrency == int(env["HUKOU_WORKER_CONCURRENCY"]) >= 1
     assert isinstance(settings.secure_cookies, bool) and isinstance(settings.trust_forwarded, bool)
+
+
+def test_the_worker_concurrency_is_the_measured_one_everywhere() -> None:
+    compose_value = compose_env("gateway")["HUKOU_WORKER_CONCURRENCY"]
+    k8s_value = container_env(app_container("gateway"))["HUKOU_WORKER_CONCURRENCY"]
+    assert compose_value == k8s_value, "compose and Kubernetes disagree"
+    assert LOAD_BENCHMARK.is_file()
+    for path in (COMPOSE, CONFIG_MAP):
+        where = LOAD_BENCHMARK.relative_to(ROOT).as_posix()
+        assert where in comment_above(path, "HUKOU_WORKER_CONCURRENCY"), path.name
 
 
 # --- Kubernetes -----------------------------------------------------------------------------
@@ -600,6 +702,7 @@ def test_k8s_app_workloads() -> None:
         "rasa": "StatefulSet",
         "gateway": "Deployment",
     }
+    assert {component(w) for w in default_app_workloads()} == set(DEFAULT_ROLES)
     assert k8s_object("Deployment", "gateway")["spec"]["replicas"] == 2
     job = k8s_object("Job", "hukou-migrate")
     assert pod_spec(job)["restartPolicy"] in {"Never", "OnFailure"}
@@ -727,16 +830,59 @@ def test_k8s_services_select_pods_and_their_ports() -> None:
         }
         for port in service["spec"]["ports"]:
             assert port["targetPort"] in ports, service["metadata"]["name"]
-    action_url = urlsplit(config_map_data("hukou-config")["HUKOU_ACTION_URL"])
-    actions = k8s_object("Service", str(action_url.hostname))
-    assert action_url.port in {p["port"] for p in actions["spec"]["ports"]}
+
+
+def test_k8s_default_stack_runs_the_actions_in_the_rasa_workers() -> None:
+    assert ACTION_SERVER.name not in kustomization_resources()
+    config = config_map_data("hukou-config")
+    assert config["HUKOU_ACTIONS"] == "in-process"
+    assert config["HUKOU_ACTION_URL"] == ""
+    for workload in default_app_workloads():
+        for container in pod_spec(workload)["containers"]:
+            assert container["args"] != ["actions"], workload["metadata"]["name"]
+            env = container_env(container)
+            assert not env.get("HUKOU_ACTION_URL"), f"{container['name']} calls an action server"
+    for path, doc in default_k8s_docs():
+        text = yaml.safe_dump(doc)
+        for word in (":5055", "//actions", "component: actions"):
+            assert word not in text, f"{path.name}: {doc['kind']} refers to an action server"
+
+
+def test_k8s_optional_action_server_is_consistent() -> None:
+    """actions.yaml says how to switch to it; with those settings everything finds it."""
+    header = header_comment(ACTION_SERVER)
+    assert "OPTIONAL" in header
+    assert f"# - {ACTION_SERVER.name}" in KUSTOMIZATION.read_text(encoding="utf-8")
+    settings = dict(re.findall(r"\b(HUKOU_ACTIONS|HUKOU_ACTION_URL): (\S+)", header))
+    assert settings.keys() == {"HUKOU_ACTIONS", "HUKOU_ACTION_URL"}, header
+    assert settings.keys() <= config_map_data("hukou-config").keys()
+    # The URL names the optional Service, which selects the action server's pods.
+    url = urlsplit(settings["HUKOU_ACTION_URL"])
+    service = k8s_object("Service", str(url.hostname))
+    assert url.port == PORTS["actions"] and url.path == ""
+    assert url.port in {p["port"] for p in service["spec"]["ports"]}
+    deployment = k8s_object("Deployment", "actions")
+    assert component(deployment) == "actions"
+    assert (
+        service["spec"]["selector"].items()
+        <= deployment["spec"]["template"]["metadata"]["labels"].items()
+    )
+    (container,) = pod_spec(deployment)["containers"]
+    assert {p["containerPort"] for p in container["ports"]} == {PORTS["actions"]}
+    # The workers would then call it, and only it.
+    env = {**container_env(app_container("rasa")), **settings}
+    profile = Profile.from_env(env)
+    assert not profile.actions_in_process
+    webhook = f"{settings['HUKOU_ACTION_URL']}/webhook"
+    assert profile.endpoints(webhook)["action_endpoint"] == {"url": webhook}
 
 
 def test_k8s_rasa_resources_and_disruption_budget() -> None:
     sts = k8s_object("StatefulSet", "rasa")
     (container,) = pod_spec(sts)["containers"]
-    assert quantity(container["resources"]["limits"]["memory"]) >= 1.5 * 2**30
-    assert quantity(container["resources"]["requests"]["memory"]) >= 2**30
+    # What a worker had with a separate action server (1536Mi, 1Gi), plus the actions.
+    assert quantity(container["resources"]["limits"]["memory"]) >= 1.5 * 2**30 + ACTIONS_IN_WORKER
+    assert quantity(container["resources"]["requests"]["memory"]) >= 2**30 + ACTIONS_IN_WORKER
     labels = sts["spec"]["template"]["metadata"]["labels"]
     budgets = [
         p
@@ -790,7 +936,13 @@ def test_kustomization_applies_the_app_but_not_the_optional_files() -> None:
     resources = kustomization["resources"]
     for name in resources:
         assert (K8S / name).is_file(), name
-    optional = {SECRET_TEMPLATE.name, EVALUATION_SERVICES.name, INGRESS.name, KUSTOMIZATION.name}
+    optional = {
+        SECRET_TEMPLATE.name,
+        EVALUATION_SERVICES.name,
+        INGRESS.name,
+        ACTION_SERVER.name,
+        KUSTOMIZATION.name,
+    }
     assert set(resources) == {p.name for p in K8S.glob("*.yaml")} - optional
 
 
@@ -934,30 +1086,77 @@ def test_entrypoint_starts_each_role(
     assert log.read_text(encoding="utf-8").split() == argv.split()
 
 
+def start_rasa_worker(
+    log: Path, env: Mapping[str, str]
+) -> tuple[subprocess.CompletedProcess[str], list[str], dict[str, Any]]:
+    """Run the rasa role; its process's argv and the endpoints file it was given (removed)."""
+    result = run_role("rasa", env)
+    assert result.returncode == 0, result.stderr
+    argv = log.read_text(encoding="utf-8").split()
+    endpoints = Path(argv[argv.index("--endpoints") + 1])
+    try:
+        assert stat.S_IMODE(endpoints.stat().st_mode) == 0o600
+        written = yaml.safe_load(endpoints.read_text(encoding="utf-8"))
+    finally:
+        endpoints.unlink(missing_ok=True)
+    return result, argv, written
+
+
 def test_entrypoint_starts_a_rasa_worker_with_the_profile_endpoints(
     stub_python: tuple[Path, dict[str, str]],
 ) -> None:
     log, env = stub_python
     rasa_env = compose_env("rasa-0")
-    result = run_role("rasa", {**env, **rasa_env})
-    assert result.returncode == 0, result.stderr
-    argv = log.read_text(encoding="utf-8").split()
-    endpoints = Path(argv[argv.index("--endpoints") + 1])
-    try:
-        assert argv == [
-            "-m", "bot.rasa_server", "run", "--model", "models/hukou.tar.gz",
-            "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml",
-            "--port", "5005", "--enable-api", "--interface", "0.0.0.0",
-        ]  # fmt: skip
-        assert stat.S_IMODE(endpoints.stat().st_mode) == 0o600
-        written = yaml.safe_load(endpoints.read_text(encoding="utf-8"))
-        expected = Profile.from_env(rasa_env).endpoints("http://actions:5055/webhook")
-        assert written == expected
-        assert (ROOT / "bot" / "credentials.yml").is_file()
-    finally:
-        endpoints.unlink(missing_ok=True)
+    # In process (the default stack): no action server, and no HUKOU_ACTION_URL needed.
+    assert rasa_env["HUKOU_ACTIONS"] == "in-process" and "HUKOU_ACTION_URL" not in rasa_env
+    result, argv, written = start_rasa_worker(log, {**env, **rasa_env})
+    endpoints = argv[argv.index("--endpoints") + 1]
+    assert argv == [
+        "-m", "bot.rasa_server", "run", "--model", "models/hukou.tar.gz",
+        "--endpoints", endpoints, "--credentials", "bot/credentials.yml",
+        "--port", "5005", "--enable-api", "--interface", "0.0.0.0",
+    ]  # fmt: skip
+    assert written == Profile.from_env(rasa_env).endpoints("")
+    # bot/rasa_server.py loads the actions into the worker when it reads this URL.
+    assert written["action_endpoint"] == {"url": IN_PROCESS_URL}
+    assert "HUKOU_ACTION_URL" not in result.stderr
+    assert (ROOT / "bot" / "credentials.yml").is_file()
     # As `hukou serve`: a dead worker's conversation lock expires after 15 s.
     assert Path(f"{log}.env").read_text(encoding="utf-8").strip() == "TICKET_LOCK_LIFETIME=15"
+
+
+@pytest.mark.parametrize(
+    ("settings", "action_url", "warning"),
+    [
+        # A separate action server: Rasa calls its webhook.
+        (
+            {"HUKOU_ACTIONS": "server", "HUKOU_ACTION_URL": "http://actions:5055/"},
+            "http://actions:5055/webhook",
+            None,
+        ),
+        # In process, a left-over action server URL is ignored, and the log says so.
+        (
+            {"HUKOU_ACTIONS": "in-process", "HUKOU_ACTION_URL": "http://actions:5055"},
+            IN_PROCESS_URL,
+            "HUKOU_ACTION_URL=http://actions:5055 is ignored",
+        ),
+    ],
+)
+def test_entrypoint_writes_the_action_endpoint_of_hukou_actions(
+    settings: dict[str, str],
+    action_url: str,
+    warning: str | None,
+    stub_python: tuple[Path, dict[str, str]],
+) -> None:
+    log, env = stub_python
+    rasa_env = {**compose_env("rasa-0"), **settings}
+    result, _, written = start_rasa_worker(log, {**env, **rasa_env})
+    assert written["action_endpoint"] == {"url": action_url}
+    assert written == Profile.from_env(rasa_env).endpoints(action_url)
+    if warning:
+        assert warning in result.stderr
+    else:
+        assert "HUKOU_ACTION_URL" not in result.stderr
 
 
 def test_entrypoint_refuses_a_rasa_worker_without_the_production_profile(
@@ -972,6 +1171,27 @@ def test_entrypoint_refuses_a_rasa_worker_without_the_production_profile(
     result = run_role("rasa", {**env, **bad})
     assert result.returncode != 0 and "HUKOU_REDIS_URL" in result.stderr
     assert not log.exists()
+    # A separate action server needs its URL; HUKOU_ACTIONS takes only the known modes.
+    production = {**rasa_env, "HUKOU_PROFILE": "production"}
+    for settings, named in (
+        ({"HUKOU_ACTIONS": "server"}, "HUKOU_ACTION_URL"),
+        ({"HUKOU_ACTIONS": "server", "HUKOU_ACTION_URL": " "}, "HUKOU_ACTION_URL"),
+        ({"HUKOU_ACTIONS": "inprocess"}, "HUKOU_ACTIONS"),
+    ):
+        result = run_role("rasa", {**env, **production, **settings})
+        assert result.returncode != 0 and named in result.stderr, settings
+        assert not log.exists()
+
+
+def test_entrypoint_documents_both_action_layouts() -> None:
+    header = header_comment(ENTRYPOINT)
+    # The actions role is still there, for the action-server layout only.
+    assert re.search(
+        r"\bactions +the rasa_sdk action server .*only for HUKOU_ACTIONS=server", header
+    )
+    # Both values of HUKOU_ACTIONS, each with what it needs.
+    assert re.search(r"\bin-process +\(the default .*HUKOU_ACTION_URL not needed", header)
+    assert re.search(r"\bserver +.*`actions` role .*HUKOU_ACTION_URL", header)
 
 
 def test_entrypoint_uses_the_command_lines_of_hukou_serve() -> None:

@@ -7,6 +7,7 @@ import stat
 import pytest
 import yaml
 
+from bot.actions_local import IN_PROCESS_URL
 from bot.profile import DEFAULTS, Profile, ProfileError
 
 
@@ -54,6 +55,22 @@ def test_production_defaults_are_this_machines_services() -> None:
     assert profile.workers == 2
 
 
+def test_production_runs_the_actions_in_the_workers_unless_told_otherwise() -> None:
+    production = Profile.from_env({"HUKOU_PROFILE": "production"})
+    assert production.actions_in_process
+    assert production.endpoints("http://actions:5055/webhook")["action_endpoint"] == {
+        "url": IN_PROCESS_URL
+    }
+    server = Profile.from_env({"HUKOU_PROFILE": "production", "HUKOU_ACTIONS": "server"})
+    assert not server.actions_in_process
+    assert server.endpoints("http://actions:5055/webhook")["action_endpoint"] == {
+        "url": "http://actions:5055/webhook"
+    }
+    embedded = Profile.from_env({"HUKOU_ACTIONS": "in-process"})
+    assert embedded.endpoints("http://a:1/webhook")["action_endpoint"]["url"] == IN_PROCESS_URL
+    assert not Profile.from_env({}).actions_in_process  # embedded: the action server
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -63,6 +80,8 @@ def test_production_defaults_are_this_machines_services() -> None:
         ({"HUKOU_PROFILE": "production", "HUKOU_TRACKER_URL": "mysql://x/y"}, "HUKOU_TRACKER_URL"),
         ({"HUKOU_PROFILE": "production", "HUKOU_REDIS_URL": "127.0.0.1:6379"}, "HUKOU_REDIS_URL"),
         ({"HUKOU_PROFILE": "production", "HUKOU_AMQP_URL": "amqp://"}, "HUKOU_AMQP_URL"),
+        ({"HUKOU_PROFILE": "production", "HUKOU_ACTIONS": "inline"}, "HUKOU_ACTIONS"),
+        ({"HUKOU_ACTIONS": "remote"}, "HUKOU_ACTIONS"),
     ],
 )
 def test_bad_settings_are_refused_by_name(env: dict[str, str], message: str) -> None:

@@ -135,3 +135,36 @@ def test_two_messages_sent_at_once_are_processed_in_order(fakes: list[FakeRasa])
     finished = [m for s, m in fakes[0].finished if s == "order"]
     assert received == finished == ["slow 第一条", "第二条"]
     assert replies["第二条"][0]["text"] == "echo 第二条"
+
+
+def test_a_worker_gets_at_most_its_share_and_the_rest_wait_in_line(fakes: list[FakeRasa]) -> None:
+    """With one place per worker, a second citizen waits; past the wait limit, a clear 503."""
+    settings = Settings(
+        rasa_urls=fakes[1].url,
+        action_url="http://127.0.0.1:9",
+        worker_concurrency=1,
+        worker_queue_seconds=0.1,  # the longest wait in line: shorter than "slow" (0.3 s)
+    )
+    statuses: dict[str, Any] = {}
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+
+        def send(sender: str, text: str) -> None:
+            response = client.post("/api/chat", json={"sender": sender, "message": text})
+            statuses[sender] = (response.status_code, response.json())
+
+        first = threading.Thread(target=send, args=("line-1", "slow 先到"))
+        first.start()
+        time.sleep(0.05)
+        send("line-2", "后到")
+        first.join()
+    code, body = statuses["line-2"]
+    assert code == 503 and "还没有发出" in body["detail"]
+    assert ("line-2", "后到") not in fakes[1].received  # it was never sent
+
+
+def test_in_process_actions_need_no_action_server_for_health(fakes: list[FakeRasa]) -> None:
+    settings = Settings(rasa_urls=fakes[0].url, action_url="")
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.json()["actions"] == "ok (in the Rasa workers)"

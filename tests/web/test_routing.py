@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from bot.web.routing import WorkerPool
+from bot.web.routing import WorkerBusy, WorkerPool
 
 WORKERS = ["http://127.0.0.1:5005", "http://127.0.0.1:5006", "http://127.0.0.1:5007"]
 
@@ -85,3 +85,144 @@ def test_one_senders_messages_pass_in_arrival_order_and_others_do_not_wait() -> 
     assert order.index("end a1") < order.index("start a2")
     assert order.index("end b1") < order.index("end a1")  # b did not wait for a
     assert pool.waiting == 0
+
+
+def test_a_worker_gets_at_most_max_in_flight_messages_first_come_first_served() -> None:
+    pool = WorkerPool(WORKERS[:1], max_in_flight=2)
+    running = peak = 0
+    started: list[int] = []
+
+    async def message(number: int) -> None:
+        nonlocal running, peak
+        async with pool.in_flight(WORKERS[0]):
+            started.append(number)
+            running += 1
+            peak = max(peak, running)
+            await asyncio.sleep(0.01)
+            running -= 1
+
+    async def main() -> None:
+        tasks = []
+        for number in range(8):
+            tasks.append(asyncio.create_task(message(number)))
+            await asyncio.sleep(0)  # arrive one after another
+        await asyncio.gather(*tasks)
+
+    asyncio.run(main())
+    assert peak == 2
+    assert started == list(range(8))  # in arrival order
+
+
+def test_no_limit_lets_every_message_through_at_once() -> None:
+    pool = WorkerPool(WORKERS[:1], max_in_flight=0)
+    running = peak = 0
+
+    async def message() -> None:
+        nonlocal running, peak
+        async with pool.in_flight(WORKERS[0]):
+            running += 1
+            peak = max(peak, running)
+            await asyncio.sleep(0.01)
+            running -= 1
+
+    async def main() -> None:
+        await asyncio.gather(*(message() for _ in range(20)))
+
+    asyncio.run(main())
+    assert peak == 20
+
+
+def test_a_message_given_up_while_waiting_keeps_no_place() -> None:
+    """A cancelled waiter (the citizen's request timed out) neither blocks nor leaks a place."""
+    pool = WorkerPool(WORKERS[:1], max_in_flight=1)
+    limiter = pool._limits[WORKERS[0]]
+    done: list[str] = []
+
+    async def message(name: str, work: float) -> None:
+        async with pool.in_flight(WORKERS[0]):
+            await asyncio.sleep(work)
+            done.append(name)
+
+    async def main() -> None:
+        first = asyncio.create_task(message("first", 0.02))
+        await asyncio.sleep(0)
+        given_up = asyncio.create_task(message("given up", 0.0))
+        third = asyncio.create_task(message("third", 0.0))
+        await asyncio.sleep(0.005)
+        given_up.cancel()
+        await asyncio.sleep(0)
+        assert limiter.queued == 1  # only "third" still waits
+        await asyncio.gather(first, third)
+        with pytest.raises(asyncio.CancelledError):
+            await given_up
+
+    asyncio.run(main())
+    assert done == ["first", "third"]
+    assert limiter.active == 0 and limiter.queued == 0
+
+
+def test_a_waiter_cancelled_as_its_turn_comes_passes_the_place_on() -> None:
+    pool = WorkerPool(WORKERS[:1], max_in_flight=1)
+    limiter = pool._limits[WORKERS[0]]
+    done: list[str] = []
+
+    async def message(name: str, hold: asyncio.Event | None = None) -> None:
+        async with pool.in_flight(WORKERS[0]):
+            if hold is not None:
+                await hold.wait()
+            done.append(name)
+
+    async def main() -> None:
+        hold = asyncio.Event()
+        first = asyncio.create_task(message("first", hold))
+        await asyncio.sleep(0)
+        unlucky = asyncio.create_task(message("unlucky"))
+        last = asyncio.create_task(message("last"))
+        await asyncio.sleep(0)
+        assert limiter.queued == 2
+        hold.set()
+        await asyncio.sleep(0)  # "first" finishes and hands its place to "unlucky" …
+        assert first.done() and limiter.queued == 1
+        unlucky.cancel()  # … which is cancelled before it runs: the place goes to "last"
+        await asyncio.wait_for(asyncio.gather(last, unlucky, return_exceptions=True), 1.0)
+
+    asyncio.run(main())
+    assert done == ["first", "last"]
+    assert limiter.active == 0 and limiter.queued == 0
+
+
+def test_waiting_in_line_too_long_times_out_and_keeps_no_place() -> None:
+    pool = WorkerPool(WORKERS[:1], max_in_flight=1)
+    limiter = pool._limits[WORKERS[0]]
+    outcome: list[str] = []
+
+    async def message(name: str, work: float, timeout: float | None) -> None:
+        try:
+            async with pool.in_flight(WORKERS[0], timeout):
+                await asyncio.sleep(work)
+                outcome.append(name)
+        except WorkerBusy:
+            outcome.append(f"{name} timed out")
+
+    async def main() -> None:
+        first = asyncio.create_task(message("first", 0.1, None))
+        await asyncio.sleep(0)
+        impatient = asyncio.create_task(message("impatient", 0.0, 0.02))
+        patient = asyncio.create_task(message("patient", 0.0, 5.0))
+        await asyncio.gather(first, impatient, patient)
+
+    asyncio.run(main())
+    assert outcome == ["impatient timed out", "first", "patient"]
+    assert limiter.active == 0 and limiter.queued == 0
+
+
+def test_a_timeout_of_the_message_itself_is_not_taken_for_a_busy_worker() -> None:
+    pool = WorkerPool(WORKERS[:1], max_in_flight=1)
+
+    async def main() -> None:
+        async with pool.in_flight(WORKERS[0], 5.0):
+            raise asyncio.TimeoutError  # e.g. the worker did not answer in time
+
+    with pytest.raises(asyncio.TimeoutError):
+        asyncio.run(main())
+    assert pool._limits[WORKERS[0]].active == 0
