@@ -143,7 +143,8 @@ class Profile:
         }
         redis = _parts(self.redis_url, "HUKOU_REDIS_URL", ("redis",))
         config["lock_store"] = {
-            "type": "redis",
+            # Rasa's Redis ticket lock, each step one atomic script (RasaHQ/rasa#9213).
+            "type": "bot.locking.AtomicRedisLockStore",
             "url": redis.hostname,
             "port": redis.port or 6379,
             "db": int(redis.path.lstrip("/") or 1),
