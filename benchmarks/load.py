@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.assistant import peak_rss_mb, summary  # noqa: E402
 from bot.serve import Stack, _newest_mtime, rasa_executable, wait_until_up  # noqa: E402
+from bot.web.app import Settings  # noqa: E402
 from tests.production.conftest import discard, throwaway_profile  # noqa: E402
 
 STOCK_DIR = ROOT / "artifacts" / "stock-model"
@@ -221,6 +222,8 @@ def run_ours(turns: int, workers: int) -> dict[str, Any]:
             "cold_start_s": round(cold, 1),
             "worker_restart_s": round(restart, 1),
             "workers": workers,
+            "actions": profile.actions,
+            "worker_concurrency": Settings().worker_concurrency,
             "levels": levels,
             "peak_rss_mb": peak,
         }
@@ -275,6 +278,9 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|",
         *table("stock (1 process, TED, in-memory)", stock),
         *table(f"ours ({ours['workers']} workers, PG/Redis/RabbitMQ, gateway)", ours),
+        "",
+        f"Ours: custom actions {ours['actions']}; the gateway sends each worker at most "
+        f"{ours['worker_concurrency']} messages at a time (HUKOU_WORKER_CONCURRENCY).",
         "",
         "Throughput ratio ours/stock per level: " + ", ".join(f"{r:.2f}×" for r in ratio) + ".",
         "",
