@@ -82,3 +82,6 @@ benchmark-load: train  ## stock Rasa vs the production profile at 1/8/32/64 conv
 
 profile-load: train  ## py-spy on every process of the production profile under 32 conversations → reports/profile-load.md (~2 min)
 	$(RUN) python benchmarks/profile_load.py
+
+benchmark-turn-cpu: train  ## CPU per turn of one worker, actions in the worker vs the action server → reports/turn-cpu.md (~5 min; needs PostgreSQL, Redis, RabbitMQ)
+	$(RUN) python benchmarks/turn_cpu.py

@@ -195,7 +195,9 @@ def run_stock(turns: int) -> dict[str, Any]:
         endpoints.unlink(missing_ok=True)
 
 
-def run_ours(turns: int, workers: int) -> dict[str, Any]:
+def run_ours(
+    turns: int, workers: int, levels: tuple[int, ...] = LEVELS, restart: bool = True
+) -> dict[str, Any]:
     """The production profile behind the gateway, on this machine's services."""
     profile = throwaway_profile("hukou_load", HUKOU_WORKERS=str(workers))
     stack = Stack(
@@ -209,22 +211,23 @@ def run_ours(turns: int, workers: int) -> dict[str, Any]:
         stack.start(timeout=420)
         cold = time.perf_counter() - started
         print(f"ours up in {cold:.1f} s ({workers} workers)", flush=True)
-        levels = load("http://127.0.0.1:5880/api/chat", True, turns)
+        results = load("http://127.0.0.1:5880/api/chat", True, turns, levels)
         peak = peaks(stack.procs)
-        # A crashed worker: killed, started again, until it answers.
-        stack.kill_worker(0)
-        restarted = time.perf_counter()
-        stack.start_worker(0)
-        stack.wait_for_worker(0, timeout=300)
-        restart = time.perf_counter() - restarted
-        print(f"worker restarted in {restart:.1f} s", flush=True)
+        restarted_in = 0.0
+        if restart:  # a crashed worker: killed, started again, until it answers
+            stack.kill_worker(0)
+            restarted = time.perf_counter()
+            stack.start_worker(0)
+            stack.wait_for_worker(0, timeout=300)
+            restarted_in = time.perf_counter() - restarted
+            print(f"worker restarted in {restarted_in:.1f} s", flush=True)
         return {
             "cold_start_s": round(cold, 1),
-            "worker_restart_s": round(restart, 1),
+            "worker_restart_s": round(restarted_in, 1),
             "workers": workers,
             "actions": profile.actions,
             "worker_concurrency": Settings().worker_concurrency,
-            "levels": levels,
+            "levels": results,
             "peak_rss_mb": peak,
         }
     finally:
@@ -242,12 +245,52 @@ def table(name: str, result: dict[str, Any]) -> list[str]:
     ]
 
 
+def sweep(values: list[int], turns: int, workers: int, repeat: int) -> None:
+    """Ours at 32 conversations for each gateway limit per worker, alternated ``repeat`` times.
+
+    The limit is ``HUKOU_WORKER_CONCURRENCY``; writes reports/worker-concurrency.md.
+    """
+    rows: dict[int, list[dict[str, Any]]] = {value: [] for value in values}
+    for _ in range(repeat):
+        for value in values:
+            os.environ["HUKOU_WORKER_CONCURRENCY"] = str(value)
+            level = run_ours(turns, workers, (32,), restart=False)["levels"][0]
+            rows[value].append(level)
+    lines = [
+        "# Messages per worker at a time, at 32 conversations "
+        "(python benchmarks/load.py --sweep-concurrency …)",
+        "",
+        f"Ours ({workers} workers, production profile), {turns} messages per run, values "
+        f"alternated {repeat} times; 0 = no limit. Run {time.strftime('%Y-%m-%d %H:%M')}.",
+        "",
+        "| HUKOU_WORKER_CONCURRENCY | turns/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {value} | {r['per_second']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} "
+            f"| {r['errors']} / {r['requests']} |"
+            for value, runs in rows.items()
+            for r in runs
+        ),
+        "",
+    ]
+    (ROOT / "reports" / "worker-concurrency.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
 def main() -> None:
     """Run both configurations and write reports/load-benchmark.{md,json}."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=384, help="messages per level")
     parser.add_argument("--workers", type=int, default=2, help="our Rasa workers")
+    parser.add_argument(
+        "--sweep-concurrency", help="e.g. 0,2,4: only ours at 32, per gateway limit"
+    )
+    parser.add_argument("--repeat", type=int, default=2, help="runs per value in a sweep")
     args = parser.parse_args()
+    if args.sweep_concurrency:
+        values = [int(v) for v in args.sweep_concurrency.split(",")]
+        sweep(values, args.turns, args.workers, args.repeat)
+        return
     stock = run_stock(args.turns)
     ours = run_ours(args.turns, args.workers)
     results = {

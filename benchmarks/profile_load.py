@@ -45,7 +45,7 @@ OWNERS: list[tuple[str, tuple[str, ...]]] = [
                                  "_predict_next_with_tracker@processor.py")),
     ("run actions (custom actions: request, call, response)", ("_run_action@processor.py",)),
     ("save the tracker (store and broker)", ("save_tracker@processor.py",)),
-    ("lock store (Redis)", ("lock_store.py",)),
+    ("lock store (Redis)", ("lock_store.py", "bot/locking.py")),
     ("policy engine and answers", ("bot/policy/", "bot/dialogue/", "bot/faq/")),
     ("rasa_sdk executor", ("rasa_sdk/executor.py",)),
     ("gateway: chat route and worker call", ("bot/web/",)),

@@ -153,6 +153,7 @@ def test_a_worker_loads_the_actions_when_its_endpoints_say_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(actions_local, "_LOCAL", None)
+    monkeypatch.setattr(rasa_server, "apply", lambda: None)  # keep Rasa unpatched here
     remote = tmp_path / "remote.yml"
     remote.write_text('action_endpoint:\n  url: "http://127.0.0.1:5055/webhook"\n')
     assert not rasa_server.prepare(["rasa", "run", "--endpoints", str(remote)])

@@ -66,7 +66,8 @@ class Settings(BaseSettings):
     worker_concurrency: int = 4
     """Messages sent to one worker at a time (``HUKOU_WORKER_CONCURRENCY``); the others wait
     in line at the gateway, first come first served. 0: no limit. With 32 conversations on
-    2 workers, 2–4 gave the lowest p95 and unlimited the highest (``reports/load-benchmark.md``)."""
+    2 workers, 4 gave the lowest p95 and p99, no limit the highest
+    (``reports/worker-concurrency.md``)."""
     worker_queue_seconds: float = 10.0
     """The longest a message waits in that line (``HUKOU_WORKER_QUEUE_SECONDS``); after that
     it is not sent and the citizen is asked to send it again (503)."""

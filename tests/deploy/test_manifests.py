@@ -45,7 +45,7 @@ KUSTOMIZATION = K8S / "kustomization.yaml"
 CONFIG_MAP = K8S / "configmap.yaml"
 ACTION_SERVER = K8S / "actions.yaml"
 """Optional: a separate action server for ``HUKOU_ACTIONS=server``, not applied by default."""
-LOAD_BENCHMARK = ROOT / "reports" / "load-benchmark.md"
+CONCURRENCY_SWEEP = ROOT / "reports" / "worker-concurrency.md"
 
 ROLES = ("actions", "rasa", "gateway", "migrate")
 DEFAULT_ROLES = ("rasa", "gateway", "migrate")
@@ -675,12 +675,15 @@ def test_the_gateway_settings_accept_the_environment(
 
 
 def test_the_worker_concurrency_is_the_measured_one_everywhere() -> None:
+    from bot.web.app import Settings
+
     compose_value = compose_env("gateway")["HUKOU_WORKER_CONCURRENCY"]
     k8s_value = container_env(app_container("gateway"))["HUKOU_WORKER_CONCURRENCY"]
     assert compose_value == k8s_value, "compose and Kubernetes disagree"
-    assert LOAD_BENCHMARK.is_file()
+    assert compose_value == str(Settings().worker_concurrency), "not the gateway's default"
+    assert CONCURRENCY_SWEEP.is_file()
     for path in (COMPOSE, CONFIG_MAP):
-        where = LOAD_BENCHMARK.relative_to(ROOT).as_posix()
+        where = CONCURRENCY_SWEEP.relative_to(ROOT).as_posix()
         assert where in comment_above(path, "HUKOU_WORKER_CONCURRENCY"), path.name
 
 
