@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import CONVERSATIONS  # noqa: E402
 from bot.profile import Profile  # noqa: E402
+from bot.serve import wait_until_up  # noqa: E402
 from tests.production.conftest import discard, throwaway_profile  # noqa: E402
 
 ACTION_PORT = 5159
@@ -48,14 +48,11 @@ async def measure(profile: Profile, mode: str, conversations: int, rounds: int) 
     from rasa.core.run import AvailableEndpoints
 
     from bot import actions_local
-    from bot.faq.db import ensure_database, make_engine, migrate
+    from bot.faq.db import prepare_database
 
     assert profile.faq_url
     os.environ["DATABASE_URL"] = profile.faq_url
-    ensure_database(profile.faq_url)
-    engine = make_engine(profile.faq_url)
-    migrate(engine)
-    engine.dispose()
+    prepare_database(profile.faq_url)
     endpoints_file = profile.write_endpoints(f"http://127.0.0.1:{ACTION_PORT}/webhook")
     server = None
     try:
@@ -65,13 +62,7 @@ async def measure(profile: Profile, mode: str, conversations: int, rounds: int) 
                  "--port", str(ACTION_PORT)],
                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{ACTION_PORT}/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.5)
+            wait_until_up(f"http://127.0.0.1:{ACTION_PORT}/health", 120, "action server", server)
         else:
             actions_local.apply(preload=True)
         endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))

@@ -137,15 +137,9 @@ class Stack:
         The FAQ desk's database is brought to the latest schema first, once, so that the
         processes never race to migrate it. Returns when every process answers.
         """
-        from bot.faq.db import ensure_database, make_engine, migrate
+        from bot.faq.db import prepare_database
 
-        if self.faq_url:
-            ensure_database(self.faq_url)
-        engine = make_engine(self.faq_url)
-        try:
-            migrate(engine)
-        finally:
-            engine.dispose()
+        prepare_database(self.faq_url)
         self._endpoints = self.profile.write_endpoints(
             f"http://127.0.0.1:{self.action_port}/webhook"
         )

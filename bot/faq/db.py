@@ -96,3 +96,17 @@ def migrate(engine: Engine) -> None:
     """Upgrade the database to the latest schema (does nothing when it is up to date)."""
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
+
+
+def prepare_database(url: str | None = None) -> None:
+    """Create the database if it is missing (PostgreSQL), then bring it to the latest schema.
+
+    ``url`` as for :func:`make_engine` (``None``: ``DATABASE_URL`` or the SQLite default).
+    """
+    if url:
+        ensure_database(url)
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
