@@ -41,7 +41,7 @@ validate:  ## rasa data validate, and the generated domain is up to date
 
 train:  ## train the model into models/hukou.tar.gz (skipped when nothing changed)
 	@mkdir -p artifacts
-	@if $(RUN) python -c "import sys; from bot.serve import model_is_stale; sys.exit(0 if model_is_stale() else 1)"; then \
+	@if $(RUN) python -c "import sys; from bot.stack.training import model_is_stale; sys.exit(0 if model_is_stale() else 1)"; then \
 	  echo "training the model (log: artifacts/train.log)"; \
 	  $(RUN) rasa train $(RASA_ARGS) --data $(RASA_DATA) --out models --fixed-model-name hukou \
 	    > artifacts/train.log 2>&1 || { tail -n 40 artifacts/train.log; exit 1; }; \
@@ -69,7 +69,7 @@ benchmark: train  ## training, cold start, parse and full-turn latency at 1/8/32
 	$(RUN) python benchmarks/assistant.py --train
 
 record-stories: train  ## replay tests/stories/scenarios.yml against `hukou serve` and rewrite the test stories
-	$(RUN) python -m bot.dialogue.replay --record
+	$(RUN) python -m tests.support.replay --record
 
 benchmark-gateway: train  ## /api/chat vs Rasa's webhook, /api/lookup, /api/search at 1/8/32 clients → reports/ (~4 min)
 	$(RUN) python benchmarks/gateway.py

@@ -38,14 +38,15 @@ from bot.dialogue.situation import (
     slot_value,
     still_to_ask,
 )
-from bot.faq.live import FaqService
-from bot.faq.views import PublishedEntry
+from bot.faq.records import PublishedEntry
+from bot.faq.service import FaqService
 from bot.nlu.normalize import is_noise
+from bot.paths import policy_dir
 from bot.policy import Outcome, assess, load_knowledge
 from bot.policy.facts import FACTS
 from bot.policy.present import payload, question, render_text
 
-KB = load_knowledge()
+KB = load_knowledge(policy_dir())
 """The knowledge base, loaded and validated once when the action server starts."""
 
 FAQ = FaqService(KB.clauses.keys())

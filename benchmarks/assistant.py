@@ -34,7 +34,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.serve import Stack, train_command  # noqa: E402
+from bot.stack.processes import Stack  # noqa: E402
+from bot.stack.training import train_command  # noqa: E402
 
 MESSAGES = [
     "我在醴陵城里租了房子想把户口迁过来",

@@ -4,7 +4,7 @@ Run with ``make benchmark-faq`` (about two minutes). For SQLite (a temporary fil
 PostgreSQL server in ``HUKOU_BENCH_POSTGRES`` (default: the local one; a throw-away database is
 created and dropped), it publishes 1,000 entries through the real workflow (the 7 entries of
 ``tests/data/faq_entries.yml`` among 993 generated from the clause titles), then measures what
-the action server does on every message — :meth:`bot.faq.live.FaqService.fit`, i.e. the
+the action server does on every message — :meth:`bot.faq.service.FaqService.fit`, i.e. the
 published-revision query plus the TF-IDF match — and the time from a reviewer's ``publish``
 returning to the assistant answering the new entry (revision poll + index rebuild + match).
 It also checks that the differently-worded test questions still find their entry among the
@@ -28,11 +28,12 @@ import sqlalchemy as sa  # type: ignore[import-untyped]
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.faq.live import FaqService  # noqa: E402
+from tests.faq.test_matcher import ASKED, NOT_ASKED, SITUATIONS  # noqa: E402
+
+from bot.faq.service import FaqService  # noqa: E402
 from bot.faq.store import FaqStore  # noqa: E402
 from bot.policy import load_knowledge  # noqa: E402
-from tests.faq.test_matcher import ASKED, NOT_ASKED, SITUATIONS  # noqa: E402
-from tests.faq_support import desk, publish_file  # noqa: E402
+from tests.support.faq import desk, publish_file  # noqa: E402
 
 REPORT = ROOT / "reports" / "faq-benchmark.md"
 ENTRIES = 1000
@@ -219,7 +220,8 @@ def main() -> None:
         f"{args.rounds} rounds). *Publish → answer* starts when the reviewer's `publish` returns "
         "and ends when the assistant's next `fit()` answers the new entry (revision poll, index "
         "rebuild, match), over 20 publishes. Of the differently-worded questions of "
-        "tests/faq/test_matcher.py, *first* counts those whose entry is the one answered or "
+        "tests/retrieval/test_faq_index.py, *first* counts those whose entry is the one answered "
+        "or "
         "offered first among the 1,000, *answered* those answered outright (score ≥ 0.28; "
         "the others get “您是想问……吗？”); *wrong* counts unrelated messages and situation "
         "descriptions answered from the FAQ.",

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.assistant import MESSAGES, summary  # noqa: E402
-from bot.serve import Stack  # noqa: E402
+from bot.stack.processes import Stack  # noqa: E402
 
 QUERIES = ["宅基地", "租房落户", "居住证 中考", "退伍回村", "没有准生证", "离婚后迁回原籍"]
 LOOKUPS = [

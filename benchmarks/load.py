@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.assistant import peak_rss_mb, summary  # noqa: E402
-from bot.serve import Stack, _newest_mtime, rasa_executable, wait_until_up  # noqa: E402
+from bot.stack.processes import Stack, wait_until_up  # noqa: E402
+from bot.stack.training import newest_mtime, rasa_executable  # noqa: E402
 from bot.web.app import Settings  # noqa: E402
 from tests.production.conftest import discard, throwaway_profile  # noqa: E402
 
@@ -75,7 +76,7 @@ def stock_config() -> Path:
 def train_stock() -> None:
     """Train the stock model unless it is newer than its inputs."""
     inputs = [ROOT / "bot", ROOT / "data"]
-    if STOCK_MODEL.exists() and STOCK_MODEL.stat().st_mtime > _newest_mtime(inputs):
+    if STOCK_MODEL.exists() and STOCK_MODEL.stat().st_mtime > newest_mtime(inputs):
         return
     print("training the stock model (TED; about 5 minutes)…", flush=True)
     subprocess.run(

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import run_level  # noqa: E402
-from bot.serve import Stack  # noqa: E402
+from bot.stack.processes import Stack  # noqa: E402
 from tests.production.conftest import discard, throwaway_profile  # noqa: E402
 
 # A frame is "function (path:line)". A needle matches a frame when it occurs in it, or,
@@ -45,7 +45,7 @@ OWNERS: list[tuple[str, tuple[str, ...]]] = [
                                  "_predict_next_with_tracker@processor.py")),
     ("run actions (custom actions: request, call, response)", ("_run_action@processor.py",)),
     ("save the tracker (store and broker)", ("save_tracker@processor.py",)),
-    ("lock store (Redis)", ("lock_store.py", "bot/locking.py")),
+    ("lock store (Redis)", ("lock_store.py", "bot/rasa_ext/lock_store.py")),
     ("policy engine and answers", ("bot/policy/", "bot/dialogue/", "bot/faq/")),
     ("rasa_sdk executor", ("rasa_sdk/executor.py",)),
     ("gateway: chat route and worker call", ("bot/web/",)),

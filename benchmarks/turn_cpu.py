@@ -1,6 +1,6 @@
 """CPU time per turn of one Rasa worker, custom actions in the worker vs the action server.
 
-One process loads the model as a worker does (``bot.rasa_server`` fixes applied, the
+One process loads the model as a worker does (``bot.rasa_ext.server`` fixes applied, the
 production profile's tracker store, lock store and event broker on this machine's services)
 and handles two-message conversations one after another through ``Agent.handle_message``.
 Measured: the process's CPU time per turn (``time.process_time``: every thread) and, with the
@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import CONVERSATIONS  # noqa: E402
-from bot.profile import Profile  # noqa: E402
-from bot.serve import wait_until_up  # noqa: E402
+from bot.stack.processes import wait_until_up  # noqa: E402
+from bot.stack.profile import Profile  # noqa: E402
 from tests.production.conftest import discard, throwaway_profile  # noqa: E402
 
 ACTION_PORT = 5159
@@ -47,8 +47,8 @@ async def measure(profile: Profile, mode: str, conversations: int, rounds: int) 
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.run import AvailableEndpoints
 
-    from bot import actions_local
     from bot.faq.db import prepare_database
+    from bot.rasa_ext import inprocess_actions
 
     assert profile.faq_url
     os.environ["DATABASE_URL"] = profile.faq_url
@@ -64,7 +64,7 @@ async def measure(profile: Profile, mode: str, conversations: int, rounds: int) 
             )  # fmt: skip
             wait_until_up(f"http://127.0.0.1:{ACTION_PORT}/health", 120, "action server", server)
         else:
-            actions_local.apply(preload=True)
+            inprocess_actions.apply(preload=True)
         endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
         agent = await load_agent(model_path=str(ROOT / "models" / "hukou.tar.gz"),
                                  endpoints=endpoints)  # fmt: skip

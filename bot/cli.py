@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from bot.paths import policy_dir
 from bot.policy.engine import Situation, SituationError, assess
 from bot.policy.facts import FACTS
 from bot.policy.loader import PolicyDataError, load_knowledge
@@ -128,8 +129,8 @@ def _cmd_ask(kb: Knowledge, args: argparse.Namespace) -> None:
     text = " ".join(args.text).strip()
     if not text:
         _fail('请输入一段话，例如：hukou ask "我在醴陵城里租房，想把户口迁过来"')
-    from bot.dialogue.understand import understand
-    from bot.serve import MODEL
+    from bot.paths import MODEL
+    from bot.rasa_ext.understand import understand
 
     model = Path(args.model) if args.model else MODEL
     if not model.exists():
@@ -155,7 +156,7 @@ def _cmd_ask(kb: Knowledge, args: argparse.Namespace) -> None:
 
 
 def _cmd_serve(_kb: Knowledge, args: argparse.Namespace) -> None:
-    from bot.serve import serve  # imported here: the other commands need no servers
+    from bot.stack.processes import serve  # imported here: the other commands need no servers
 
     raise SystemExit(
         serve(args.rasa_port, args.action_port, args.web_port, train=not args.no_train)
@@ -225,7 +226,7 @@ def _cmd_users_list(_kb: Knowledge, _args: argparse.Namespace) -> None:
 
 def _cmd_faq_import(kb: Knowledge, args: argparse.Namespace) -> None:
     from bot.faq.errors import FaqError
-    from bot.faq.io import import_yaml
+    from bot.faq.exchange import import_yaml
     from bot.faq.store import FaqStore
 
     store = FaqStore(_faq_engine(), kb.clauses)
@@ -241,7 +242,7 @@ def _cmd_faq_import(kb: Knowledge, args: argparse.Namespace) -> None:
 
 
 def _cmd_faq_export(kb: Knowledge, args: argparse.Namespace) -> None:
-    from bot.faq.io import write_export
+    from bot.faq.exchange import write_export
     from bot.faq.store import FaqStore
 
     entries = FaqStore(_faq_engine(), kb.clauses).published()
@@ -326,7 +327,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the ``hukou`` command line."""
     args = build_parser().parse_args(argv)
     try:
-        kb = load_knowledge()
+        kb = load_knowledge(policy_dir())
     except PolicyDataError as exc:
         print(f"hukou: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None

@@ -8,15 +8,15 @@
 #             only for HUKOU_ACTIONS=server, see below
 #   anything else is run as given, e.g. `hukou users add admin --role admin --password-stdin`
 #
-# Where the custom actions run (HUKOU_ACTIONS, read by bot/profile.py):
+# Where the custom actions run (HUKOU_ACTIONS, read by bot/stack/profile.py):
 #   in-process  (the default of HUKOU_PROFILE=production) inside each Rasa worker, without
-#               HTTP (bot/actions_local.py): no action server, HUKOU_ACTION_URL not needed
+#               HTTP (bot/inprocess_actions.py): no action server, HUKOU_ACTION_URL not needed
 #               (ignored if set); the workers need DATABASE_URL (the actions answer from the
 #               FAQ), and the gateway gets HUKOU_ACTION_URL="" (nothing to probe).
 #   server      the old layout: run containers with the `actions` role and give the workers
 #               and the gateway HUKOU_ACTION_URL, its base URL (e.g. http://actions:5055).
 #
-# The command lines are those `hukou serve` (bot/serve.py, class Stack) starts on one machine,
+# The command lines are those `hukou serve` (bot/stack/processes.py, class Stack) starts on one machine,
 # listening on every interface instead of 127.0.0.1. Nothing is trained or downloaded here:
 # the model was trained when the image was built (deploy/Dockerfile).
 set -euo pipefail
@@ -30,7 +30,7 @@ write_endpoints() {
 import os
 import sys
 
-from bot.profile import Profile, ProfileError
+from bot.stack.profile import Profile, ProfileError
 
 try:
     profile = Profile.from_env()
@@ -61,14 +61,14 @@ case "$role" in
       echo "entrypoint: the rasa role needs HUKOU_PROFILE=production (got '${HUKOU_PROFILE:-}')" >&2
       exit 2
     fi
-    # As bot/serve.py: a lock left by a worker that died mid-turn expires after 15 s.
+    # As bot/stack/processes.py: a lock left by a worker that died mid-turn expires after 15 s.
     export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-15}"
     # The endpoints file (tracker store, lock store, event broker, and the action endpoint:
     # in this process, or the action server at HUKOU_ACTION_URL with HUKOU_ACTIONS=server) is
     # written from the environment into a private temporary file (mode 600), as `hukou serve`
     # does.
     endpoints="$(write_endpoints)"
-    exec python -m bot.rasa_server run --model models/hukou.tar.gz --endpoints "$endpoints" \
+    exec python -m bot.rasa_ext.server run --model models/hukou.tar.gz --endpoints "$endpoints" \
       --credentials bot/credentials.yml --port 5005 --enable-api --interface 0.0.0.0 "$@"
     ;;
   gateway)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.policy import Knowledge, load_knowledge
-from bot.serve import Stack
+from bot.stack.processes import Stack
 
 BEFORE_EXPIRY = dt.date(2020, 1, 1)
 AFTER_EXPIRY = dt.date(2026, 11, 27)
@@ -54,7 +54,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """
     import subprocess
 
-    from bot.serve import ROOT, model_is_stale, train_command
+    from bot.paths import ROOT
+    from bot.stack.training import model_is_stale, train_command
 
     if model_is_stale():
         subprocess.run(train_command(), cwd=ROOT, check=True)

@@ -3,7 +3,7 @@
 Editors (宣传部) write entries, a reviewer approves them, citizens get the answer once it is
 published. Import what you need from the modules; this package imports nothing itself.
 
-* :mod:`bot.faq.db` — ``DATABASE_URL`` (default SQLite ``var/hukou.sqlite3``), engines, and
+* :mod:`bot.faq.db` — engines for a URL (default :func:`bot.paths.faq_database_url`), and
   :func:`~bot.faq.db.migrate` (Alembic migrations shipped in ``migrations/``).
 * :mod:`bot.faq.models` — the tables (users, entries and versions, audit log, sessions,
   failed sign-ins, unanswered questions, the published-set revision counter).
@@ -12,10 +12,11 @@ published. Import what you need from the modules; this package imports nothing i
   published entries and their revision, and unanswered questions grouped for staff.
 * :mod:`bot.faq.auth` — :class:`~bot.faq.auth.Auth`: Argon2 passwords, rate-limited sign-in,
   sessions with idle and absolute timeouts, CSRF tokens.
-* :mod:`bot.faq.masking` — :func:`~bot.faq.masking.mask_pii`, applied before a citizen's
-  words are stored.
-* :mod:`bot.faq.io` — Rasa NLU/domain export of published entries; YAML import and export.
+* :mod:`bot.faq.exchange` — Rasa NLU/domain export of published entries; YAML import and export.
 * :mod:`bot.faq.errors` — the exceptions, each with a Chinese message fit for staff.
-* :mod:`bot.faq.matcher` — run-time matching of a citizen's message against the published
-  entries, rebuilt whenever the store's published revision changes.
+* :mod:`bot.faq.records` — frozen snapshots of entries, versions and audit rows;
+  :mod:`bot.faq.service` — :class:`~bot.faq.service.FaqService`, the run-time answerer the
+  actions use (the index itself is :mod:`bot.retrieval.faq_index`).
+
+Masking of what citizens wrote is :mod:`bot.privacy`.
 """

@@ -12,7 +12,6 @@ fails while the two differ.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +21,9 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine  # type: ignore[import-untyped]
 from sqlalchemy.orm import sessionmaker  # type: ignore[import-untyped]
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SQLITE = ROOT / "var" / "hukou.sqlite3"
+from bot.paths import faq_database_url
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-def database_url() -> str:
-    """``DATABASE_URL``, else the SQLite file ``var/hukou.sqlite3`` (its folder is created)."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if url:
-        return url
-    DEFAULT_SQLITE.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DEFAULT_SQLITE}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -44,12 +34,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default :func:`database_url`).
+    """An engine for ``url`` (default :func:`bot.paths.faq_database_url`).
 
     SQLite connections enforce foreign keys, use write-ahead logging (readers do not block the
     writer) and may be shared between threads (the web server's worker threads).
     """
-    url = url or database_url()
+    url = url or faq_database_url()
     if sa.engine.make_url(url).get_backend_name() != "sqlite":
         return sa.create_engine(url, future=True, pool_pre_ping=True)
     engine = sa.create_engine(url, future=True, connect_args={"check_same_thread": False})

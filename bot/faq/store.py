@@ -49,7 +49,6 @@ from bot.faq.content import (
 from bot.faq.db import session_factory
 from bot.faq.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from bot.faq.grouping import cluster, wordings
-from bot.faq.masking import mask_pii
 from bot.faq.models import (
     ROLES,
     STATUSES,
@@ -66,8 +65,9 @@ from bot.faq.models import (
     users,
     utcnow,
 )
-from bot.faq.views import AuditEntry, EntryView, PublishedEntry, UnansweredGroup, VersionView
+from bot.faq.records import AuditEntry, EntryView, PublishedEntry, UnansweredGroup, VersionView
 from bot.nlu.normalize import normalize
+from bot.privacy.masking import mask_pii
 
 Actor = User | str
 """The acting user, or their username; either way it is looked up and must be active."""
@@ -429,7 +429,7 @@ class FaqStore:
     def record_unanswered(self, text: str, reason: str) -> None:
         """Keep a question the assistant could not answer, personal data masked first.
 
-        The text is masked (:func:`~bot.faq.masking.mask_pii`), control characters dropped,
+        The text is masked (:func:`~bot.privacy.masking.mask_pii`), control characters dropped,
         space collapsed and cut to 500 characters; blank text is not recorded. ``reason`` is
         a short code such as ``fallback`` or ``out_of_scope``.
         """

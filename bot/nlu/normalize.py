@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 import zhconv
 
-DIALECT_FILE = Path(__file__).resolve().parents[2] / "data" / "facts" / "dialect.yml"
+from bot.paths import DATA_DIR
+
+DIALECT_FILE = DATA_DIR / "facts" / "dialect.yml"
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _SPACE = re.compile(r"\s+")

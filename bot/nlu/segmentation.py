@@ -13,7 +13,9 @@ from pathlib import Path
 
 import jieba
 
-USER_DICTIONARY_DIR = Path(__file__).resolve().parents[2] / "data" / "jieba"
+from bot.paths import DATA_DIR
+
+USER_DICTIONARY_DIR = DATA_DIR / "jieba"
 """``data/jieba/``: the folder Rasa's JiebaTokenizer loads (``dictionary_path``)."""
 
 _lock = threading.Lock()

@@ -14,6 +14,7 @@ import yaml
 
 from bot.nlu.normalize import normalize
 from bot.nlu.segmentation import segment
+from bot.paths import DATA_DIR
 
 _PUNCT = re.compile(r"[\s,.;:!?()，。；：！？、（）《》〈〉“”\"'|]+")
 STOPWORDS = frozenset(
@@ -45,7 +46,7 @@ STOPWORDS = frozenset(
 )
 
 
-SYNONYMS_FILE = Path(__file__).resolve().parents[2] / "data" / "search" / "synonyms.yml"
+SYNONYMS_FILE = DATA_DIR / "search" / "synonyms.yml"
 
 
 def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, list[str]]:

@@ -10,7 +10,6 @@ All problems are collected and reported together, not only the first.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,7 +34,8 @@ from bot.policy.model import (
 )
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "policy_text"
-"""``policy_text/`` of this checkout; ``HUKOU_POLICY_DIR`` overrides it."""
+"""``policy_text/`` of this checkout (the gateway, the actions and the CLI pass
+:func:`bot.paths.policy_dir`, which ``HUKOU_POLICY_DIR`` overrides)."""
 
 
 @dataclass(frozen=True)
@@ -157,15 +157,14 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     """Load and validate the knowledge base.
 
     Args:
-        directory: The ``policy_text`` folder; defaults to ``HUKOU_POLICY_DIR`` or this
-            checkout's ``policy_text/``.
+        directory: The ``policy_text`` folder; defaults to this checkout's
+            ``policy_text/``. A folder is read once and cached.
 
     Raises:
         PolicyDataError: Anything in the data is wrong; every problem is listed.
     """
-    if directory is None:
-        directory = os.environ.get("HUKOU_POLICY_DIR") or DEFAULT_DIR
-        return _load_cached(str(directory))
+    if directory is None or Path(directory) == DEFAULT_DIR:
+        return _load_cached(str(DEFAULT_DIR))
     return _load(Path(directory))
 
 

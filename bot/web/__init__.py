@@ -1,1 +1,5 @@
-"""The web gateway (FastAPI): chat forwarding, hotline lookup, policy search, knowledge base."""
+"""The web gateway (FastAPI) in front of the Rasa workers.
+
+Chat forwarding, the hotline lookup, policy search, the knowledge base, the FAQ desk and the
+pages.
+"""

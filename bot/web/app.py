@@ -5,9 +5,9 @@ Routes (OpenAPI at ``/docs``):
 * ``GET  /healthz`` — 200 with each component's state when the knowledge base is loaded and
   Rasa and the action server answer; otherwise 503 naming what is down.
 * ``POST /api/chat`` — forward ``{sender, message}`` to Rasa's REST channel: 身份证号, phone
-  and bank-card numbers and names are masked first (:func:`bot.faq.masking.mask_pii`), so they
+  and bank-card numbers and names are masked first (:func:`bot.privacy.masking.mask_pii`), so they
   never reach Rasa's tracker store, event broker or logs; the conversation's worker is chosen
-  by consistent hashing and one sender's messages pass in order (:mod:`bot.web.routing`).
+  by consistent hashing and one sender's messages pass in order (:mod:`bot.web.workers`).
 * ``POST /api/lookup`` — the hotline's one-shot answer: facts understood from the caller's
   words (rules, no model) plus ticked facts, and the engine's assessment payload.
 * ``GET  /api/search?q=`` — BM25 full-text search over the policy with marked snippets.
@@ -28,7 +28,6 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -39,17 +38,16 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, BaseSettings, Field
 from starlette.types import Receive, Scope, Send
 
-from bot.faq.masking import mask_pii
-from bot.nlu.facts import FactExtractor
+from bot.nlu.extractor import FactExtractor
+from bot.paths import STATIC, policy_dir
 from bot.policy import Situation, SituationError, assess, load_knowledge
 from bot.policy.facts import FACTS
 from bot.policy.present import clause_detail, payload, question
+from bot.privacy.masking import mask_pii
+from bot.retrieval.policy_search import PolicySearch
 from bot.web.faq import install as install_faq_desk
 from bot.web.ratelimit import RateLimiter, retry_after_seconds
-from bot.web.routing import WorkerBusy, WorkerPool
-from bot.web.search import PolicySearch
-
-STATIC = Path(__file__).resolve().parent / "static"
+from bot.web.workers import WorkerBusy, WorkerPool
 
 HOTLINE_HINT = "请稍后再试，或到户口所在地、拟迁入地的派出所户籍窗口咨询。"
 
@@ -60,7 +58,7 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_urls: str = ""
     """Several Rasa workers, comma-separated (``HUKOU_RASA_URLS``); empty: ``rasa_url`` alone.
-    Each conversation stays on one worker (:mod:`bot.web.routing`)."""
+    Each conversation stays on one worker (:mod:`bot.web.workers`)."""
     worker_retry_seconds: float = 5.0
     """How long a worker that refused a connection is routed around."""
     worker_concurrency: int = 4
@@ -110,7 +108,7 @@ def _extractor() -> FactExtractor:
 
 @lru_cache(maxsize=1)
 def _search() -> PolicySearch:
-    return PolicySearch(load_knowledge())
+    return PolicySearch(load_knowledge(policy_dir()))
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -120,7 +118,7 @@ def _error(status: int, message: str) -> JSONResponse:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the gateway app."""
     settings = settings or Settings()
-    kb = load_knowledge()
+    kb = load_knowledge(policy_dir())
     workers = WorkerPool(
         [url.strip() for url in settings.rasa_urls.split(",") if url.strip()]
         or [settings.rasa_url],

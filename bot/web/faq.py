@@ -29,7 +29,6 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import (
@@ -51,7 +50,7 @@ from sqlalchemy.exc import SQLAlchemyError  # type: ignore[import-untyped]
 from bot.dialogue.answers import faq_answer, one_bubble
 from bot.faq.auth import Auth
 from bot.faq.content import ANSWER_MAX, QUESTION_MAX, multi_line, one_line
-from bot.faq.db import database_url, make_engine, migrate
+from bot.faq.db import make_engine, migrate
 from bot.faq.errors import (
     Conflict,
     FaqError,
@@ -62,8 +61,9 @@ from bot.faq.errors import (
     ValidationError,
 )
 from bot.faq.models import LoginSession, User
+from bot.faq.records import EntryView
 from bot.faq.store import REVIEWERS, ROLE_NAMES, STATUS_NAMES, FaqStore
-from bot.faq.views import EntryView
+from bot.paths import STATIC
 from bot.policy.engine import validity_notice
 from bot.policy.model import Knowledge
 from bot.policy.present import clause_brief
@@ -73,7 +73,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "hukou_session"
 OTHER_TOPIC = "其他问题"
 ACTION_NAMES = {
@@ -670,7 +669,7 @@ def install(app: FastAPI, settings: Settings, kb: Knowledge) -> FaqDesk:
     logged and the FAQ routes answer 503 until the database can be migrated.
     """
     desk = FaqDesk(
-        make_engine(settings.database_url or database_url()),
+        make_engine(settings.database_url),
         kb,
         secure_cookies=settings.secure_cookies,
         trust_forwarded=settings.trust_forwarded,

@@ -8,7 +8,7 @@ import pytest
 
 from actions import actions
 from bot.faq.db import make_engine, migrate
-from bot.faq.live import FaqService
+from bot.faq.service import FaqService
 
 
 @pytest.fixture(autouse=True)

@@ -16,11 +16,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions
-from bot.faq.live import FaqService
+from bot.faq.service import FaqService
 from bot.faq.store import FaqStore
 from tests.actions.test_actions import payloads, run, tracker
-from tests.faq_support import desk, publish, publish_file
 from tests.policy.test_text import TEXT as POLICY_TEXT
+from tests.support.faq import desk, publish, publish_file
 
 
 @pytest.fixture

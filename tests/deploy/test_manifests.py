@@ -6,7 +6,8 @@ the Rasa workers the gateway routes to, the custom actions inside those workers,
 environment variables the code reads, no secrets), and ``deploy/entrypoint.sh`` is run with a
 stand-in ``python`` that records the process each role would start.
 
-The default stack has no action server (``HUKOU_ACTIONS=in-process``, :mod:`bot.actions_local`);
+The default stack has no action server (``HUKOU_ACTIONS=in-process``,
+:mod:`bot.rasa_ext.inprocess_actions`);
 ``deploy/k8s/actions.yaml`` is the optional one for ``HUKOU_ACTIONS=server``.
 """
 
@@ -27,9 +28,11 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from bot.actions_local import IN_PROCESS_URL
-from bot.profile import DEFAULTS, Profile
-from bot.serve import ROOT, Stack, train_command
+from bot.paths import ROOT
+from bot.rasa_ext.inprocess_actions import IN_PROCESS_URL
+from bot.stack.processes import Stack
+from bot.stack.profile import DEFAULTS, Profile
+from bot.stack.training import train_command
 
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
@@ -601,7 +604,8 @@ def test_the_code_reads_the_variables_the_deployment_relies_on() -> None:
     names = code_env_names()
     assert set().union(*REQUIRED.values()) <= names
     assert Profile.from_env({"HUKOU_PROFILE": "production"}).name == "production"
-    # HUKOU_ACTIONS (bot/profile.py): in-process by default in production, or the action server.
+    # HUKOU_ACTIONS (bot/stack/profile.py): in-process by default in production, or the
+    # action server.
     assert Profile.from_env({"HUKOU_PROFILE": "production"}).actions_in_process
     server = Profile.from_env({"HUKOU_PROFILE": "production", "HUKOU_ACTIONS": "server"})
     assert server.endpoints("http://actions:5055/webhook")["action_endpoint"] == {
@@ -1115,12 +1119,12 @@ def test_entrypoint_starts_a_rasa_worker_with_the_profile_endpoints(
     result, argv, written = start_rasa_worker(log, {**env, **rasa_env})
     endpoints = argv[argv.index("--endpoints") + 1]
     assert argv == [
-        "-m", "bot.rasa_server", "run", "--model", "models/hukou.tar.gz",
+        "-m", "bot.rasa_ext.server", "run", "--model", "models/hukou.tar.gz",
         "--endpoints", endpoints, "--credentials", "bot/credentials.yml",
         "--port", "5005", "--enable-api", "--interface", "0.0.0.0",
     ]  # fmt: skip
     assert written == Profile.from_env(rasa_env).endpoints("")
-    # bot/rasa_server.py loads the actions into the worker when it reads this URL.
+    # bot/rasa_ext/server.py loads the actions into the worker when it reads this URL.
     assert written["action_endpoint"] == {"url": IN_PROCESS_URL}
     assert "HUKOU_ACTION_URL" not in result.stderr
     assert (ROOT / "bot" / "credentials.yml").is_file()
@@ -1204,13 +1208,15 @@ def test_entrypoint_uses_the_command_lines_of_hukou_serve() -> None:
     script = ENTRYPOINT.read_text(encoding="utf-8")
     for token in (
         '"rasa_sdk", "--actions", "actions"',
-        '"bot.rasa_server", "run", "--model"',
+        '"bot.rasa_ext.server", "run", "--model"',
         '"--enable-api"',
         '"bot.web.app:create_app", "--factory"',
         '"--ws", "none"',
         "TICKET_LOCK_LIFETIME",
     ):
-        assert token in stack, f"bot/serve.py no longer uses {token}: update the entrypoint"
+        assert token in stack, (
+            f"bot/stack/processes.py no longer uses {token}: update the entrypoint"
+        )
         words = [w.strip('"') for w in token.split(", ")]
         assert " ".join(words) in script, f"entrypoint.sh lacks {' '.join(words)}"
 

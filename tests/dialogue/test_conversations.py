@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.dialogue.replay import load_scenarios, meets, play
 from bot.policy import load_knowledge
+from tests.support.replay import load_scenarios, meets, play
 
 CASES = yaml.safe_load(
     (Path(__file__).resolve().parents[1] / "data" / "citizen_cases.yml").read_text(encoding="utf-8")

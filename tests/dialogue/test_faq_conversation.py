@@ -12,10 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.dialogue.replay import play
 from bot.faq.store import FaqStore
-from bot.serve import Stack
-from tests.faq_support import desk, publish, publish_file
+from bot.stack.processes import Stack
+from tests.support.faq import desk, publish, publish_file
+from tests.support.replay import play
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from bot.faq import db
-from bot.faq.db import alembic_config, database_url, make_engine, migrate
+from bot import paths
+from bot.faq.db import alembic_config, make_engine, migrate
 from bot.faq.models import metadata
+from bot.paths import faq_database_url
 from tests.faq.conftest import Postgres
 
 TABLES = {
@@ -99,9 +100,9 @@ def test_sqlite_enforces_foreign_keys_and_uses_wal(tmp_path: Path) -> None:
 
 def test_database_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://hukou@db/hukou")
-    assert database_url() == "postgresql+psycopg2://hukou@db/hukou"
+    assert faq_database_url() == "postgresql+psycopg2://hukou@db/hukou"
     monkeypatch.delenv("DATABASE_URL")
-    assert db.DEFAULT_SQLITE == db.ROOT / "var" / "hukou.sqlite3"
-    monkeypatch.setattr(db, "DEFAULT_SQLITE", tmp_path / "var" / "hukou.sqlite3")
-    assert database_url() == f"sqlite:///{tmp_path}/var/hukou.sqlite3"
+    assert paths.DEFAULT_SQLITE == paths.ROOT / "var" / "hukou.sqlite3"
+    monkeypatch.setattr(paths, "DEFAULT_SQLITE", tmp_path / "var" / "hukou.sqlite3")
+    assert faq_database_url() == f"sqlite:///{tmp_path}/var/hukou.sqlite3"
     assert (tmp_path / "var").is_dir(), "the folder is created on demand"

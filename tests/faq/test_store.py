@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from bot.faq.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from bot.faq.records import EntryView
 from bot.faq.store import FaqStore
-from bot.faq.views import EntryView
 from tests.faq.conftest import Clock
 
 NEWBORN = {

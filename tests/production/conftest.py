@@ -14,8 +14,9 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from bot.profile import Profile
-from bot.serve import ROOT, Stack
+from bot.paths import ROOT
+from bot.stack.processes import Stack
+from bot.stack.profile import Profile
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"

@@ -10,13 +10,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.dialogue.replay import play
 from bot.faq.db import make_engine
 from bot.faq.store import FaqStore
 from bot.policy import load_knowledge
-from bot.profile import Profile
-from bot.serve import Stack
+from bot.stack.processes import Stack
+from bot.stack.profile import Profile
 from tests.production.conftest import AMQP
+from tests.support.replay import play
 
 
 def worker_url(stack: Stack, worker: int = 0) -> str:

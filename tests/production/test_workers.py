@@ -11,7 +11,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from bot.serve import Stack
+from bot.stack.processes import Stack
 
 CONVERSATION = ["我想把户口迁到醴陵城里", "我在城里租的房子", "没有交社保"]
 

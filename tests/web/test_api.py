@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.policy import load_knowledge
-from bot.serve import Stack
+from bot.stack.processes import Stack
 from bot.web.app import Settings, create_app
 
 DOWN = Settings(rasa_url="http://127.0.0.1:9", action_url="http://127.0.0.1:9")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from bot.serve import Stack
-from tests.faq_support import desk
+from bot.stack.processes import Stack
+from tests.support.faq import desk
 from tests.web.conftest import SHOTS
 from tests.web.test_faq_browser import Gateway, _context, _sign_in
 

@@ -1,0 +1,258 @@
+"""Rule-based extraction of policy facts from Chinese text, with negation.
+
+Built on spaCy (a blank ``zh`` pipeline whose tokenizer is jieba with the project's user
+dictionary); the rules are data in ``data/facts/patterns.yml``. For each rule match the
+extractor looks at the tokens of the same clause around it:
+
+* a negation cue (没, 没有, 未, 不是, 无 …) before it, or a post cue (社保**没交**) after it, makes
+  the statement negative: a boolean fact becomes ``False``; an enum fact takes the rule's
+  ``when_negated`` value or is dropped;
+* a question form (有没有, 是不是, 需要 …) means the fact is asked about, not stated: dropped,
+  so the fact stays unknown.
+
+No Rasa import: the Rasa component in :mod:`bot.rasa_ext.components` wraps this class, and the
+CLI and the staff lookup use it directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import spacy
+import yaml
+from spacy.tokens import Doc, Span
+
+from bot.nlu.normalize import normalize
+from bot.nlu.segmentation import load_user_dictionary
+from bot.paths import DATA_DIR
+from bot.policy.facts import FACTS, FactValue
+
+DEFAULT_PATTERNS = DATA_DIR / "facts" / "patterns.yml"
+
+
+NEGATION_CHARS = frozenset("没不未无非")
+"""A token glued to a match that ends in one of these negates it (没开|公司)."""
+
+
+class PatternError(ValueError):
+    """The rules file is invalid (unknown fact or value, bad regex, wrong shape)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way of stating one fact value."""
+
+    fact: str
+    value: FactValue
+    pattern: re.Pattern[str]
+    when_negated: FactValue | None
+    negatable: bool
+    inner_negation: bool
+
+
+@dataclass(frozen=True)
+class FactMention:
+    """A fact stated in the text.
+
+    Attributes:
+        fact: The fact's name (see :mod:`bot.policy.facts`).
+        value: The value stated, after negation.
+        start: Character offset of the match in the normalised text.
+        end: End offset of the match in the normalised text.
+        text: The matched text.
+        negated: Whether a negation turned the rule's value into ``value``.
+    """
+
+    fact: str
+    value: FactValue
+    start: int
+    end: int
+    text: str
+    negated: bool
+
+
+def _parse_value(fact: str, raw: Any, where: str) -> FactValue:
+    spec = FACTS.get(fact)
+    if spec is None:
+        raise PatternError(f"{where}: unknown fact '{fact}'")
+    value: FactValue = raw if isinstance(raw, bool) else str(raw)
+    if not spec.accepts(value):
+        raise PatternError(f"{where}: fact '{fact}' has no value {raw!r}")
+    return value
+
+
+def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[Rule]]:
+    """Load and validate the rules file; return (negation settings, rules).
+
+    Raises:
+        PatternError: A rule names an unknown fact or value, or a regex does not compile.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rules: list[Rule] = []
+    for index, raw in enumerate(data.get("rules", [])):
+        where = f"{path.name}: rule {index + 1} ({raw.get('fact')}={raw.get('value')})"
+        fact = str(raw.get("fact"))
+        value = _parse_value(fact, raw.get("value"), where)
+        negated_raw = raw.get("when_negated", False if FACTS[fact].is_bool else "ignore")
+        when_negated = None if negated_raw == "ignore" else _parse_value(fact, negated_raw, where)
+        negatable = bool(raw.get("negatable", True))
+        inner = bool(raw.get("inner_negation", False))
+        phrases = [str(p) for p in raw.get("phrases") or []]
+        if phrases:
+            # Longest first, so 租房子 wins over 租房 at the same place.
+            alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+            rules.append(
+                Rule(fact, value, re.compile(alternatives), when_negated, negatable, False)
+            )
+        for pattern in raw.get("regex") or []:
+            try:
+                compiled = re.compile(str(pattern))
+            except re.error as exc:
+                raise PatternError(f"{where}: bad regex {pattern!r}: {exc}") from exc
+            rules.append(Rule(fact, value, compiled, when_negated, negatable, inner))
+        if not phrases and not raw.get("regex"):
+            raise PatternError(f"{where}: no phrases or regex")
+    settings = {
+        "cues": set(data["negation"]["cues"]),
+        "post_cues": set(data["negation"]["post_cues"]),
+        "question_cues": set(data["negation"]["question_cues"]),
+        "window": int(data["negation"].get("window", 4)),
+        "post_window": int(data["negation"].get("post_window", 2)),
+        "breaks": set(data.get("clause_breaks", [])),
+        "particles": set(data["negation"].get("particles", [])),
+    }
+    return settings, rules
+
+
+class FactExtractor:
+    """Extract :class:`FactMention` objects from citizens' messages."""
+
+    def __init__(self, rules_path: Path = DEFAULT_PATTERNS) -> None:
+        """Load the rules and build the spaCy pipeline (blank ``zh`` + jieba)."""
+        load_user_dictionary()
+        self.settings, self.rules = load_patterns(rules_path)
+        self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+    def mentions(self, text: str) -> list[FactMention]:
+        """Return every fact statement in ``text`` (normalised first), in text order."""
+        doc = self.nlp(normalize(text))
+        found: list[FactMention] = []
+        for rule in self.rules:
+            for match in rule.pattern.finditer(doc.text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is None:
+                    continue
+                polarity = self._polarity(
+                    doc, span, rule, doc.text[span.start_char : match.start()]
+                )
+                if polarity is None:
+                    continue
+                value = rule.value if polarity else rule.when_negated
+                if value is None:
+                    continue
+                found.append(
+                    FactMention(
+                        rule.fact, value, match.start(), match.end(), match.group(), not polarity
+                    )
+                )
+        found.sort(key=lambda m: (m.start, -m.end))
+        # A match inside a longer match of the same fact is part of it (有房子 in 没有房子).
+        return [
+            m
+            for m in found
+            if not any(
+                o is not m
+                and o.fact == m.fact
+                and o.start <= m.start
+                and m.end <= o.end
+                and (o.end - o.start) > (m.end - m.start)
+                for o in found
+            )
+        ]
+
+    def facts(self, text: str) -> dict[str, FactValue]:
+        """Return the facts stated in ``text``, one value per fact (see :meth:`chosen`)."""
+        return {name: mention.value for name, mention in self.chosen(text).items()}
+
+    def chosen(self, text: str) -> dict[str, FactMention]:
+        """Return the winning statement of each fact in ``text``, in fact order.
+
+        For a boolean fact the last statement wins (corrections come last: 有社保，不对，没有).
+        For an enum fact a direct statement wins over one inferred from a negation
+        (没有自己的房，租的 → rented), then the last one wins.
+        """
+        chosen: dict[str, FactMention] = {}
+        for mention in self.mentions(text):
+            previous = chosen.get(mention.fact)
+            if (
+                previous is not None
+                and not FACTS[mention.fact].is_bool
+                and mention.negated
+                and not previous.negated
+            ):
+                continue
+            chosen[mention.fact] = mention
+        return {name: chosen[name] for name in FACTS if name in chosen}
+
+    def _polarity(self, doc: Doc, span: Span, rule: Rule, prefix: str = "") -> bool | None:
+        """True if stated, False if negated, None if only asked about.
+
+        Only the nearest cue before the match counts (没租房没买房: each 没 negates its own
+        word), and only within the clause: punctuation, a turn word or a space ends it.
+        """
+        settings = self.settings
+        # The match begins inside a question word (有|没有房子 in 有没有房子): asked, not stated.
+        if prefix and span[0].text in settings["question_cues"]:
+            return None
+        # jieba may glue the cue to the phrase (没开|公司): look at the token's own prefix.
+        if prefix and (prefix in settings["cues"] or prefix[-1] in NEGATION_CHARS):
+            return not rule.negatable
+        negated = False
+        for index in range(span.start - 1, max(span.start - 1 - settings["window"], -1), -1):
+            token = doc[index]
+            if token.text in settings["breaks"] or token.whitespace_:
+                break
+            if token.text in settings["question_cues"]:
+                return None
+            if token.text in settings["cues"]:
+                negated = True
+                break
+        if rule.inner_negation:
+            inner = [t.text for t in span]
+            if any(t in settings["question_cues"] for t in inner):
+                return None
+            if any(t in settings["cues"] for t in inner):
+                negated = True
+        if not negated and not span[-1].whitespace_:
+            after = self._negated_after(doc, span.end)
+            if after is None:
+                return None
+            negated = after
+        if not rule.negatable:
+            return True
+        return not negated
+
+    def _negated_after(self, doc: Doc, start: int) -> bool | None:
+        """社保没交 / 房子没有: a post cue that ends its clause negates what precedes it."""
+        settings = self.settings
+        for index in range(start, min(start + settings["post_window"], len(doc))):
+            token = doc[index]
+            if token.text in settings["breaks"]:
+                return False
+            if token.text in settings["question_cues"]:
+                return None
+            if token.text in settings["post_cues"]:
+                after = doc[index + 1] if index + 1 < len(doc) else None
+                ends = (
+                    after is None
+                    or token.whitespace_
+                    or after.text in settings["breaks"]
+                    or after.text in settings["particles"]
+                )
+                return bool(ends)
+            if token.whitespace_:
+                return False
+        return False

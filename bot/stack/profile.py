@@ -1,0 +1,171 @@
+"""Deployment profiles: the same code on embedded defaults or on the city's servers.
+
+``embedded`` (the default) keeps conversations in Rasa's in-memory tracker and lock stores and
+the FAQ desk in a SQLite file: one office, one machine, nothing to install.
+
+``production`` is chosen with ``HUKOU_PROFILE=production`` and reads its connections from the
+environment (never from the repository):
+
+=====================  ============================================  ==========================
+variable               what                                          default (this machine)
+=====================  ============================================  ==========================
+``HUKOU_TRACKER_URL``  PostgreSQL for Rasa's tracker store           ``postgresql://postgres@127.0.0.1:5432/hukou_tracker``
+``HUKOU_REDIS_URL``    Redis for Rasa's lock store                   ``redis://127.0.0.1:6379/1``
+``HUKOU_AMQP_URL``     RabbitMQ for Rasa's event broker              ``amqp://guest:guest@127.0.0.1:5672/``
+``HUKOU_EVENT_QUEUE``  the queue conversation events are sent to     ``hukou_events``
+``DATABASE_URL``       the FAQ desk (any SQLAlchemy URL)             ``postgresql+psycopg2://postgres@127.0.0.1:5432/hukou_faq``
+``HUKOU_WORKERS``      Rasa worker processes behind the gateway      ``2``
+=====================  ============================================  ==========================
+
+The endpoints file handed to Rasa is written at start-up into a private temporary file
+(mode 600), so passwords exist only in the environment and that file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+PROFILES = ("embedded", "production")
+ACTION_MODES = ("in-process", "server")
+"""Where custom actions run: inside each Rasa worker, or in the separate action server."""
+DEFAULTS = {
+    "HUKOU_TRACKER_URL": "postgresql://postgres@127.0.0.1:5432/hukou_tracker",
+    "HUKOU_REDIS_URL": "redis://127.0.0.1:6379/1",
+    "HUKOU_AMQP_URL": "amqp://guest:guest@127.0.0.1:5672/",
+    "HUKOU_EVENT_QUEUE": "hukou_events",
+    "DATABASE_URL": "postgresql+psycopg2://postgres@127.0.0.1:5432/hukou_faq",
+    "HUKOU_WORKERS": "2",
+}
+
+
+class ProfileError(ValueError):
+    """A profile setting is missing or malformed (the message names it)."""
+
+
+def _parts(url: str, name: str, schemes: tuple[str, ...]) -> Any:
+    parsed = urlsplit(url)
+    scheme = parsed.scheme.split("+")[0]
+    if scheme not in schemes or not parsed.hostname:
+        raise ProfileError(f"{name} must be a {'/'.join(schemes)}:// URL with a host, got {url!r}")
+    return parsed
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Where a deployment keeps its state."""
+
+    name: str = "embedded"
+    tracker_url: str | None = None
+    redis_url: str | None = None
+    amqp_url: str | None = None
+    event_queue: str = "hukou_events"
+    faq_url: str | None = None
+    workers: int = 1
+    actions: str = "server"
+    """``HUKOU_ACTIONS``: ``in-process`` (production's default) runs the custom actions inside
+    each Rasa worker (:mod:`bot.rasa_ext.inprocess_actions`); ``server`` (the embedded default)
+    calls the ``rasa_sdk`` action server over HTTP."""
+
+    @property
+    def actions_in_process(self) -> bool:
+        """Whether the custom actions run inside the Rasa workers."""
+        return self.actions == "in-process"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Profile:
+        """The profile named by ``HUKOU_PROFILE`` (default ``embedded``), from ``env``."""
+        env = os.environ if env is None else env
+        name = env.get("HUKOU_PROFILE", "embedded").strip() or "embedded"
+        if name not in PROFILES:
+            raise ProfileError(f"HUKOU_PROFILE must be one of {', '.join(PROFILES)}, got {name!r}")
+        actions = (env.get("HUKOU_ACTIONS") or "").strip()
+        if actions and actions not in ACTION_MODES:
+            raise ProfileError(
+                f"HUKOU_ACTIONS must be one of {', '.join(ACTION_MODES)}, got {actions!r}"
+            )
+        if name == "embedded":
+            return cls(faq_url=env.get("DATABASE_URL") or None, actions=actions or "server")
+
+        def get(key: str) -> str:
+            return (env.get(key) or DEFAULTS[key]).strip()
+
+        try:
+            workers = int(get("HUKOU_WORKERS"))
+        except ValueError:
+            raise ProfileError("HUKOU_WORKERS must be a whole number") from None
+        if not 1 <= workers <= 32:
+            raise ProfileError("HUKOU_WORKERS must be between 1 and 32")
+        profile = cls(
+            name=name,
+            tracker_url=get("HUKOU_TRACKER_URL"),
+            redis_url=get("HUKOU_REDIS_URL"),
+            amqp_url=get("HUKOU_AMQP_URL"),
+            event_queue=get("HUKOU_EVENT_QUEUE"),
+            faq_url=get("DATABASE_URL"),
+            workers=workers,
+            actions=actions or "in-process",
+        )
+        profile.endpoints("http://127.0.0.1:5055/webhook")  # validate every URL now
+        return profile
+
+    def endpoints(self, action_url: str) -> dict[str, Any]:
+        """Rasa's endpoints configuration for this profile.
+
+        ``action_url`` is the action server's webhook, used unless the actions run in process.
+        """
+        from bot.rasa_ext.inprocess_actions import IN_PROCESS_URL
+
+        url = IN_PROCESS_URL if self.actions_in_process else action_url
+        config: dict[str, Any] = {"action_endpoint": {"url": url}}
+        if self.name == "embedded":
+            return config
+        assert self.tracker_url and self.redis_url and self.amqp_url
+        pg = _parts(self.tracker_url, "HUKOU_TRACKER_URL", ("postgresql", "postgres"))
+        config["tracker_store"] = {
+            # Rasa's SQL store, saving each turn with one query instead of three.
+            "type": "bot.rasa_ext.tracker_store.FastSQLTrackerStore",
+            "dialect": "postgresql",
+            "url": pg.hostname,
+            "port": pg.port or 5432,
+            "db": pg.path.lstrip("/") or "hukou_tracker",
+            "username": unquote(pg.username or "postgres"),
+            "password": unquote(pg.password or ""),
+            # Rasa creates the tracker database on first start, logged in to this one.
+            "login_db": "postgres",
+        }
+        redis = _parts(self.redis_url, "HUKOU_REDIS_URL", ("redis",))
+        config["lock_store"] = {
+            # Rasa's Redis ticket lock, each step one atomic script (RasaHQ/rasa#9213).
+            "type": "bot.rasa_ext.lock_store.AtomicRedisLockStore",
+            "url": redis.hostname,
+            "port": redis.port or 6379,
+            "db": int(redis.path.lstrip("/") or 1),
+            "password": unquote(redis.password) if redis.password else None,
+            "key_prefix": "hukou",
+        }
+        amqp = _parts(self.amqp_url, "HUKOU_AMQP_URL", ("amqp",))
+        config["event_broker"] = {
+            "type": "pika",
+            "url": amqp.hostname,
+            "port": amqp.port or 5672,
+            "username": unquote(amqp.username or "guest"),
+            "password": unquote(amqp.password or "guest"),
+            "queues": [self.event_queue],
+        }
+        return config
+
+    def write_endpoints(self, action_url: str) -> Path:
+        """Write :meth:`endpoints` to a private temporary file and return its path."""
+        fd, name = tempfile.mkstemp(prefix="hukou-", suffix="-endpoints.yml")
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yaml.safe_dump(self.endpoints(action_url), handle, allow_unicode=True)
+        return Path(name)

@@ -1,0 +1,117 @@
+"""The rule-based fact extractor: stated facts, negations, questions, corrections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.nlu.extractor import FactExtractor, PatternError, load_patterns
+
+
+@pytest.fixture(scope="module")
+def extractor() -> FactExtractor:
+    return FactExtractor()
+
+
+CASES = [
+    # stated facts, several in one message
+    (
+        "我在醴陵城里租了房子，没交社保，不是大学生",
+        {"housing": "rented", "urban_social_insurance": False, "fulltime_graduate": False},
+    ),
+    (
+        "戶口遷到醴陵城裡 我在廠裡上班交了五險",
+        {"goal": "settle_urban", "employed_in_liling": True, "urban_social_insurance": True},
+    ),
+    (
+        "我老公是醴陵城区户口 我们结婚三年一直住一起 我能投靠他落户吗",
+        {
+            "goal": "settle_urban",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_urban",
+            "join_relative": "spouse",
+            "lives_with_relative": True,
+        },
+    ),
+    ("退伍回来了想把户口迁回村里", {"goal": "move_rural", "veteran": True, "origin_rural": True}),
+    ("大学毕业两年了户口还在学校", {"fulltime_graduate": True, "hukou_at_school": True}),
+    ("孩子没有准生证能上户口吗", {"goal": "newborn", "has_birth_permit": False}),
+    # negation: a negated fact is false, never true
+    (
+        "佢離咗婚想將戶口遷返鄉下",
+        {"goal": "move_rural", "marital_status": "divorced", "origin_rural": True},
+    ),
+    ("佢个崽大學畢業咗，冇房", {"fulltime_graduate": True, "housing": "none"}),
+    ("我没房", {"housing": "none"}),
+    ("我没有交社保", {"urban_social_insurance": False}),
+    ("从来没有交过社保", {"urban_social_insurance": False}),
+    ("社保一直没有交", {"urban_social_insurance": False}),
+    ("你有没有交社保", {}),  # a question: unknown
+    ("有没有房子都不一定", {}),
+    ("请问有没有房", {}),
+    ("社保没交", {"urban_social_insurance": False}),
+    ("没有结婚", {"marital_status": "unmarried"}),
+    ("俺不是退伍军人", {"veteran": False}),
+    ("还没有职称", {"professional_qualification": False}),
+    # a negated place is not a statement of another place: unknown (having a 老公 is married)
+    ("老公户口不在城区", {"marital_status": "married"}),
+    ("前夫户口在城区", {"marital_status": "divorced"}),
+    # questions are not statements: unknown is not false
+    ("有没有社保都不知道", {}),
+    ("落户需要交社保吗", {}),
+    ("我想找工作", {}),
+    # corrections: the last statement wins; a direct value beats a negated one
+    ("我有社保，不对，没有社保", {"urban_social_insurance": False}),
+    ("不对我是租的房", {"housing": "rented"}),
+    ("我没有自己的房，租的", {"housing": "rented"}),
+    ("说错了我没有社保", {"urban_social_insurance": False}),
+    # noise
+    ("😀😀😀", {}),
+    ("<b>租房</b>", {"housing": "rented"}),
+    ("", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "facts"), CASES)
+def test_extracts_stated_facts(
+    extractor: FactExtractor, text: str, facts: dict[str, object]
+) -> None:
+    assert extractor.facts(text) == facts
+
+
+def test_mentions_point_into_the_normalised_text(extractor: FactExtractor) -> None:
+    text = "我在城里租了房子，没交社保"
+    for mention in extractor.mentions(text):
+        assert text[mention.start : mention.end] == mention.text
+
+
+def test_long_input_is_handled(extractor: FactExtractor) -> None:
+    text = "我在城里租了房子。" * 600
+    assert extractor.facts(text) == {"housing": "rented"}
+
+
+def test_rules_reject_unknown_facts(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yml"
+    path.write_text(
+        "negation: {cues: [没], post_cues: [], question_cues: []}\n"
+        "rules:\n  - fact: salary\n    value: true\n    phrases: [工资]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PatternError, match="unknown fact 'salary'"):
+        load_patterns(path)
+
+
+def test_rules_reject_bad_values_and_regex(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yml"
+    base = "negation: {cues: [没], post_cues: [], question_cues: []}\nrules:\n"
+    path.write_text(
+        base + "  - fact: housing\n    value: castle\n    phrases: [城堡]\n", encoding="utf-8"
+    )
+    with pytest.raises(PatternError, match="no value 'castle'"):
+        load_patterns(path)
+    path.write_text(
+        base + "  - fact: housing\n    value: owned\n    regex: ['(unclosed']\n", encoding="utf-8"
+    )
+    with pytest.raises(PatternError, match="bad regex"):
+        load_patterns(path)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from bot.nlu.extractor import FactMention
+from bot.rasa_ext.components import disjoint_spans
+
+
+def m(fact: str, start: int, end: int) -> FactMention:
+    return FactMention(fact, True, start, end, "x" * (end - start), False)
+
+
+def test_spans_never_overlap_and_short_matches_keep_theirs() -> None:
+    placed = disjoint_spans(
+        [m("join_relative", 1, 28), m("spouse_hukou_area", 1, 8), m("marital_status", 0, 3)]
+    )
+    spans = {mention.fact: span for mention, span in placed}
+    assert spans["marital_status"] == (0, 3)
+    assert spans["spouse_hukou_area"] == (3, 8)
+    assert spans["join_relative"] == (8, 28)
+    covered = [i for _, (a, b) in placed for i in range(a, b)]
+    assert len(covered) == len(set(covered))
+
+
+def test_two_facts_on_the_same_words_share_them() -> None:
+    placed = disjoint_spans([m("goal", 2, 6), m("origin_rural", 2, 6)])
+    assert sorted(span for _, span in placed) == [(2, 4), (4, 6)]
+    assert {mention.fact for mention, _ in placed} == {"goal", "origin_rural"}
+
+
+def test_a_one_character_match_cannot_be_split() -> None:
+    placed = disjoint_spans([m("veteran", 2, 3), m("origin_rural", 2, 3)])
+    assert len(placed) == 1
+
+
+def _message(intent: str, entities: list[dict[str, object]]) -> object:
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(
+        data={"text": "x", "intent": {"name": intent, "confidence": 0.3}, "entities": entities}
+    )
+    return message
+
+
+def test_fallback_with_stated_facts_becomes_inform_or_the_goal() -> None:
+    from bot.rasa_ext.components import EXTRACTOR_NAME, FactBackedIntent
+
+    component = FactBackedIntent()
+    goal = {"entity": "goal", "value": "settle_urban", "extractor": EXTRACTOR_NAME}
+    fact = {"entity": "investor_or_founder", "value": "true", "extractor": EXTRACTOR_NAME}
+    other = {"entity": "goal", "value": "settle_urban", "extractor": "DIETClassifier"}
+    cases = [
+        ("nlu_fallback", [goal, fact], "want_settle_urban"),
+        ("nlu_fallback", [fact], "inform"),
+        ("nlu_fallback", [], "nlu_fallback"),
+        ("nlu_fallback", [other], "nlu_fallback"),
+        ("greet", [fact], "greet"),
+    ]
+    for intent, entities, expected in cases:
+        (message,) = component.process([_message(intent, entities)])  # type: ignore[list-item]
+        assert message.get("intent")["name"] == expected
+
+
+def test_repeated_characters_become_fallback_whatever_was_guessed() -> None:
+    from bot.rasa_ext.components import EXTRACTOR_NAME, FactBackedIntent
+
+    component = FactBackedIntent()
+    fact = {"entity": "goal", "value": "newborn", "extractor": EXTRACTOR_NAME}
+    cases = [
+        ("ask_no_hukou", [], "户" * 1000, "nlu_fallback"),
+        ("greet", [], "哈哈哈哈哈", "nlu_fallback"),
+    ]
+    cases.append(("ask_newborn", [fact], "户" * 1000, "ask_newborn"))
+    cases.append(("ask_no_hukou", [], "我没有户口怎么办", "ask_no_hukou"))
+    for intent, entities, text, expected in cases:
+        message = _message(intent, entities)
+        message.set("text", text)
+        (message,) = component.process([message])  # type: ignore[list-item]
+        assert message.get("intent")["name"] == expected
