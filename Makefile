@@ -24,9 +24,10 @@ browser:  ## Debian's Chromium and CJK fonts for the browser tests (apt-get, nee
 run: setup  ## set up, train if needed, and run the assistant until Ctrl-C
 	$(RUN) hukou serve
 
-lint:  ## ruff
+lint:  ## ruff (style, docstrings, where settings are read) and lint-imports (the layout's import rules)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports --no-logo
 
 typecheck:  ## mypy (strict)
 	$(RUN) mypy
