@@ -14,7 +14,6 @@ entry is answered on the next message, an archived one is never answered again.
 from __future__ import annotations
 
 import math
-import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -130,22 +129,20 @@ class LiveMatcher:
         self,
         published: Callable[[], Sequence[Published]],
         revision: Callable[[], int],
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Read entries with ``published()``; rebuild whenever ``revision()`` changes."""
-        self._published, self._revision, self._clock = published, revision, clock
+        self._published, self._revision = published, revision
         self._index: FaqIndex | None = None
         self._seen: int | None = None
         self._bags: dict[str, Counter[str]] = {}
         self._synonyms = load_synonyms()
-        self.rebuilt_at: float | None = None
 
     def index(self) -> FaqIndex:
         """The current index, rebuilt first if the published set changed since the last call."""
         current = self._revision()
         if self._index is None or current != self._seen:
             self._index = FaqIndex(self._published(), self._synonyms, self._bags)
-            self._seen, self.rebuilt_at = current, self._clock()
+            self._seen = current
         return self._index
 
     def match(self, text: str, limit: int = 3, threshold: float = THRESHOLD) -> list[Match]:
