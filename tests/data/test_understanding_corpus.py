@@ -1,0 +1,49 @@
+"""The understanding corpus (tests/data/understanding) stays as it was split, and well formed."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.policy import load_knowledge
+from bot.policy.facts import FACTS
+
+CORPUS = Path(__file__).resolve().parent / "understanding"
+TEST_SHA256 = "760942554837c88ff0cf3e372efecce833823200eaa484b2b10caa7a9e65f8b5"
+EXPECT_KEYS = {"clauses", "forbidden", "out_of_scope", "other_city", "facts", "not_facts"}
+
+
+def _cases(name: str) -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = yaml.safe_load((CORPUS / f"{name}.yml").read_text("utf-8"))
+    return cases
+
+
+def test_the_test_half_is_unchanged_since_the_split() -> None:
+    digest = hashlib.sha256((CORPUS / "test.yml").read_bytes()).hexdigest()
+    assert digest == TEST_SHA256, "test.yml is never edited after the split (README.md)"
+
+
+def test_the_halves_are_disjoint_and_complete() -> None:
+    dev = {case["id"] for case in _cases("dev")}
+    test = {case["id"] for case in _cases("test")}
+    assert not dev & test
+    assert len(dev) + len(test) == 873
+
+
+@pytest.mark.parametrize("name", ["dev", "test"])
+def test_every_case_names_real_clauses_and_facts(name: str) -> None:
+    clauses = load_knowledge().clauses
+    for case in _cases(name):
+        where = f"{name}.yml {case['id']}"
+        assert case["messages"] and all(isinstance(m, str) for m in case["messages"]), where
+        expect = case["expect"]
+        assert set(expect) <= EXPECT_KEYS, where
+        for clause_id in [*expect.get("clauses", []), *expect.get("forbidden", [])]:
+            assert clause_id in clauses, f"{where}: unknown clause {clause_id}"
+        for key in ("facts", "not_facts"):
+            for fact, value in (expect.get(key) or {}).items():
+                assert fact in FACTS and FACTS[fact].accepts(value), f"{where}: {fact}={value!r}"
