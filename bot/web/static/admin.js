@@ -5,6 +5,7 @@
 (function () {
   "use strict";
   var el = window.Hukou.el;
+  var draw = window.Hukou.render;  // render.js: the chat widget's bubbles and clause card
   function $(id) { return document.getElementById(id); }
 
   var ACTIONS = { submit: "提交审核", approve: "审核通过", reject: "退回修改", publish: "发布", archive: "归档" };
@@ -546,56 +547,15 @@
       });
   }
 
-  function row(who) {
-    var node = el("div", "row " + who);
-    var avatar = el("div", "avatar", who === "me" ? "市民" : "助手");
-    avatar.setAttribute("aria-hidden", "true");
-    node.appendChild(avatar);
-    return node;
-  }
-
+  // Drawn by render.js, the widget's own renderer, so the text is exactly as the chat shows it;
+  // only the quotes are unfolded here, so they can be checked without a click.
   function renderPreview(question, result) {
-    var box = $("preview"), payload = result.payload, text = result.text;
+    var box = $("preview"), payload = result.payload;
     box.textContent = "";
-    if (question) {
-      var mine = row("me"), asked = el("div", "bubble");
-      asked.appendChild(el("span", "visually-hidden", "市民问："));
-      asked.appendChild(document.createTextNode(question));
-      mine.appendChild(asked);
-      box.appendChild(mine);
-    }
-    var clauses = payload.clauses || [];
-    var bot = row("bot"), bubble = el("div", "bubble");
-    bubble.appendChild(el("span", "visually-hidden", "助手答："));
-    var textLines = text.split("\n");
-    if (clauses.length && textLines.length > 4) {
-      // As in the widget: a long answer with a clause card shows its first lines.
-      bubble.appendChild(document.createTextNode(textLines.slice(0, 2).join("\n")));
-      var more = el("details");
-      more.appendChild(el("summary", null, "查看完整文字答复"));
-      more.appendChild(el("div", null, textLines.slice(2).join("\n")));
-      bubble.appendChild(more);
-    } else {
-      bubble.appendChild(document.createTextNode(text));
-    }
-    bot.appendChild(bubble);
-    box.appendChild(bot);
-    if (!clauses.length) return;
-    var card = el("section", "card");
-    card.setAttribute("aria-label", "适用条款");
-    clauses.forEach(function (c) {
-      var heading = el("h2");
-      heading.appendChild(el("span", "label", c.label));
-      heading.appendChild(document.createTextNode(c.title));
-      card.appendChild(heading);
-      var quote = el("details");
-      quote.open = true;  // folded in the widget; open here so the quote can be checked
-      quote.appendChild(el("summary", null, "政策原文"));
-      quote.appendChild(el("blockquote", null, c.quote));
-      card.appendChild(quote);
-    });
-    (payload.notices || []).slice(0, 1).forEach(function (n) { card.appendChild(el("div", "notice", n)); });
-    box.appendChild(card);
+    if (question) box.appendChild(draw.bubble("me", question));
+    box.appendChild(draw.answer(result.text, draw.hasCard(payload)));
+    var card = draw.card(payload, { openQuotes: true });
+    if (card) box.appendChild(card);
   }
 
   // -- unanswered questions -----------------------------------------------------------

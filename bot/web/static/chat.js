@@ -21,66 +21,8 @@
   function save() { try { localStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* private mode */ } }
 
   var el = window.Hukou.el;
+  var draw = window.Hukou.render;
   var status = document.getElementById("status");
-
-  // Each row says who speaks to a screen reader ("您说：" / "助手说："); the avatar is decoration.
-  function row(who) {
-    var node = el("div", "row " + (who === "me" ? "me" : "bot"));
-    var avatar = el("div", "avatar", who === "me" ? "我" : "助手");
-    avatar.setAttribute("aria-hidden", "true");
-    node.appendChild(avatar);
-    return node;
-  }
-  function bubble(who, text, isError) {
-    var node = row(who);
-    var b = el("div", "bubble" + (isError ? " error" : ""));
-    b.appendChild(el("span", "visually-hidden", who === "me" ? "您说：" : "助手说："));
-    b.appendChild(document.createTextNode(text));
-    if (isError) b.setAttribute("role", "alert");
-    node.appendChild(b);
-    log.appendChild(node);
-  }
-
-  function card(payload) {
-    if (!payload || !payload.clauses || !payload.clauses.length) return;
-    var box = el("section", "card");
-    // An FAQ answer cites its clauses as the basis; an assessment says which clauses apply.
-    var faq = payload.type === "faq";
-    box.setAttribute("aria-label", faq ? "答复依据" : "适用条款");
-    if (faq) box.appendChild(el("div", "why", "答复依据的政策条款："));
-    payload.clauses.forEach(function (c) {
-      var h = el("h2");
-      h.appendChild(el("span", "label", c.label));
-      h.appendChild(document.createTextNode(c.title));
-      box.appendChild(h);
-      if (c.why && c.why.length) box.appendChild(el("div", "why", "理由：" + c.why.join("；")));
-      var d = el("details");
-      d.appendChild(el("summary", null, "政策原文"));
-      d.appendChild(el("blockquote", null, c.quote));
-      box.appendChild(d);
-    });
-    if (payload.documents && payload.documents.length) {
-      box.appendChild(el("strong", null, "要带的材料（可打勾）"));
-      var ul = el("ul");
-      payload.documents.forEach(function (doc, i) {
-        var li = el("li");
-        var id = "doc-" + Date.now() + "-" + i;
-        var cb = el("input"); cb.type = "checkbox"; cb.id = id;
-        var lab = el("label", null, doc.name + (doc.when ? "（" + doc.when + "）" : ""));
-        lab.setAttribute("for", id);
-        li.appendChild(cb); li.appendChild(lab);
-        if (doc.confirm) li.appendChild(el("div", "confirm", "一般还会要求，请向派出所确认"));
-        ul.appendChild(li);
-      });
-      box.appendChild(ul);
-    }
-    (payload.procedures || []).forEach(function (p) {
-      box.appendChild(el("div", null, "到哪里办：" + p.where));
-      if (p.time_limit) box.appendChild(el("div", "why", "时限：" + p.time_limit));
-    });
-    (payload.notices || []).slice(0, 1).forEach(function (n) { box.appendChild(el("div", "notice", n)); });
-    log.appendChild(box);
-  }
 
   function quickReplies(buttons) {
     replies.textContent = "";
@@ -92,31 +34,14 @@
     });
   }
 
-  // A long text answer that comes with a clause card shows its first lines; the card carries
-  // the details and the full text stays one tap away.
-  function longBubble(text) {
-    var lines = text.split("\n");
-    var node = row("bot");
-    var b = el("div", "bubble");
-    b.appendChild(el("span", "visually-hidden", "助手说："));
-    b.appendChild(document.createTextNode(lines.slice(0, 2).join("\n")));
-    var more = el("details");
-    more.appendChild(el("summary", null, "查看完整文字答复"));
-    more.appendChild(el("div", null, lines.slice(2).join("\n")));
-    b.appendChild(more);
-    node.appendChild(b);
-    log.appendChild(node);
-  }
-
+  // The bubbles and the clause card are drawn by render.js, as in the FAQ desk's preview.
   function render(item) {
-    if (item.kind === "me") bubble("me", item.text);
-    else if (item.kind === "error") bubble("bot", item.text, true);
+    if (item.kind === "me") log.appendChild(draw.bubble("me", item.text));
+    else if (item.kind === "error") log.appendChild(draw.bubble("bot", item.text, true));
     else {
-      if (item.text) {
-        if (item.cardFollows && item.text.split("\n").length > 4) longBubble(item.text);
-        else bubble("bot", item.text);
-      }
-      if (item.custom) card(item.custom);
+      if (item.text) log.appendChild(draw.answer(item.text, item.cardFollows));
+      var box = draw.card(item.custom);
+      if (box) log.appendChild(box);
     }
   }
 
@@ -151,7 +76,7 @@
         var buttons = [];
         res.body.messages.forEach(function (m, i) {
           var next = res.body.messages[i + 1];
-          var cardFollows = !!(next && next.custom && next.custom.clauses && next.custom.clauses.length);
+          var cardFollows = draw.hasCard(next && next.custom);
           push({ kind: "bot", text: m.text, custom: m.custom, cardFollows: cardFollows });
           if (m.buttons && m.buttons.length) buttons = m.buttons;
         });

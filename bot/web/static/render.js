@@ -1,0 +1,99 @@
+// The chat's bubbles and clause card, drawn by the widget (chat.js) and by the FAQ desk's live
+// preview (admin.js), so the preview shows an answer exactly as citizens see it.
+// Each function returns the node; the caller puts it in place. Text is set with textContent
+// only (window.Hukou.el, dom.js, which loads first).
+(function () {
+  "use strict";
+  var el = window.Hukou.el;
+
+  // Each row says who speaks to a screen reader ("您说：" / "助手说："); the avatar is decoration.
+  function row(who) {
+    var node = el("div", "row " + (who === "me" ? "me" : "bot"));
+    var avatar = el("div", "avatar", who === "me" ? "我" : "助手");
+    avatar.setAttribute("aria-hidden", "true");
+    node.appendChild(avatar);
+    return node;
+  }
+
+  function bubble(who, text, isError) {
+    var node = row(who);
+    var b = el("div", "bubble" + (isError ? " error" : ""));
+    b.appendChild(el("span", "visually-hidden", who === "me" ? "您说：" : "助手说："));
+    b.appendChild(document.createTextNode(text));
+    if (isError) b.setAttribute("role", "alert");
+    node.appendChild(b);
+    return node;
+  }
+
+  // A long text answer that comes with a clause card shows its first lines; the card carries
+  // the details and the full text stays one tap away.
+  function longBubble(text) {
+    var lines = text.split("\n");
+    var node = row("bot");
+    var b = el("div", "bubble");
+    b.appendChild(el("span", "visually-hidden", "助手说："));
+    b.appendChild(document.createTextNode(lines.slice(0, 2).join("\n")));
+    var more = el("details");
+    more.appendChild(el("summary", null, "查看完整文字答复"));
+    more.appendChild(el("div", null, lines.slice(2).join("\n")));
+    b.appendChild(more);
+    node.appendChild(b);
+    return node;
+  }
+
+  // The assistant's text: shortened when a clause card follows and it is longer than 4 lines.
+  function answer(text, cardFollows) {
+    return cardFollows && text.split("\n").length > 4 ? longBubble(text) : bubble("bot", text);
+  }
+
+  function hasCard(payload) { return !!(payload && payload.clauses && payload.clauses.length); }
+
+  // The clause card, or null when the payload cites no clause.
+  // options.openQuotes: show each quote unfolded (the preview, so it can be checked at a glance).
+  function card(payload, options) {
+    if (!hasCard(payload)) return null;
+    var openQuotes = !!(options && options.openQuotes);
+    var box = el("section", "card");
+    // An FAQ answer cites its clauses as the basis; an assessment says which clauses apply.
+    var faq = payload.type === "faq";
+    box.setAttribute("aria-label", faq ? "答复依据" : "适用条款");
+    if (faq) box.appendChild(el("div", "why", "答复依据的政策条款："));
+    payload.clauses.forEach(function (c) {
+      var h = el("h2");
+      h.appendChild(el("span", "label", c.label));
+      h.appendChild(document.createTextNode(c.title));
+      box.appendChild(h);
+      if (c.why && c.why.length) box.appendChild(el("div", "why", "理由：" + c.why.join("；")));
+      var d = el("details");
+      if (openQuotes) d.open = true;
+      d.appendChild(el("summary", null, "政策原文"));
+      d.appendChild(el("blockquote", null, c.quote));
+      box.appendChild(d);
+    });
+    if (payload.documents && payload.documents.length) {
+      box.appendChild(el("strong", null, "要带的材料（可打勾）"));
+      var ul = el("ul");
+      payload.documents.forEach(function (doc, i) {
+        var li = el("li");
+        var id = "doc-" + Date.now() + "-" + i;
+        var cb = el("input"); cb.type = "checkbox"; cb.id = id;
+        var lab = el("label", null, doc.name + (doc.when ? "（" + doc.when + "）" : ""));
+        lab.setAttribute("for", id);
+        li.appendChild(cb); li.appendChild(lab);
+        if (doc.confirm) li.appendChild(el("div", "confirm", "一般还会要求，请向派出所确认"));
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+    }
+    (payload.procedures || []).forEach(function (p) {
+      box.appendChild(el("div", null, "到哪里办：" + p.where));
+      if (p.time_limit) box.appendChild(el("div", "why", "时限：" + p.time_limit));
+    });
+    (payload.notices || []).slice(0, 1).forEach(function (n) { box.appendChild(el("div", "notice", n)); });
+    return box;
+  }
+
+  window.Hukou.render = {
+    row: row, bubble: bubble, longBubble: longBubble, answer: answer, hasCard: hasCard, card: card
+  };
+})();
