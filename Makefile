@@ -8,7 +8,7 @@ RASA_ARGS := --config bot/config.yml --domain bot/domain
 RASA_DATA := data/nlu data/rules
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup browser run benchmark-gateway benchmark-faq benchmark-load lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
+.PHONY: eval-understanding help setup browser run benchmark-gateway benchmark-faq benchmark-load lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -83,6 +83,9 @@ benchmark-load: train  ## stock Rasa vs the production profile at 1/8/32/64 conv
 
 profile-load: train  ## py-spy on every process of the production profile under 32 conversations → reports/profile-load.md (~2 min)
 	$(RUN) python benchmarks/profile_load.py
+
+eval-understanding: train  ## the issue-13 corpus (written apart) through /api/chat and /api/lookup → reports/understanding.md (~2 min)
+	$(RUN) python -m benchmarks.understanding
 
 benchmark-turn-cpu: train  ## CPU per turn of one worker, actions in the worker vs the action server → reports/turn-cpu.md (~5 min; needs PostgreSQL, Redis, RabbitMQ)
 	$(RUN) python benchmarks/turn_cpu.py
