@@ -141,9 +141,8 @@ class Stack:
     def start_worker(self, worker: int) -> None:
         """Start Rasa worker ``worker`` (0-based) on its port; does not wait for it.
 
-        A conversation lock left by a worker that died mid-turn expires after
-        ``TICKET_LOCK_LIFETIME`` seconds (Rasa's default is 60): 15 here, as the gateway
-        already passes one sender's messages one at a time and a turn takes well under that.
+        A conversation lock left by a worker that died mid-turn expires after the profile's
+        ``TICKET_LOCK_LIFETIME`` seconds (:attr:`~bot.stack.profile.Profile.lock_lifetime`).
         """
         self._spawn(
             self._worker_name(worker),
@@ -152,7 +151,7 @@ class Stack:
              "--credentials", str(BOT_DIR / "credentials.yml"),
              "--port", str(self.rasa_ports[worker]), "--enable-api",
              "--interface", "127.0.0.1"],
-            {"TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "15")},
+            {"TICKET_LOCK_LIFETIME": self.profile.lock_lifetime},
         )  # fmt: skip
 
     def wait_for_worker(self, worker: int, timeout: float = 300.0) -> None:

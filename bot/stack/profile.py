@@ -74,6 +74,11 @@ class Profile:
     each Rasa worker (:mod:`bot.rasa_ext.inprocess_actions`); ``server`` (the embedded default)
     calls the ``rasa_sdk`` action server over HTTP."""
 
+    lock_lifetime: str = "15"
+    """``TICKET_LOCK_LIFETIME`` handed to each Rasa worker: seconds after which the conversation
+    lock of a worker that died mid-turn expires (Rasa's default is 60; the gateway already
+    passes one sender's messages one at a time and a turn takes well under a second)."""
+
     @property
     def actions_in_process(self) -> bool:
         """Whether the custom actions run inside the Rasa workers."""
@@ -91,8 +96,15 @@ class Profile:
             raise ProfileError(
                 f"HUKOU_ACTIONS must be one of {', '.join(ACTION_MODES)}, got {actions!r}"
             )
+        lock_lifetime = (env.get("TICKET_LOCK_LIFETIME") or "15").strip()
+        if not lock_lifetime.isascii() or not lock_lifetime.isdigit() or int(lock_lifetime) < 1:
+            raise ProfileError("TICKET_LOCK_LIFETIME must be a whole number of seconds (≥ 1)")
         if name == "embedded":
-            return cls(faq_url=env.get("DATABASE_URL") or None, actions=actions or "server")
+            return cls(
+                faq_url=env.get("DATABASE_URL") or None,
+                actions=actions or "server",
+                lock_lifetime=lock_lifetime,
+            )
 
         def get(key: str) -> str:
             return (env.get(key) or DEFAULTS[key]).strip()
@@ -112,6 +124,7 @@ class Profile:
             faq_url=get("DATABASE_URL"),
             workers=workers,
             actions=actions or "in-process",
+            lock_lifetime=lock_lifetime,
         )
         profile.endpoints("http://127.0.0.1:5055/webhook")  # validate every URL now
         return profile

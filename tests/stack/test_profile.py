@@ -97,3 +97,13 @@ def test_the_endpoints_file_is_private() -> None:
         assert yaml.safe_load(path.read_text())["event_broker"]["password"] == "secret"
     finally:
         path.unlink()
+
+
+@pytest.mark.parametrize("profile", ["embedded", "production"])
+def test_the_lock_lifetime_is_read_with_the_profile(profile: str) -> None:
+    assert Profile.from_env({"HUKOU_PROFILE": profile}).lock_lifetime == "15"
+    env = {"HUKOU_PROFILE": profile, "TICKET_LOCK_LIFETIME": "40"}
+    assert Profile.from_env(env).lock_lifetime == "40"
+    for bad in ("0", "abc", "١٥", "-3"):
+        with pytest.raises(ProfileError, match="TICKET_LOCK_LIFETIME"):
+            Profile.from_env({"HUKOU_PROFILE": profile, "TICKET_LOCK_LIFETIME": bad})
