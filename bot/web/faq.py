@@ -62,7 +62,8 @@ from bot.faq.errors import (
 )
 from bot.faq.models import LoginSession, User
 from bot.faq.records import EntryView
-from bot.faq.store import REVIEWERS, ROLE_NAMES, STATUS_NAMES, FaqStore
+from bot.faq.store import FaqStore
+from bot.faq.workflow import ROLE_NAMES, STATUS_NAMES, TRANSITIONS
 from bot.paths import STATIC
 from bot.policy.engine import validity_notice
 from bot.policy.model import Knowledge
@@ -191,22 +192,15 @@ def readable_diff(lines: list[str]) -> list[str]:
 def allowed_actions(user: User, entry: EntryView) -> list[str]:
     """The workflow steps ``user`` may take on ``entry`` now (what the page offers).
 
-    The store checks the same rules again; this only spares staff buttons that would fail.
+    Read from :data:`~bot.faq.workflow.TRANSITIONS`, the table the store enforces; this only
+    spares staff buttons that would fail.
     """
-    reviewer = user.role in REVIEWERS
     own = entry.author == user.username
-    actions = ["submit"] if entry.status == "draft" else []
-    if reviewer:
-        if entry.status == "in_review" and not own:
-            actions.append("approve")
-        if entry.status in ("in_review", "approved"):
-            actions.append("reject")
-        if entry.status == "approved" and not own:
-            actions.append("publish")
-        if entry.status != "archived":
-            actions.append("archive")
-        actions.append("restore")
-    return actions
+    return [
+        action
+        for action, step in TRANSITIONS.items()
+        if step.allows(user.role, entry.status, own=own)
+    ]
 
 
 class FaqDesk:
