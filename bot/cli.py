@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from bot.faq.workflow import ROLES
 from bot.paths import policy_dir
 from bot.policy.engine import Situation, SituationError, assess
 from bot.policy.facts import FACTS
@@ -265,13 +266,13 @@ def _add_faq_desk_commands(sub: Any) -> None:
     )
     add = users.add_parser("add", help="新建账号（默认交互输入密码）")
     add.add_argument("username")
-    add.add_argument("--role", required=True, choices=("editor", "reviewer", "admin"))
+    add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
     add.set_defaults(func=_cmd_users_add)
     users.add_parser("list", help="列出账号").set_defaults(func=_cmd_users_list)
     change = users.add_parser("set", help="修改账号：角色、停用/启用、重设密码")
     change.add_argument("username")
-    change.add_argument("--role", choices=("editor", "reviewer", "admin"))
+    change.add_argument("--role", choices=ROLES)
     change.add_argument("--deactivate", dest="state", action="store_const", const="deactivate")
     change.add_argument("--activate", dest="state", action="store_const", const="activate")
     change.add_argument("--password", action="store_true", help="重设密码（交互输入）")

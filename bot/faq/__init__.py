@@ -7,6 +7,8 @@ published. Import what you need from the modules; this package imports nothing i
   :func:`~bot.faq.db.migrate` (Alembic migrations shipped in ``migrations/``).
 * :mod:`bot.faq.models` — the tables (users, entries and versions, audit log, sessions,
   failed sign-ins, unanswered questions, the published-set revision counter).
+* :mod:`bot.faq.workflow` — the roles and statuses with their Chinese names, and
+  :data:`~bot.faq.workflow.TRANSITIONS`: who may take which workflow step from where.
 * :mod:`bot.faq.store` — :class:`~bot.faq.store.FaqStore`: the workflow
   (draft → in_review → approved → published, archive, restore), history, diff, audit, the
   published entries and their revision, and unanswered questions grouped for staff.

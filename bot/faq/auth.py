@@ -34,7 +34,6 @@ from sqlalchemy.orm import Session  # type: ignore[import-untyped]
 from bot.faq.db import session_factory
 from bot.faq.errors import LoginLocked, ValidationError
 from bot.faq.models import (
-    ROLES,
     AuditLog,
     LoginFailure,
     LoginSession,
@@ -44,6 +43,7 @@ from bot.faq.models import (
     users,
     utcnow,
 )
+from bot.faq.workflow import ROLES
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 256

@@ -18,11 +18,8 @@ from typing import Any
 import sqlalchemy as sa  # type: ignore[import-untyped]
 from sqlalchemy.orm import registry  # type: ignore[import-untyped]
 
-ROLES = ("editor", "reviewer", "admin")
-"""Editors write entries; reviewers (and admins) also approve, publish, archive and restore."""
-
-STATUSES = ("draft", "in_review", "approved", "published", "archived")
-"""An entry's workflow state: the state of its latest version."""
+# The roles and statuses (and their Chinese names) sit with the workflow rules.
+from bot.faq.workflow import ROLES, STATUSES
 
 metadata = sa.MetaData(
     naming_convention={

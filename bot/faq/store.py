@@ -1,13 +1,6 @@
 """The FAQ desk: entries written by the publicity department, reviewed, then published.
 
-Workflow — approving and publishing are two steps, so a reviewer can approve a batch and
-publish it at a chosen time (or another reviewer can publish it)::
-
-    draft ──submit──▶ in_review ──approve──▶ approved ──publish──▶ published
-      ▲                  │ reject (with comment)     │ reject
-      └──────────────────┴───────────────────────────┘
-    update: any status → draft        archive: any status → archived (no longer served)
-    restore(n): a version that was once published becomes the published one again
+The workflow and its rules are :data:`bot.faq.workflow.TRANSITIONS`.
 
 Editors create, edit and submit. Reviewers and admins also approve, reject, publish, archive
 and restore, but nobody approves or publishes content they wrote themselves. Editing a
@@ -50,8 +43,6 @@ from bot.faq.db import session_factory
 from bot.faq.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from bot.faq.grouping import cluster, wordings
 from bot.faq.models import (
-    ROLES,
-    STATUSES,
     AuditLog,
     Entry,
     EntryVersion,
@@ -66,21 +57,13 @@ from bot.faq.models import (
     utcnow,
 )
 from bot.faq.records import AuditEntry, EntryView, PublishedEntry, UnansweredGroup, VersionView
+from bot.faq.workflow import ROLE_NAMES, ROLES, STATUS_NAMES, STATUSES, TRANSITIONS
 from bot.nlu.normalize import normalize
 from bot.privacy.masking import mask_pii
 
 Actor = User | str
 """The acting user, or their username; either way it is looked up and must be active."""
 
-REVIEWERS = ("reviewer", "admin")
-ROLE_NAMES = {"editor": "编辑", "reviewer": "审核员", "admin": "管理员"}
-STATUS_NAMES = {
-    "draft": "草稿",
-    "in_review": "待审核",
-    "approved": "已审核待发布",
-    "published": "已发布",
-    "archived": "已归档",
-}
 UNANSWERED_MAX = 500
 _DIFF_FIELDS = (
     ("question", "问题"),
@@ -185,34 +168,29 @@ class FaqStore:
     def submit(self, user: Actor, entry_id: int) -> EntryView:
         """Send a draft for review; its answer must not be empty."""
         with self._transaction() as session:
-            actor = self._actor(session, user)
-            entry = self._entry(session, entry_id, ("draft",), "提交审核")
+            actor, entry = self._begin(session, user, "submit", entry_id)
             if not self._latest(session, entry.id).answer:
                 raise ValidationError("答案为空，请先填写答案再提交审核")
-            self._step(session, entry, actor, "submit", "in_review")
+            self._step(session, entry, actor, "submit")
             return self._view(session, entry)
 
     def approve(self, user: Actor, entry_id: int, comment: str = "") -> EntryView:
         """Approve an entry in review (reviewer or admin, not its author); publishing is next."""
         with self._transaction() as session:
-            actor = self._actor(session, user, REVIEWERS, "审核条目")
-            entry = self._entry(session, entry_id, ("in_review",), "审核通过")
-            if entry.author_id == actor.id:
-                raise PermissionDenied("不能审核自己撰写的条目")
+            actor, entry = self._begin(session, user, "approve", entry_id)
             entry.reviewer_id = actor.id
-            self._step(session, entry, actor, "approve", "approved", self._comment(comment))
+            self._step(session, entry, actor, "approve", self._comment(comment))
             return self._view(session, entry)
 
     def reject(self, user: Actor, entry_id: int, comment: str) -> EntryView:
         """Send an entry in review (or approved) back to draft; ``comment`` says why."""
         with self._transaction() as session:
-            actor = self._actor(session, user, REVIEWERS, "退回条目")
-            entry = self._entry(session, entry_id, ("in_review", "approved"), "退回")
+            actor, entry = self._begin(session, user, "reject", entry_id)
             comment = self._comment(comment)
             if not comment:
                 raise ValidationError("退回时必须填写意见，告诉撰写人需要修改什么")
             entry.reviewer_id = None
-            self._step(session, entry, actor, "reject", "draft", comment)
+            self._step(session, entry, actor, "reject", comment)
             return self._view(session, entry)
 
     def publish(self, user: Actor, entry_id: int) -> EntryView:
@@ -223,11 +201,8 @@ class FaqStore:
             InvalidTransition: The entry is not approved.
         """
         with self._transaction() as session:
-            actor = self._actor(session, user, REVIEWERS, "发布条目")
-            entry = self._entry(session, entry_id, ("approved",), "发布")
-            if entry.author_id == actor.id:
-                raise PermissionDenied("不能发布自己撰写的条目")
-            version = self._step(session, entry, actor, "publish", "published")
+            actor, entry = self._begin(session, user, "publish", entry_id)
+            version = self._step(session, entry, actor, "publish")
             entry.published_version_id = version.id
             self._published_set_changed(session)
             return self._view(session, entry)
@@ -235,13 +210,10 @@ class FaqStore:
     def archive(self, user: Actor, entry_id: int) -> EntryView:
         """Stop serving an entry at once and set it aside (it can be edited or restored)."""
         with self._transaction() as session:
-            actor = self._actor(session, user, REVIEWERS, "归档条目")
-            entry = self._entry(
-                session, entry_id, ("draft", "in_review", "approved", "published"), "归档"
-            )
+            actor, entry = self._begin(session, user, "archive", entry_id)
             was_published = entry.published_version_id is not None
             entry.published_version_id = None
-            self._step(session, entry, actor, "archive", "archived")
+            self._step(session, entry, actor, "archive")
             if was_published:
                 self._published_set_changed(session)
             return self._view(session, entry)
@@ -254,8 +226,7 @@ class FaqStore:
             InvalidTransition: That version was never published.
         """
         with self._transaction() as session:
-            actor = self._actor(session, user, REVIEWERS, "恢复版本")
-            entry = self._entry(session, entry_id)
+            actor, entry = self._begin(session, user, "restore", entry_id)
             source = self._version(session, entry.id, version_number)
             if source.status != "published":
                 raise InvalidTransition(f"第 {version_number} 版没有发布过，不能恢复")
@@ -266,7 +237,7 @@ class FaqStore:
                 entry,
                 actor,
                 "restore",
-                "published",
+                TRANSITIONS["restore"].target,
                 _content(source),
                 source.author_id,
                 detail=f"恢复第 {version_number} 版",
@@ -496,6 +467,24 @@ class FaqStore:
 
     # -- internals -----------------------------------------------------------------------
 
+    def _begin(
+        self, session: Session, user: Actor, action: str, entry_id: int
+    ) -> tuple[User, Entry]:
+        """The actor and entry of a workflow step, once :data:`TRANSITIONS` allows it.
+
+        Raises:
+            PermissionDenied: The actor's role may not take the step, or they wrote the
+                content and the step may not be taken by its author.
+            NotFound: No such entry.
+            InvalidTransition: The step does not start from the entry's status.
+        """
+        step = TRANSITIONS[action]
+        actor = self._actor(session, user, step.roles, step.role_verb)
+        entry = self._entry(session, entry_id, step.sources, step.status_verb)
+        if step.not_own and entry.author_id == actor.id:
+            raise PermissionDenied(step.not_own)
+        return actor, entry
+
     def _actor(
         self, session: Session, user: Actor, roles: Sequence[str] = ROLES, doing: str = ""
     ) -> User:
@@ -585,17 +574,16 @@ class FaqStore:
         entry: Entry,
         actor: User,
         action: str,
-        status: str,
         comment: str = "",
     ) -> EntryVersion:
-        """A workflow step: a new version with the latest content and a new status."""
+        """A workflow step: a new version with the latest content, in the step's target status."""
         latest = self._latest(session, entry.id)
         return self._change(
             session,
             entry,
             actor,
             action,
-            status,
+            TRANSITIONS[action].target,
             _content(latest),
             latest.author_id,
             comment=comment,

@@ -1,0 +1,230 @@
+"""The FAQ desk as the web gateway serves it: the store and accounts, and their presenters.
+
+:class:`FaqDesk` holds the desk's database (:class:`~bot.faq.store.FaqStore` and
+:class:`~bot.faq.auth.Auth` on one engine); the routes get it through
+:data:`bot.web.deps.Desk`. The presenters put what the store returns into the pages' JSON,
+with statuses, roles and actions in Chinese. The data layer itself is :mod:`bot.faq`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Any
+
+from sqlalchemy.engine import Engine  # type: ignore[import-untyped]
+from sqlalchemy.exc import SQLAlchemyError  # type: ignore[import-untyped]
+
+from bot.dialogue.answers import faq_answer, one_bubble
+from bot.faq.auth import Auth
+from bot.faq.content import ANSWER_MAX, QUESTION_MAX, multi_line, one_line
+from bot.faq.db import make_engine, migrate
+from bot.faq.errors import ValidationError
+from bot.faq.models import User
+from bot.faq.records import EntryView
+from bot.faq.store import FaqStore
+from bot.faq.workflow import ROLE_NAMES, STATUS_NAMES, TRANSITIONS
+from bot.policy.engine import validity_notice
+from bot.policy.model import Knowledge
+from bot.policy.present import clause_brief
+from bot.web.schemas import PreviewIn
+from bot.web.settings import Settings
+
+log = logging.getLogger(__name__)
+
+OTHER_TOPIC = "其他问题"
+ACTION_NAMES = {
+    "create": "新建",
+    "update": "修改",
+    "submit": "提交审核",
+    "approve": "审核通过",
+    "reject": "退回修改",
+    "publish": "发布",
+    "archive": "归档",
+    "restore": "恢复版本",
+    "login": "登录",
+    "user_add": "新建账号",
+    "user_update": "修改账号",
+    "import": "导入",
+}
+
+
+def user_dict(user: User) -> dict[str, Any]:
+    """A user as the pages show them (never the password hash)."""
+    return {
+        "username": user.username,
+        "role": user.role,
+        "role_name": ROLE_NAMES.get(user.role, user.role),
+        "active": user.active,
+        "created_at": user.created_at.isoformat(),
+    }
+
+
+def entry_dict(entry: EntryView) -> dict[str, Any]:
+    """An entry with its status in Chinese."""
+    return {**entry.to_dict(), "status_name": STATUS_NAMES[entry.status]}
+
+
+def readable_diff(lines: list[str]) -> list[str]:
+    """The store's diff lines with statuses in Chinese (``-draft`` → ``-草稿``)."""
+    readable, in_status = [], False
+    for line in lines:
+        if line.startswith("--- "):
+            in_status = line.startswith("--- 状态")
+        elif in_status and line[:1] in ("-", "+") and line[1:] in STATUS_NAMES:
+            line = line[0] + STATUS_NAMES[line[1:]]
+        readable.append(line)
+    return readable
+
+
+def allowed_actions(user: User, entry: EntryView) -> list[str]:
+    """The workflow steps ``user`` may take on ``entry`` now (what the page offers).
+
+    Read from :data:`~bot.faq.workflow.TRANSITIONS`, the table the store enforces; this only
+    spares staff buttons that would fail.
+    """
+    own = entry.author == user.username
+    return [
+        action
+        for action, step in TRANSITIONS.items()
+        if step.allows(user.role, entry.status, own=own)
+    ]
+
+
+class FaqDesk:
+    """The FAQ desk's store and accounts on one database, for the web gateway."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        kb: Knowledge,
+        *,
+        secure_cookies: bool = False,
+        trust_forwarded: bool = False,
+    ) -> None:
+        """Serve the desk from ``engine`` (migrated on the first :meth:`ready`).
+
+        Args:
+            engine: The FAQ desk's database.
+            kb: The policy; entries may cite only its clauses.
+            secure_cookies: Mark the session cookie ``Secure`` (HTTPS only).
+            trust_forwarded: Count failed sign-ins per ``X-Forwarded-For`` client (behind a
+                proxy) rather than per connecting address.
+        """
+        self.engine = engine
+        self.kb = kb
+        self.store = FaqStore(engine, kb.clauses)
+        self.auth = Auth(engine)
+        self.secure_cookies = secure_cookies
+        self.trust_forwarded = trust_forwarded
+        self._migrated = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, kb: Knowledge) -> FaqDesk:
+        """The desk on ``settings.database_url``, migrated now if the database answers.
+
+        The database is ``settings.database_url``, else :func:`bot.faq.db.database_url`
+        (``DATABASE_URL``, else the SQLite file ``var/hukou.sqlite3``). If it cannot be reached
+        the gateway still starts (the chat does not need it), the failure is logged and the
+        FAQ routes answer 503 until the database can be migrated.
+        """
+        desk = cls(
+            make_engine(settings.database_url),
+            kb,
+            secure_cookies=settings.secure_cookies,
+            trust_forwarded=settings.trust_forwarded,
+        )
+        try:
+            desk.ready()
+        except SQLAlchemyError as exc:
+            log.error("FAQ desk database unavailable at start-up: %s", exc)
+        return desk
+
+    def close(self) -> None:
+        """Close the database's pooled connections (when the gateway stops)."""
+        self.engine.dispose()
+
+    def ready(self) -> None:
+        """Bring the database to the latest schema, once.
+
+        Raises:
+            SQLAlchemyError: The database cannot be reached or upgraded.
+        """
+        if self._migrated:
+            return
+        with self._lock:
+            if not self._migrated:
+                migrate(self.engine)
+                self._migrated = True
+
+    def detail(self, user: User, entry: EntryView) -> dict[str, Any]:
+        """The entry, its versions and audit trail, and what ``user`` may do with it."""
+        versions = [
+            {
+                **version.to_dict(),
+                "status_name": STATUS_NAMES[version.status],
+                "action_name": ACTION_NAMES.get(version.action, version.action),
+            }
+            for version in self.store.versions(entry.id)
+        ]
+        audit = [
+            {**row.to_dict(), "action_name": ACTION_NAMES.get(row.action, row.action)}
+            for row in self.store.audit(entry.id)
+        ]
+        return {
+            "entry": entry_dict(entry),
+            "versions": versions,
+            "audit": audit,
+            "actions": allowed_actions(user, entry),
+        }
+
+    def published(self, today: dt.date) -> dict[str, Any]:
+        """The published entries with their cited clauses, grouped by their first tag."""
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for entry in self.store.published():
+            item = {
+                "id": entry.id,
+                "key": entry.key,
+                "question": entry.question,
+                "answer": entry.answer,
+                "tags": list(entry.tags),
+                "version": entry.version,
+                "clauses": [
+                    clause_brief(self.kb.clause(clause_id))
+                    for clause_id in entry.clause_ids
+                    if clause_id in self.kb.clauses
+                ],
+            }
+            groups.setdefault(entry.tags[0] if entry.tags else OTHER_TOPIC, []).append(item)
+        order = sorted(groups, key=lambda tag: (tag == OTHER_TOPIC, -len(groups[tag]), tag))
+        meta = self.kb.meta
+        return {
+            "count": sum(len(items) for items in groups.values()),
+            "groups": [{"tag": tag, "entries": groups[tag]} for tag in order],
+            "notice": validity_notice(self.kb, today),
+            "policy": {
+                "doc_no": meta.doc_no,
+                "title": meta.title,
+                "expires": meta.expires.isoformat(),
+                "expired": meta.expired(today),
+            },
+        }
+
+    def preview(self, body: PreviewIn, today: dt.date) -> dict[str, Any]:
+        """The assistant's answer for unsaved text, exactly as it would be sent.
+
+        The text is tidied as the store would save it, so the preview shows what citizens
+        will get. Unknown clause ids are refused.
+        """
+        question = one_line(body.question, "问题", QUESTION_MAX)
+        answer = multi_line(body.answer, "答案", ANSWER_MAX)
+        clause_ids = list(dict.fromkeys(one_line(c, "条款编号", 32) for c in body.clause_ids))
+        unknown = [clause_id for clause_id in clause_ids if clause_id not in self.kb.clauses]
+        if unknown:
+            raise ValidationError(f"未知的条款编号：{'、'.join(unknown)}")
+        text, payload = faq_answer(
+            self.kb, today, question=question, answer=answer, clause_ids=clause_ids
+        )
+        return {"text": one_bubble(text), "payload": payload}

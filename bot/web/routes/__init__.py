@@ -1,0 +1,78 @@
+"""The gateway's routes, one module per resource (OpenAPI at ``/docs``).
+
+The citizen and the hotline:
+
+* ``GET  /healthz`` — 200 with each component's state when the knowledge base is loaded and
+  Rasa and the action server answer; otherwise 503 naming what is down (:mod:`.health`).
+* ``POST /api/chat`` — forward ``{sender, message}`` to Rasa's REST channel: 身份证号, phone
+  and bank-card numbers and names are masked first (:func:`bot.privacy.masking.mask_pii`), so they
+  never reach Rasa's tracker store, event broker or logs; the conversation's worker is chosen
+  by consistent hashing and one sender's messages pass in order (:mod:`bot.web.workers`)
+  (:mod:`.chat`).
+* ``POST /api/lookup`` — the hotline's one-shot answer: facts understood from the caller's
+  words (rules, no model) plus ticked facts, and the engine's assessment payload (:mod:`.lookup`).
+* ``GET  /api/search?q=`` — BM25 full-text search over the policy with marked snippets;
+  ``GET  /api/clauses``, ``GET /api/clauses/{id}`` — the knowledge base; ``GET  /api/facts`` —
+  the facts a situation may contain, with labels and answer options (:mod:`.policy`).
+* ``GET  /`` — the citizen's chat widget; ``GET /staff`` — the hotline lookup page;
+  ``GET /admin`` and ``GET /faq`` — the FAQ desk's pages (:mod:`.pages`);
+  ``/static/embed.js`` embeds the widget in another site with one script tag.
+
+The FAQ desk (staff sign in to write, review and publish entries; citizens read the published
+ones):
+
+* ``POST /api/faq/login`` {username, password} — sets the ``hukou_session`` cookie (HttpOnly,
+  SameSite=Strict) and returns the user and the session's CSRF token;
+  ``POST /api/faq/logout``; ``GET /api/faq/me`` — the user and CSRF token again (a reloaded
+  page keeps working) (:mod:`.faq_auth`).
+* ``GET|POST /api/faq/entries``, ``GET|PUT /api/faq/entries/{id}`` (PUT with
+  ``base_revision``: a stale one is a 409 that hands the unsaved fields back),
+  ``POST /api/faq/entries/{id}/submit|approve|reject|publish|archive|restore``,
+  ``GET /api/faq/entries/{id}/diff?a=&b=``, ``POST /api/faq/preview`` (the assistant's own
+  answer for unsaved text) (:mod:`.faq_entries`).
+* ``GET /api/faq/unanswered``, ``POST /api/faq/unanswered/{group_id}/draft``
+  (:mod:`.faq_unanswered`).
+* For admins, ``GET|POST /api/faq/users`` and ``PATCH /api/faq/users/{username}``
+  {role, active, password} (:mod:`.faq_users`).
+* ``GET /api/faq/published`` — public: the published entries grouped by their first tag, each
+  with the verbatim quote of the clauses it cites (:mod:`.faq_public`).
+
+Every ``/api/faq`` route but login and ``published`` needs a live session (401 otherwise);
+every change also needs the ``X-CSRF-Token`` header equal to the session's token (403)
+(:mod:`bot.web.deps`). The FAQ endpoints are plain ``def`` functions: FastAPI runs them in its
+thread pool, so the database and the password hasher never block the event loop.
+
+Every answer is JSON but the pages'; errors are ``{"detail": "<Chinese>"}``
+(:mod:`bot.web.errors`).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from bot.web.routes import (
+    chat,
+    faq_auth,
+    faq_entries,
+    faq_public,
+    faq_unanswered,
+    faq_users,
+    health,
+    lookup,
+    pages,
+    policy,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    chat.router,
+    lookup.router,
+    policy.router,
+    pages.router,
+    faq_auth.router,
+    faq_entries.router,
+    faq_unanswered.router,
+    faq_users.router,
+    faq_public.router,
+)
+"""Every router, in the order :func:`bot.web.app.create_app` includes them."""

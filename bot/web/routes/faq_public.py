@@ -1,0 +1,18 @@
+"""``GET /api/faq/published``: what citizens read on the 政策解读 page (no sign-in)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter
+
+from bot.web.deps import Desk
+
+router = APIRouter(prefix="/api/faq", tags=["faq"])
+
+
+@router.get("/published")
+def published(desk: Desk) -> dict[str, Any]:
+    """What citizens are served, grouped by topic, with the policy's validity notice."""
+    return desk.published(dt.date.today())

@@ -1,0 +1,33 @@
+"""``GET /healthz``: whether the gateway can serve, for the orchestrator's probes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from bot.web.deps import Client, Config, KnowledgeBase, Workers
+from bot.web.upstream import probe
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz(
+    kb: KnowledgeBase, workers: Workers, client: Client, settings: Config
+) -> JSONResponse:
+    """200 with each component's state when it can serve; otherwise 503 naming what is down."""
+    states: dict[str, str] = {"knowledge": f"ok ({len(kb.clauses)} clauses)"}
+    for number, url in enumerate(workers.urls):
+        name = "rasa" if len(workers.urls) == 1 else f"rasa-{number}"
+        states[name] = await probe(client, f"{url}/status")
+    states["actions"] = (
+        await probe(client, f"{settings.action_url}/health")
+        if settings.action_url
+        else "ok (in the Rasa workers)"
+    )
+    # Serving needs the knowledge base, the actions and at least one Rasa worker.
+    rasa_ok = any(v.startswith("ok") for k, v in states.items() if k.startswith("rasa"))
+    healthy = (
+        rasa_ok and states["knowledge"].startswith("ok") and states["actions"].startswith("ok")
+    )
+    return JSONResponse(status_code=200 if healthy else 503, content=states)

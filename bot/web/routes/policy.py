@@ -1,0 +1,64 @@
+"""The policy itself: full-text search, the clauses, and the facts a situation may contain."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from bot.paths import policy_dir
+from bot.policy import load_knowledge
+from bot.policy.facts import FACTS
+from bot.policy.present import clause_detail, question
+from bot.retrieval.policy_search import PolicySearch
+from bot.web.deps import KnowledgeBase
+from bot.web.errors import UnknownClause
+
+router = APIRouter(prefix="/api", tags=["policy"])
+
+
+@lru_cache(maxsize=1)
+def _search() -> PolicySearch:
+    return PolicySearch(load_knowledge(policy_dir()))
+
+
+@router.get("/search")
+async def search(
+    q: str = Query("", max_length=200), limit: int = Query(10, ge=1, le=50)
+) -> dict[str, Any]:
+    """BM25 full-text search over the policy, with marked snippets."""
+    hits = _search().search(q, limit) if q.strip() else []
+    return {
+        "query": q,
+        "hits": [
+            {
+                "id": hit.clause.id,
+                "label": hit.clause.label,
+                "title": hit.clause.title,
+                "score": hit.score,
+                "snippet": hit.snippet,
+            }
+            for hit in hits
+        ],
+    }
+
+
+@router.get("/facts")
+async def facts() -> dict[str, Any]:
+    """The facts a situation may contain, with labels and answer options."""
+    return {"facts": [question(name) for name in FACTS]}
+
+
+@router.get("/clauses")
+async def clauses(kb: KnowledgeBase) -> dict[str, Any]:
+    """Every clause of the knowledge base."""
+    return {"clauses": [clause_detail(c) for c in kb.clauses.values()]}
+
+
+@router.get("/clauses/{clause_id}")
+async def clause(clause_id: str, kb: KnowledgeBase) -> dict[str, Any]:
+    """One clause; 404 when there is none with that id."""
+    if clause_id not in kb.clauses:
+        raise UnknownClause(clause_id)
+    return clause_detail(kb.clause(clause_id))

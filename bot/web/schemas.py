@@ -1,0 +1,107 @@
+"""The gateway's request bodies: the citizen's and the hotline's, then the FAQ desk's.
+
+Answers are plain dicts built by the presenters (:mod:`bot.policy.present`,
+:mod:`bot.web.faq_desk`), so only what comes in is modelled here. A malformed body is a 422
+with a Chinese message (:mod:`bot.web.errors`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Body
+from pydantic import BaseModel, Field
+
+from bot.web.errors import TextTooLong
+
+# -- the citizen and the hotline ---------------------------------------------------------
+
+
+class ChatIn(BaseModel):
+    """A citizen's message."""
+
+    sender: str = Field(..., min_length=1, max_length=128)
+    message: str
+
+
+class LookupIn(BaseModel):
+    """The caller's words and/or the facts ticked by hotline staff."""
+
+    text: str = ""
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+
+def within_limit(text: str, field: str, limit: int) -> str:
+    """``text`` unchanged if it has at most ``limit`` characters.
+
+    The limit is a setting (``HUKOU_MAX_MESSAGE_CHARS``), so the routes check it rather than
+    the models, and the message can say how long the text was.
+
+    Args:
+        text: What the citizen or the hotline typed.
+        field: Its name in the message (``消息``, ``描述``).
+        limit: The most characters allowed.
+
+    Raises:
+        TextTooLong: ``text`` is longer than ``limit``.
+    """
+    if len(text) > limit:
+        raise TextTooLong(field, len(text), limit)
+    return text
+
+
+# -- the FAQ desk ------------------------------------------------------------------------
+
+
+class LoginIn(BaseModel):
+    """A sign-in attempt."""
+
+    username: str = Field(..., max_length=256)
+    password: str = Field(..., max_length=1024)
+
+
+class StepIn(BaseModel):
+    """A workflow step; ``base_revision`` (optional) is the revision the user was looking at."""
+
+    base_revision: int | None = None
+
+
+class CommentIn(StepIn):
+    """Approving or sending back, with the reviewer's comment."""
+
+    comment: str = ""
+
+
+class RestoreIn(StepIn):
+    """Publishing again the content of an earlier published version."""
+
+    version: int
+
+
+class PreviewIn(BaseModel):
+    """Unsaved text to show as the assistant would answer it."""
+
+    question: str = ""
+    answer: str = ""
+    clause_ids: list[str] = Field(default_factory=list)
+
+
+class UserIn(BaseModel):
+    """A new staff account (admins only)."""
+
+    username: str
+    password: str
+    role: str
+
+
+class UserChangeIn(BaseModel):
+    """A change to an account (admins only); fields left out stay as they are."""
+
+    role: str | None = None
+    active: bool | None = None
+    password: str | None = Field(None, max_length=1024)
+
+
+JsonObject = Annotated[dict[str, Any], Body()]
+"""An entry's fields as sent: the store validates them (:func:`bot.faq.content.parse_content`)
+and hands back unsaved ones on a conflict, so they are not modelled here."""

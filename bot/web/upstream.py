@@ -1,0 +1,78 @@
+"""Talking to the services behind the gateway: the Rasa workers and the action server.
+
+:func:`forward` sends one chat turn to the sender's worker (:mod:`bot.web.workers` picks it and
+keeps the sender's turns in order); :func:`probe` asks a service whether it is up, for
+``/healthz`` and to explain an empty answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+
+from bot.web.errors import AssistantBusy, AssistantUnavailable
+from bot.web.workers import WorkerBusy, WorkerPool
+
+
+async def probe(client: aiohttp.ClientSession, url: str) -> str:
+    """``ok`` when ``url`` answers 200 within 3 s, else what went wrong."""
+    try:
+        async with client.get(url, timeout=aiohttp.ClientTimeout(total=3.0)) as response:
+            return "ok" if response.status == 200 else f"HTTP {response.status}"
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        return f"down ({type(exc).__name__})"
+
+
+async def forward(
+    client: aiohttp.ClientSession,
+    workers: WorkerPool,
+    sender: str,
+    message: str,
+    queue_seconds: float,
+) -> Any:
+    """Send one turn to the sender's worker; on a refused connection, to the next one.
+
+    Only failures that happen before Rasa has the message (connection refused, or the
+    worker's process gone) are retried elsewhere; a timeout is not, as the message may
+    have been handled. The worker's tracker is in the shared store, so the next worker
+    continues the conversation.
+
+    Args:
+        client: The gateway's pooled session.
+        workers: The Rasa workers.
+        sender: The conversation's id.
+        message: The citizen's message, personal data already masked.
+        queue_seconds: The longest the message may wait for its worker.
+
+    Returns:
+        The messages Rasa's REST channel answered with (decoded JSON).
+
+    Raises:
+        AssistantBusy: The message waited longer than ``queue_seconds``; it was not sent.
+        AssistantUnavailable: No worker answered.
+    """
+    async with workers.turn(sender):
+        for url in workers.candidates(sender):
+            try:
+                async with (
+                    workers.in_flight(url, queue_seconds),
+                    client.post(
+                        f"{url}/webhooks/rest/webhook",
+                        json={"sender": sender, "message": message},
+                    ) as response,
+                ):
+                    response.raise_for_status()
+                    answer = await response.json()
+            except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError):
+                workers.mark_down(url)
+                continue
+            except WorkerBusy as exc:
+                # Never sent: the citizen can send it again without it counting twice.
+                raise AssistantBusy() from exc
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+                raise AssistantUnavailable() from exc
+            workers.mark_up(url)
+            return answer
+    raise AssistantUnavailable()
