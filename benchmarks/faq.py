@@ -28,12 +28,10 @@ import sqlalchemy as sa  # type: ignore[import-untyped]
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.faq.test_matcher import ASKED, NOT_ASKED, SITUATIONS  # noqa: E402
-
 from bot.faq.service import FaqService  # noqa: E402
 from bot.faq.store import FaqStore  # noqa: E402
 from bot.policy import load_knowledge  # noqa: E402
-from tests.support.faq import desk, publish_file  # noqa: E402
+from tests.support.faq import ASKED, NOT_ASKED, SITUATIONS, desk, publish_file  # noqa: E402
 
 REPORT = ROOT / "reports" / "faq-benchmark.md"
 ENTRIES = 1000

@@ -43,7 +43,7 @@ from benchmarks.assistant import peak_rss_mb, summary  # noqa: E402
 from bot.stack.processes import Stack, wait_until_up  # noqa: E402
 from bot.stack.training import newest_mtime, rasa_executable  # noqa: E402
 from bot.web.app import Settings  # noqa: E402
-from tests.production.conftest import discard, throwaway_profile  # noqa: E402
+from tests.support.services import discard, throwaway_profile  # noqa: E402
 
 STOCK_DIR = ROOT / "artifacts" / "stock-model"
 STOCK_MODEL = STOCK_DIR / "stock.tar.gz"

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import run_level  # noqa: E402
 from bot.stack.processes import Stack  # noqa: E402
-from tests.production.conftest import discard, throwaway_profile  # noqa: E402
+from tests.support.services import discard, throwaway_profile  # noqa: E402
 
 # A frame is "function (path:line)". A needle matches a frame when it occurs in it, or,
 # written "function@file", when the frame is that function in that file.

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.load import CONVERSATIONS  # noqa: E402
 from bot.stack.processes import wait_until_up  # noqa: E402
 from bot.stack.profile import Profile  # noqa: E402
-from tests.production.conftest import discard, throwaway_profile  # noqa: E402
+from tests.support.services import discard, throwaway_profile  # noqa: E402
 
 ACTION_PORT = 5159
 

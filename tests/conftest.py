@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 
 from bot.policy import Knowledge, load_knowledge
 from bot.stack.processes import Stack
-
-BEFORE_EXPIRY = dt.date(2020, 1, 1)
-AFTER_EXPIRY = dt.date(2026, 11, 27)
+from tests.support.services import free_port
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -34,14 +31,6 @@ def kb() -> Knowledge:
     return load_knowledge()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole assistant (action server + Rasa with the trained model), started once.
@@ -60,9 +49,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if model_is_stale():
         subprocess.run(train_command(), cwd=ROOT, check=True)
     stack = Stack(
-        rasa_port=_free_port(),
-        action_port=_free_port(),
-        web_port=_free_port(),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
         log_dir=ROOT / "artifacts" / "logs",
         database_url=f"sqlite:///{tmp_path_factory.mktemp('faq') / 'faq.sqlite3'}",
     )

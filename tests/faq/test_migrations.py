@@ -15,7 +15,7 @@ from bot import paths
 from bot.faq.db import alembic_config, make_engine, migrate
 from bot.faq.models import metadata
 from bot.paths import faq_database_url
-from tests.faq.conftest import Postgres
+from tests.support.services import Postgres
 
 TABLES = {
     "alembic_version",
