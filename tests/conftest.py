@@ -1,4 +1,12 @@
-"""Shared fixtures: the knowledge base is loaded once per test session."""
+"""Shared fixtures: the knowledge base is loaded once per test session, the assistant once.
+
+The slow groups are marked here, from the fixtures a test uses (directly or through other
+fixtures), so that using the fixture is enough: ``assistant`` (the running assistant, which
+needs the trained model), ``services`` (this machine's PostgreSQL, Redis, RabbitMQ) and
+``browser`` (headless Chromium). ``make test-fast`` leaves the three out. A test that reaches
+a service without one of these fixtures is marked where it is written (``pytestmark``, or
+``pytest.param(..., marks=...)`` for a parametrised fixture).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,26 @@ import pytest
 from bot.policy import Knowledge, load_knowledge
 from bot.stack.processes import Stack
 from tests.support.services import free_port
+
+MARKS_BY_FIXTURE = {
+    "assistant": ("assistant",),
+    "production": ("assistant", "services"),
+    "production_profile": ("services",),
+    "postgres": ("services",),
+    "browser": ("browser",),
+}
+"""The markers a test gets for using a fixture, directly or through another fixture."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test by the slow fixtures it uses (:data:`MARKS_BY_FIXTURE`)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for fixture, marks in MARKS_BY_FIXTURE.items():
+            if fixture in used:
+                for mark in marks:
+                    item.add_marker(mark)
 
 
 @pytest.fixture(scope="session", autouse=True)

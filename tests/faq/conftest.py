@@ -63,7 +63,7 @@ def _empty_postgres(engine: sa.engine.Engine) -> None:
         connection.exec_driver_sql("UPDATE faq_state SET revision = 0")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def engine(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[sa.engine.Engine]:
     """A migrated, empty database: a new SQLite file, or the session's PostgreSQL database."""
     if request.param == "sqlite":
