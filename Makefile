@@ -8,7 +8,7 @@ RASA_ARGS := --config bot/config.yml --domain bot/domain
 RASA_DATA := data/nlu data/rules
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup browser run benchmark-gateway benchmark-faq benchmark-load lint typecheck validate train test-stories unit test-fast test crossval holdout benchmark record-stories
+.PHONY: help setup browser run benchmark-gateway benchmark-faq benchmark-load lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -57,6 +57,7 @@ unit:  ## pytest (exit code 5, "no tests collected", is reported, not hidden)
 	@set +e; $(RUN) pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 
+.PHONY: test-fast
 test-fast:  ## pytest without the slow groups: no running assistant, real services or browser (markers in pyproject.toml)
 	$(RUN) pytest -q -m "not services and not browser and not assistant"
 
