@@ -58,6 +58,10 @@ unit:  ## pytest (exit code 5, "no tests collected", is reported, not hidden)
 	@set +e; $(RUN) pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 
+.PHONY: test-fast
+test-fast:  ## pytest without the slow groups: no running assistant, real services or browser (markers in pyproject.toml)
+	$(RUN) pytest -q -m "not services and not browser and not assistant"
+
 test: setup browser lint typecheck validate train test-stories unit  ## everything CI runs
 
 crossval: train  ## 5-fold NLU cross-validation → reports/nlu-crossval/ (slow: ~15 min)
@@ -67,25 +71,25 @@ holdout: train  ## NLU on the held-out set tests/data/nlu_holdout.yml → report
 	$(RUN) rasa test nlu --model models/hukou.tar.gz --nlu tests/data/nlu_holdout.yml --out reports/nlu-holdout
 
 benchmark: train  ## training, cold start, parse and full-turn latency at 1/8/32 → reports/benchmark.md (~7 min)
-	$(RUN) python benchmarks/assistant.py --train
+	$(RUN) python -m benchmarks.assistant --train
 
 record-stories: train  ## replay tests/stories/scenarios.yml against `hukou serve` and rewrite the test stories
 	$(RUN) python -m tests.support.replay --record
 
 benchmark-gateway: train  ## /api/chat vs Rasa's webhook, /api/lookup, /api/search at 1/8/32 clients → reports/ (~4 min)
-	$(RUN) python benchmarks/gateway.py
+	$(RUN) python -m benchmarks.gateway
 
 benchmark-faq:  ## FAQ matching p95 and publish-to-answer latency with 1,000 entries, SQLite and PostgreSQL → reports/ (~2 min)
-	$(RUN) python benchmarks/faq.py
+	$(RUN) python -m benchmarks.faq
 
 benchmark-load: train  ## stock Rasa vs the production profile at 1/8/32/64 conversations → reports/load-benchmark.md (~15 min; needs PostgreSQL, Redis, RabbitMQ)
-	$(RUN) python benchmarks/load.py
+	$(RUN) python -m benchmarks.load
 
 profile-load: train  ## py-spy on every process of the production profile under 32 conversations → reports/profile-load.md (~2 min)
-	$(RUN) python benchmarks/profile_load.py
+	$(RUN) python -m benchmarks.profile_load
 
 eval-understanding: train  ## the issue-13 corpus (written apart) through /api/chat and /api/lookup → reports/understanding.md (~2 min)
 	$(RUN) python -m benchmarks.understanding
 
 benchmark-turn-cpu: train  ## CPU per turn of one worker, actions in the worker vs the action server → reports/turn-cpu.md (~5 min; needs PostgreSQL, Redis, RabbitMQ)
-	$(RUN) python benchmarks/turn_cpu.py
+	$(RUN) python -m benchmarks.turn_cpu

@@ -23,7 +23,6 @@ import platform
 import re
 import statistics
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -31,11 +30,9 @@ from typing import Any
 
 import aiohttp
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bot.stack.processes import Stack  # noqa: E402
-from bot.stack.training import train_command  # noqa: E402
+from bot.paths import ROOT
+from bot.stack.processes import Stack
+from bot.stack.training import train_command
 
 MESSAGES = [
     "我在醴陵城里租了房子想把户口迁过来",

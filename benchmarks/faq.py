@@ -15,25 +15,19 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import sqlalchemy as sa  # type: ignore[import-untyped]
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.faq.test_matcher import ASKED, NOT_ASKED, SITUATIONS  # noqa: E402
-
-from bot.faq.service import FaqService  # noqa: E402
-from bot.faq.store import FaqStore  # noqa: E402
-from bot.policy import load_knowledge  # noqa: E402
-from tests.support.faq import desk, publish_file  # noqa: E402
+from bot.faq.service import FaqService
+from bot.faq.store import FaqStore
+from bot.paths import ROOT
+from bot.policy import load_knowledge
+from tests.support.faq import ASKED, NOT_ASKED, SITUATIONS, desk, publish_file
 
 REPORT = ROOT / "reports" / "faq-benchmark.md"
 ENTRIES = 1000
@@ -212,7 +206,7 @@ def main() -> None:
     lines = [
         "# FAQ benchmark: 1,000 published entries",
         "",
-        f"Command: `make benchmark-faq` (`python benchmarks/faq.py --rounds {args.rounds}`), "
+        f"Command: `make benchmark-faq` (`python -m benchmarks.faq --rounds {args.rounds}`), "
         f"run {time.strftime('%Y-%m-%d %H:%M')} on this 2-core machine.",
         "",
         f"*Match* is what the action server does for a message: one query for the published "
@@ -220,11 +214,10 @@ def main() -> None:
         f"{args.rounds} rounds). *Publish → answer* starts when the reviewer's `publish` returns "
         "and ends when the assistant's next `fit()` answers the new entry (revision poll, index "
         "rebuild, match), over 20 publishes. Of the differently-worded questions of "
-        "tests/retrieval/test_faq_index.py, *first* counts those whose entry is the one answered "
-        "or "
-        "offered first among the 1,000, *answered* those answered outright (score ≥ 0.28; "
-        "the others get “您是想问……吗？”); *wrong* counts unrelated messages and situation "
-        "descriptions answered from the FAQ.",
+        "tests/support/faq.py (the matcher tests' ASKED), *first* counts those whose entry is "
+        "the one answered or offered first among the 1,000, *answered* those answered "
+        "outright (score ≥ 0.28; the others get “您是想问……吗？”); *wrong* counts unrelated "
+        "messages and situation descriptions answered from the FAQ.",
         "",
         "| database | publish 1,000 (4 workflow steps each) | first match (index build) "
         "| match p50 / p95 / max | publish call | publish → answer p50 / p95 / max "

@@ -12,19 +12,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.assistant import MESSAGES, summary  # noqa: E402
-from bot.stack.processes import Stack  # noqa: E402
+from benchmarks.assistant import MESSAGES, summary
+from bot.paths import ROOT
+from bot.stack.processes import Stack
 
 QUERIES = ["宅基地", "租房落户", "居住证 中考", "退伍回村", "没有准生证", "离婚后迁回原籍"]
 LOOKUPS = [

@@ -36,14 +36,12 @@ from typing import Any
 import aiohttp
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.assistant import peak_rss_mb, summary  # noqa: E402
-from bot.stack.processes import Stack, wait_until_up  # noqa: E402
-from bot.stack.training import newest_mtime, rasa_executable  # noqa: E402
-from bot.web.app import Settings  # noqa: E402
-from tests.production.conftest import discard, throwaway_profile  # noqa: E402
+from benchmarks.assistant import peak_rss_mb, summary
+from bot.paths import ROOT
+from bot.stack.processes import Stack, wait_until_up
+from bot.stack.training import newest_mtime, rasa_executable
+from bot.web.app import Settings
+from tests.support.services import discard, throwaway_profile
 
 STOCK_DIR = ROOT / "artifacts" / "stock-model"
 STOCK_MODEL = STOCK_DIR / "stock.tar.gz"
@@ -259,7 +257,7 @@ def sweep(values: list[int], turns: int, workers: int, repeat: int) -> None:
             rows[value].append(level)
     lines = [
         "# Messages per worker at a time, at 32 conversations "
-        "(python benchmarks/load.py --sweep-concurrency …)",
+        "(python -m benchmarks.load --sweep-concurrency …)",
         "",
         f"Ours ({workers} workers, production profile), {turns} messages per run, values "
         f"alternated {repeat} times; 0 = no limit. Run {time.strftime('%Y-%m-%d %H:%M')}.",

@@ -27,12 +27,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.load import run_level  # noqa: E402
-from bot.stack.processes import Stack  # noqa: E402
-from tests.production.conftest import discard, throwaway_profile  # noqa: E402
+from benchmarks.load import run_level
+from bot.paths import ROOT
+from bot.stack.processes import Stack
+from tests.support.services import discard, throwaway_profile
 
 # A frame is "function (path:line)". A needle matches a frame when it occurs in it, or,
 # written "function@file", when the frame is that function in that file.

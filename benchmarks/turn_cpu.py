@@ -24,13 +24,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.load import CONVERSATIONS  # noqa: E402
-from bot.stack.processes import wait_until_up  # noqa: E402
-from bot.stack.profile import Profile  # noqa: E402
-from tests.production.conftest import discard, throwaway_profile  # noqa: E402
+from benchmarks.load import CONVERSATIONS
+from bot.paths import ROOT
+from bot.stack.processes import wait_until_up
+from bot.stack.profile import Profile
+from tests.support.services import discard, throwaway_profile
 
 ACTION_PORT = 5159
 
@@ -114,7 +112,7 @@ def main() -> None:
     for _ in range(args.repeat):
         for mode in results:
             out = subprocess.run(
-                [sys.executable, __file__, "--one", mode, "--conversations",
+                [sys.executable, "-m", "benchmarks.turn_cpu", "--one", mode, "--conversations",
                  str(args.conversations), "--rounds", str(args.rounds)],
                 cwd=ROOT, capture_output=True, text=True, check=True,
             )  # fmt: skip

@@ -1,17 +1,42 @@
-"""Shared fixtures: the knowledge base is loaded once per test session."""
+"""Shared fixtures: the knowledge base is loaded once per test session, the assistant once.
+
+The slow groups are marked here, from the fixtures a test uses (directly or through other
+fixtures), so that using the fixture is enough: ``assistant`` (the running assistant, which
+needs the trained model), ``services`` (this machine's PostgreSQL, Redis, RabbitMQ) and
+``browser`` (headless Chromium). ``make test-fast`` leaves the three out. A test that reaches
+a service without one of these fixtures is marked where it is written (``pytestmark``, or
+``pytest.param(..., marks=...)`` for a parametrised fixture).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 
 from bot.policy import Knowledge, load_knowledge
 from bot.stack.processes import Stack
+from tests.support.services import free_port
 
-BEFORE_EXPIRY = dt.date(2020, 1, 1)
-AFTER_EXPIRY = dt.date(2026, 11, 27)
+MARKS_BY_FIXTURE = {
+    "assistant": ("assistant",),
+    "production": ("assistant", "services"),
+    "production_profile": ("services",),
+    "postgres": ("services",),
+    "browser": ("browser",),
+}
+"""The markers a test gets for using a fixture, directly or through another fixture."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test by the slow fixtures it uses (:data:`MARKS_BY_FIXTURE`)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for fixture, marks in MARKS_BY_FIXTURE.items():
+            if fixture in used:
+                for mark in marks:
+                    item.add_marker(mark)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -34,14 +59,6 @@ def kb() -> Knowledge:
     return load_knowledge()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole assistant (action server + Rasa with the trained model), started once.
@@ -60,9 +77,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if model_is_stale():
         subprocess.run(train_command(), cwd=ROOT, check=True)
     stack = Stack(
-        rasa_port=_free_port(),
-        action_port=_free_port(),
-        web_port=_free_port(),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
         log_dir=ROOT / "artifacts" / "logs",
         database_url=f"sqlite:///{tmp_path_factory.mktemp('faq') / 'faq.sqlite3'}",
     )

@@ -3,54 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions
 from bot.policy import load_knowledge
+from tests.support.trackers import payloads, run, tracker
 
 KB = load_knowledge()
-
-
-def tracker(
-    slots: dict[str, Any] | None = None,
-    intent: str = "inform",
-    text: str = "",
-    entities: list[dict[str, Any]] | None = None,
-    events: list[dict[str, Any]] | None = None,
-) -> Tracker:
-    return Tracker.from_dict(
-        {
-            "sender_id": "test",
-            "slots": {"requested_slot": None, "skipped_facts": [], **(slots or {})},
-            "latest_message": {
-                "text": text,
-                "intent": {"name": intent, "confidence": 0.9},
-                "entities": entities or [],
-            },
-            "events": events or [],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": "action_listen",
-        }
-    )
-
-
-def run(
-    action: Any, trk: Tracker, domain: dict[str, Any] | None = None
-) -> tuple[list[Any], list[dict[str, Any]]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, trk, domain or {}))
-    return events, dispatcher.messages
-
-
-def payloads(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [m["custom"] for m in messages if m.get("custom")]
 
 
 def test_assess_sends_text_and_payload_for_a_route() -> None:

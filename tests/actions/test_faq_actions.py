@@ -18,9 +18,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import actions
 from bot.faq.service import FaqService
 from bot.faq.store import FaqStore
-from tests.actions.test_actions import payloads, run, tracker
-from tests.policy.test_text import TEXT as POLICY_TEXT
 from tests.support.faq import desk, publish, publish_file
+from tests.support.policy_text import TEXT as POLICY_TEXT
+from tests.support.trackers import payloads, run, tracker
 
 
 @pytest.fixture

@@ -7,13 +7,10 @@ reached the PostgreSQL tests fail: there is no switch to skip them.
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from argon2 import PasswordHasher
 from sqlalchemy.exc import OperationalError
 
 from bot.faq.auth import Auth
@@ -21,11 +18,9 @@ from bot.faq.db import make_engine, migrate
 from bot.faq.models import metadata
 from bot.faq.store import FaqStore
 from bot.policy import Knowledge
+from tests.support.faq import FAST_HASHER, PASSWORD, Clock
+from tests.support.services import POSTGRES_SQLALCHEMY, Postgres
 
-POSTGRES = "postgresql+psycopg2://postgres@127.0.0.1:5432"
-PASSWORD = "correct horse battery"
-FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-"""Argon2id with small costs: the tests check behaviour, not the work factor."""
 STAFF = {
     "editor": "editor",
     "editor2": "editor",
@@ -33,45 +28,6 @@ STAFF = {
     "reviewer2": "reviewer",
     "admin": "admin",
 }
-START = dt.datetime(2026, 3, 2, 8, 30, tzinfo=dt.timezone.utc)
-
-
-class Clock:
-    """A settable clock for the store and auth (``now`` callable); tests move it by hand."""
-
-    def __init__(self) -> None:
-        self.now = START
-        self.before_next_call: Callable[[], None] | None = None
-
-    def __call__(self) -> dt.datetime:
-        hook, self.before_next_call = self.before_next_call, None
-        if hook is not None:
-            hook()
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-
-class Postgres:
-    """Creates uniquely named databases on the local server and drops them at the end."""
-
-    def __init__(self) -> None:
-        self.admin = sa.create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
-        self.created: list[str] = []
-
-    def create_database(self) -> str:
-        name = f"hukou_faq_test_{uuid.uuid4().hex[:12]}"
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        self.created.append(name)
-        return f"{POSTGRES}/{name}"
-
-    def drop_all(self) -> None:
-        with self.admin.connect() as connection:
-            for name in self.created:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -82,8 +38,8 @@ def postgres() -> Iterator[Postgres]:
             pass
     except OperationalError as exc:
         pytest.fail(
-            f"PostgreSQL at {POSTGRES} is unreachable ({str(exc).splitlines()[0]}); the store "
-            "tests run against both databases, so start it (see README)",
+            f"PostgreSQL at {POSTGRES_SQLALCHEMY} is unreachable ({str(exc).splitlines()[0]}); "
+            "the store tests run against both databases, so start it (see README)",
             pytrace=False,
         )
     yield server
@@ -107,7 +63,7 @@ def _empty_postgres(engine: sa.engine.Engine) -> None:
         connection.exec_driver_sql("UPDATE faq_state SET revision = 0")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def engine(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[sa.engine.Engine]:
     """A migrated, empty database: a new SQLite file, or the session's PostgreSQL database."""
     if request.param == "sqlite":

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from bot.faq.auth import Auth, AuthPolicy
 from bot.faq.errors import LoginLocked, ValidationError
 from bot.faq.models import User
-from tests.faq.conftest import FAST_HASHER, PASSWORD, Clock
+from tests.support.faq import FAST_HASHER, PASSWORD, Clock
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from bot.faq.errors import ValidationError
 from bot.faq.exchange import export_entries, export_rasa, import_yaml, write_export
 from bot.faq.records import PublishedEntry
 from bot.faq.store import FaqStore
-from tests.faq.test_store import NEWBORN, published_entry
+from tests.support.faq import NEWBORN, published_entry
 
 MARRIAGE = PublishedEntry(
     id=2,

@@ -15,7 +15,7 @@ from bot import paths
 from bot.faq.db import alembic_config, make_engine, migrate
 from bot.faq.models import metadata
 from bot.paths import faq_database_url
-from tests.faq.conftest import Postgres
+from tests.support.services import Postgres
 
 TABLES = {
     "alembic_version",
@@ -30,7 +30,7 @@ TABLES = {
 }
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.engine.Engine]:
     """A database nothing has touched yet."""
     if request.param == "sqlite":

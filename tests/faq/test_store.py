@@ -9,26 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from bot.faq.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
-from bot.faq.records import EntryView
 from bot.faq.store import FaqStore
-from tests.faq.conftest import Clock
-
-NEWBORN = {
-    "key": "newborn_documents",
-    "question": "孩子上户口要带什么材料？",
-    "paraphrases": ["新生儿落户需要哪些材料", "宝宝怎么上户口"],
-    "answer": "带出生医学证明和父母的户口簿、身份证。",
-    "clause_ids": ["3.1.1"],
-    "tags": ["新生儿"],
-}
-
-
-def published_entry(store: FaqStore, data: dict[str, Any] = NEWBORN) -> EntryView:
-    """An entry written by the editor, approved by the reviewer, published by reviewer2."""
-    entry = store.create("editor", data)
-    store.submit("editor", entry.id)
-    store.approve("reviewer", entry.id, "内容准确")
-    return store.publish("reviewer2", entry.id)
+from tests.support.faq import NEWBORN, Clock, published_entry
 
 
 def test_full_workflow(store: FaqStore, clock: Clock) -> None:

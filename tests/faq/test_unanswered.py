@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from bot.faq.errors import NotFound, ValidationError
 from bot.faq.store import FaqStore
-from tests.faq.conftest import Clock
+from tests.support.faq import Clock
 
 
 def raw_rows(engine: sa.engine.Engine) -> list[tuple[object, ...]]:

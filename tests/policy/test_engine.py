@@ -6,7 +6,7 @@ import pytest
 
 from bot.policy import Knowledge, Outcome, Situation, assess
 from bot.policy.engine import validity_notice
-from tests.conftest import AFTER_EXPIRY, BEFORE_EXPIRY
+from tests.support.policy_text import AFTER_EXPIRY, BEFORE_EXPIRY
 
 URBAN = {"goal": "settle_urban"}
 RURAL = {"goal": "move_rural"}

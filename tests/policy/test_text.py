@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.policy import Knowledge
+from tests.support.policy_text import POLICY_DIR, TEXT
 
-POLICY_DIR = Path(__file__).resolve().parents[2] / "policy_text"
-TEXT = (POLICY_DIR / "liling-2017-6.txt").read_text(encoding="utf-8")
 PUBLISHED = (POLICY_DIR / "source" / "liling-2017-6.source.txt").read_text(encoding="utf-8")
 RESTORATIONS = yaml.safe_load((POLICY_DIR / "RESTORATIONS.yml").read_text(encoding="utf-8"))[
     "restorations"

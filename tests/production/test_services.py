@@ -15,8 +15,8 @@ from bot.faq.store import FaqStore
 from bot.policy import load_knowledge
 from bot.stack.processes import Stack
 from bot.stack.profile import Profile
-from tests.production.conftest import AMQP
 from tests.support.replay import play
+from tests.support.services import AMQP
 
 
 def worker_url(stack: Stack, worker: int = 0) -> str:

@@ -17,6 +17,7 @@ from rasa.utils.endpoints import EndpointConfig
 from bot.rasa_ext.lock_store import AtomicRedisLockStore
 
 PREFIX = "hukoutest"
+pytestmark = pytest.mark.services  # Redis on 127.0.0.1:6379, db 1
 
 
 @pytest.fixture

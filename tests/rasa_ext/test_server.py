@@ -60,6 +60,7 @@ def test_apply_reaches_rasas_action_response_check() -> None:
         jsonschema.validate = original
 
 
+@pytest.mark.assistant  # loads the trained model
 def test_the_fast_model_loader_gives_the_same_predictions() -> None:
     """Rasa's loader (one training step, then the weights) and ours (the weights only)."""
     import asyncio

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.retrieval.faq_index import SUGGEST, THRESHOLD, FaqIndex, LiveMatcher
-
-ENTRIES_FILE = Path(__file__).resolve().parents[1] / "data" / "faq_entries.yml"
+from tests.support.faq import ASKED, ENTRIES_FILE, NOT_ASKED, SITUATIONS, SUGGESTED
 
 
 @dataclass(frozen=True)
@@ -32,34 +30,6 @@ def load_entries() -> list[Entry]:
 @pytest.fixture(scope="module")
 def index() -> FaqIndex:
     return FaqIndex(load_entries())
-
-
-# Written by someone else than the entries' author, none of them a copy of a phrasing.
-ASKED = [
-    ("我搬进城落户，家里的宅基地还保得住吗", "land_rights"),
-    ("进城以后承包的地要交回去吗", "land_rights"),
-    ("农业户口跟非农户口现在还有区别吗", "hukou_type"),
-    ("拿了居住证可以享受什么", "residence_permit_rights"),
-    ("居住证持有人享受哪些权利", "residence_permit_rights"),
-    ("居住证到底有啥用处", "residence_permit_rights"),
-    ("孩子没有生育证明可以登记户口吗", "newborn_without_certificate"),
-    ("小孩跟着我们在醴陵城里上学有保障吗", "children_school"),
-    ("政府会逼我们农民把户口迁进城吗", "not_forced"),
-    ("城镇居民还能把户口迁到农村吗", "move_to_village"),
-]
-# Ranked first, but too far from every phrasing to answer outright: offered as a suggestion.
-SUGGESTED = [("我能把户口迁回农村老家吗", "move_to_village")]
-# Situations, not questions: the assessment answers them (the matcher must not be sure).
-SITUATIONS = ["我在城里租了房子想把户口迁过来", "退伍回来想把户口迁回村里", "离婚了户口怎么办"]
-NOT_ASKED = [
-    "今天天气怎么样",
-    "我想办护照",
-    "驾照过期了怎么换",
-    "社保卡丢了怎么补办",
-    "你好",
-    "😀😀😀",
-    "",
-]
 
 
 @pytest.mark.parametrize(("text", "key"), ASKED)

@@ -9,8 +9,6 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-"""Screenshots for people to look at."""
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

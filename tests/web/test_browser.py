@@ -11,7 +11,7 @@ import threading
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.conftest import SHOTS
+from tests.support.browser import SHOTS
 
 
 def _page(browser: Browser, width: int) -> Page:

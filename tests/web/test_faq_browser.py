@@ -7,26 +7,25 @@ temporary SQLite database. Screenshots are saved under artifacts/screenshots/.
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 import uvicorn
-from argon2 import PasswordHasher
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bot.faq.auth import Auth
 from bot.faq.db import make_engine
 from bot.faq.store import FaqStore
 from bot.policy import load_knowledge
 from bot.web.app import Settings, create_app
-from tests.web.conftest import SHOTS
+from tests.support.browser import SHOTS, Gateway
+from tests.support.browser import sign_in as _sign_in
+from tests.support.browser import staff_context as _context
+from tests.support.faq import FAST_HASHER, PASSWORD
+from tests.support.services import free_port as _free_port
 
-PASSWORD = "correct horse battery"
-FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 QUESTION = "农民进城落户，要退出宅基地吗？"
 ANSWER = (
     "不需要。进城落户不以退出土地权益为条件：您在农村的土地承包经营权、宅基地使用权、"
@@ -34,20 +33,6 @@ ANSWER = (
 )
 QUOTE_5_1 = "不得以退出土地承包经营权、宅基地使用权、集体收益分配权作为农民进城落户的条件"
 SCRIPT = "<script>alert('xss')</script>"
-
-
-@dataclass
-class Gateway:
-    """The running gateway and its database."""
-
-    url: str
-    store: FaqStore
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -83,25 +68,6 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         server.should_exit = True
         thread.join(timeout=10)
         engine.dispose()
-
-
-def _context(browser: Browser, width: int) -> BrowserContext:
-    """A separate browser profile (own cookies), as another member of staff would have."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.set_default_timeout(30_000)
-    return context
-
-
-def _sign_in(context: BrowserContext, gateway: Gateway, username: str) -> Page:
-    page = context.new_page()
-    page.goto(gateway.url + "/admin")
-    expect(page.locator("#login")).to_be_visible()
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-button")
-    expect(page.locator("#who-name")).to_contain_text(username)
-    expect(page.locator("#login")).to_be_hidden()
-    return page
 
 
 def _write(page: Page, question: str, answer: str, paraphrases: str = "") -> None:

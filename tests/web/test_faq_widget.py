@@ -9,9 +9,10 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from bot.stack.processes import Stack
+from tests.support.browser import SHOTS, Gateway
+from tests.support.browser import sign_in as _sign_in
+from tests.support.browser import staff_context as _context
 from tests.support.faq import desk
-from tests.web.conftest import SHOTS
-from tests.web.test_faq_browser import Gateway, _context, _sign_in
 
 QUESTION = "进城落户后还能参加村里的分红吗？"
 PARAPHRASES = "户口迁进城以后，村集体的分红还有我的份吗\n落户城镇后还保留集体收益分配权吗"

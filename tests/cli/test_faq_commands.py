@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.faq.conftest import PASSWORD
-from tests.test_cli import run
+from tests.support.cli import run
+from tests.support.faq import PASSWORD
 
 
 @pytest.fixture(autouse=True)

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-
-
-def run(
-    argv: list[str],
-    capsys: pytest.CaptureFixture[str],
-    stdin: str | None = None,
-    monkeypatch: pytest.MonkeyPatch | None = None,
-) -> tuple[int, str, str]:
-    if stdin is not None:
-        assert monkeypatch is not None
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from bot.paths import ROOT
+from tests.support.cli import run
 
 
 def test_clauses_json_exports_every_clause(capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,7 +102,7 @@ def test_console_script_is_installed() -> None:
     import shutil
     import subprocess
 
-    exe = shutil.which("hukou") or str(Path(__file__).resolve().parents[1] / ".venv/bin/hukou")
+    exe = shutil.which("hukou") or str(ROOT / ".venv" / "bin" / "hukou")
     proc = subprocess.run(
         [exe, "assess", "-"], input="{", capture_output=True, text=True, timeout=60, check=False
     )

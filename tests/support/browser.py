@@ -1,0 +1,45 @@
+"""The FAQ desk's pages in a browser: a running gateway, a member of staff's profile, signing in.
+
+Screenshots go to :data:`SHOTS` (artifacts/screenshots/), for people to look at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from bot.faq.store import FaqStore
+from bot.paths import ROOT
+from tests.support.faq import PASSWORD
+
+SHOTS = ROOT / "artifacts" / "screenshots"
+"""Screenshots for people to look at."""
+
+
+@dataclass
+class Gateway:
+    """The running gateway and its database."""
+
+    url: str
+    store: FaqStore
+
+
+def staff_context(browser: Browser, width: int) -> BrowserContext:
+    """A separate browser profile (own cookies), as another member of staff would have."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(30_000)
+    return context
+
+
+def sign_in(context: BrowserContext, gateway: Gateway, username: str) -> Page:
+    """Sign ``username`` (password :data:`~tests.support.faq.PASSWORD`) in at /admin."""
+    page = context.new_page()
+    page.goto(gateway.url + "/admin")
+    expect(page.locator("#login")).to_be_visible()
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-button")
+    expect(page.locator("#who-name")).to_contain_text(username)
+    expect(page.locator("#login")).to_be_hidden()
+    return page
