@@ -40,7 +40,7 @@ from benchmarks.assistant import peak_rss_mb, summary
 from bot.paths import ROOT
 from bot.stack.processes import Stack, wait_until_up
 from bot.stack.training import newest_mtime, rasa_executable
-from bot.web.app import Settings
+from bot.web.settings import Settings
 from tests.support.services import discard, throwaway_profile
 
 STOCK_DIR = ROOT / "artifacts" / "stock-model"

@@ -26,7 +26,7 @@ from bot.web.routes import ROUTERS
 from bot.web.settings import Settings
 from bot.web.workers import WorkerPool
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["create_app"]
 
 
 @asynccontextmanager

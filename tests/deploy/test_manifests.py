@@ -262,7 +262,7 @@ def container_env(container: Mapping[str, Any]) -> dict[str, str]:
 @cache
 def code_env_names() -> frozenset[str]:
     """The environment variables the app reads: the production profile's and the gateway's."""
-    from bot.web.app import Settings
+    from bot.web.settings import Settings
 
     names = set(DEFAULTS) | {"HUKOU_PROFILE", "HUKOU_ACTIONS"}
     for field in Settings.__fields__.values():
@@ -357,7 +357,8 @@ def route_paths(module: str, file: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def gateway_routes(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
-    from bot.web.app import Settings, create_app
+    from bot.web.app import create_app
+    from bot.web.settings import Settings
 
     database = tmp_path_factory.mktemp("deploy-db") / "faq.sqlite3"
     app = create_app(Settings(database_url=f"sqlite:///{database}"))
@@ -662,7 +663,7 @@ def test_k8s_rasa_environment_is_a_valid_production_profile() -> None:
 def test_the_gateway_settings_accept_the_environment(
     source: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.web.app import Settings
+    from bot.web.settings import Settings
 
     env = compose_env("gateway") if source == "compose" else container_env(app_container("gateway"))
     for key in list(os.environ):
@@ -679,7 +680,7 @@ def test_the_gateway_settings_accept_the_environment(
 
 
 def test_the_worker_concurrency_is_the_measured_one_everywhere() -> None:
-    from bot.web.app import Settings
+    from bot.web.settings import Settings
 
     compose_value = compose_env("gateway")["HUKOU_WORKER_CONCURRENCY"]
     k8s_value = container_env(app_container("gateway"))["HUKOU_WORKER_CONCURRENCY"]

@@ -43,3 +43,11 @@ def sign_in(context: BrowserContext, gateway: Gateway, username: str) -> Page:
     expect(page.locator("#who-name")).to_contain_text(username)
     expect(page.locator("#login")).to_be_hidden()
     return page
+
+
+def write_entry(page: Page, question: str, answer: str, paraphrases: str = "") -> None:
+    """Start a new entry in the open editor and type its question, paraphrases and answer."""
+    page.click("#new-entry")
+    page.fill("#e-question", question)
+    page.fill("#e-paraphrases", paraphrases)
+    page.fill("#e-answer", answer)

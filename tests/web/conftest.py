@@ -1,12 +1,26 @@
-"""Headless Chromium for the browser tests (Debian's, driven by Playwright)."""
+"""Headless Chromium for the browser tests (Debian's, driven by Playwright), and the FAQ desk's
+gateway on a temporary database that several browser test modules open."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from playwright.sync_api import Browser, sync_playwright
+
+from bot.faq.auth import Auth
+from bot.faq.db import make_engine
+from bot.faq.store import FaqStore
+from bot.policy import load_knowledge
+from bot.web.app import create_app
+from bot.web.settings import Settings
+from tests.support.browser import Gateway
+from tests.support.faq import FAST_HASHER, PASSWORD
+from tests.support.services import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -28,3 +42,39 @@ def browser() -> Iterator[Browser]:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    """The gateway with the FAQ desk on a new database and four accounts (Rasa unreachable)."""
+    database = f"sqlite:///{tmp_path_factory.mktemp('faq-desk') / 'faq.sqlite3'}"
+    app = create_app(
+        Settings(
+            database_url=database, rasa_url="http://127.0.0.1:9", action_url="http://127.0.0.1:9"
+        )
+    )
+    engine = make_engine(database)
+    auth = Auth(engine, hasher=FAST_HASHER)
+    for username, role in (
+        ("editor", "editor"),
+        ("editor2", "editor"),
+        ("reviewer", "reviewer"),
+        ("admin", "admin"),
+    ):
+        auth.create_user(username, PASSWORD, role)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the gateway did not start"
+        time.sleep(0.05)
+    try:
+        yield Gateway(f"http://127.0.0.1:{port}", FaqStore(engine, load_knowledge().clauses))
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from bot.policy import load_knowledge
 from bot.stack.processes import Stack
-from bot.web.app import Settings, create_app
+from bot.web.app import create_app
+from bot.web.settings import Settings
 
 DOWN = Settings(rasa_url="http://127.0.0.1:9", action_url="http://127.0.0.1:9")
 

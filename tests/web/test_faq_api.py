@@ -22,7 +22,8 @@ from bot.faq.db import make_engine
 from bot.faq.models import entries, login_sessions, users
 from bot.faq.store import FaqStore
 from bot.policy import Knowledge
-from bot.web.app import Settings, create_app
+from bot.web.app import create_app
+from bot.web.settings import Settings
 
 PASSWORD = "correct horse battery"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

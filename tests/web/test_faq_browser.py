@@ -7,24 +7,11 @@ temporary SQLite database. Screenshots are saved under artifacts/screenshots/.
 from __future__ import annotations
 
 import re
-import threading
-import time
-from collections.abc import Iterator
 
-import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from bot.faq.auth import Auth
-from bot.faq.db import make_engine
-from bot.faq.store import FaqStore
-from bot.policy import load_knowledge
-from bot.web.app import Settings, create_app
-from tests.support.browser import SHOTS, Gateway
-from tests.support.browser import sign_in as _sign_in
-from tests.support.browser import staff_context as _context
-from tests.support.faq import FAST_HASHER, PASSWORD
-from tests.support.services import free_port as _free_port
+from tests.support.browser import SHOTS, Gateway, sign_in, staff_context, write_entry
+from tests.support.faq import PASSWORD
 
 QUESTION = "农民进城落户，要退出宅基地吗？"
 ANSWER = (
@@ -35,56 +22,14 @@ QUOTE_5_1 = "不得以退出土地承包经营权、宅基地使用权、集体�
 SCRIPT = "<script>alert('xss')</script>"
 
 
-@pytest.fixture(scope="module")
-def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    database = f"sqlite:///{tmp_path_factory.mktemp('faq-desk') / 'faq.sqlite3'}"
-    app = create_app(
-        Settings(
-            database_url=database, rasa_url="http://127.0.0.1:9", action_url="http://127.0.0.1:9"
-        )
-    )
-    engine = make_engine(database)
-    auth = Auth(engine, hasher=FAST_HASHER)
-    for username, role in (
-        ("editor", "editor"),
-        ("editor2", "editor"),
-        ("reviewer", "reviewer"),
-        ("admin", "admin"),
-    ):
-        auth.create_user(username, PASSWORD, role)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the gateway did not start"
-        time.sleep(0.05)
-    try:
-        yield Gateway(f"http://127.0.0.1:{port}", FaqStore(engine, load_knowledge().clauses))
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        engine.dispose()
-
-
-def _write(page: Page, question: str, answer: str, paraphrases: str = "") -> None:
-    page.click("#new-entry")
-    page.fill("#e-question", question)
-    page.fill("#e-paraphrases", paraphrases)
-    page.fill("#e-answer", answer)
-
-
 def test_editor_writes_reviewer_publishes_citizens_read(browser: Browser, gateway: Gateway) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    editor_context = _context(browser, 1280)
-    editor = _sign_in(editor_context, gateway, "editor")
+    editor_context = staff_context(browser, 1280)
+    editor = sign_in(editor_context, gateway, "editor")
     expect(editor.locator("#who-name")).to_have_text("编辑：editor")
     expect(editor.locator("#tab-users")).to_be_hidden()
 
-    _write(editor, QUESTION, ANSWER, "进城落户要交回承包地吗\n落户城里宅基地还保留吗")
+    write_entry(editor, QUESTION, ANSWER, "进城落户要交回承包地吗\n落户城里宅基地还保留吗")
     editor.fill("#clause-filter", "宅基地")
     editor.check('#clause-list input[value="5.1"]')
     expect(editor.locator("#chosen")).to_contain_text("五(一)")
@@ -106,8 +51,8 @@ def test_editor_writes_reviewer_publishes_citizens_read(browser: Browser, gatewa
     expect(editor.locator("#entry-meta .badge")).to_have_text("待审核")
     expect(editor.locator("button[data-action=approve]")).to_have_count(0)
 
-    reviewer_context = _context(browser, 1280)
-    reviewer = _sign_in(reviewer_context, gateway, "reviewer")
+    reviewer_context = staff_context(browser, 1280)
+    reviewer = sign_in(reviewer_context, gateway, "reviewer")
     reviewer.select_option("#f-status", "in_review")
     reviewer.locator("#entries button", has_text=QUESTION).click()
     expect(reviewer.locator("#e-question")).to_have_value(QUESTION)
@@ -156,13 +101,13 @@ def test_editor_writes_reviewer_publishes_citizens_read(browser: Browser, gatewa
 
 
 def test_script_in_an_answer_is_shown_as_text(browser: Browser, gateway: Gateway) -> None:
-    context = _context(browser, 1280)
-    editor = _sign_in(context, gateway, "editor")
+    context = staff_context(browser, 1280)
+    editor = sign_in(context, gateway, "editor")
     dialogs: list[str] = []
     editor.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     question = "答案里写了脚本会怎样？"
     answer = f"{SCRIPT}这段文字应当原样显示。<b>不是粗体</b>"
-    _write(editor, question, answer)
+    write_entry(editor, question, answer)
     bubble = editor.locator("#preview .row.bot .bubble")
     expect(bubble).to_contain_text(answer)
     assert editor.locator("#preview script, #preview b").count() == 0
@@ -189,8 +134,8 @@ def test_a_conflicting_save_keeps_the_editors_text(browser: Browser, gateway: Ga
     entry = gateway.store.create(
         "editor", {"question": "准生证没有办，孩子能上户口吗？", "answer": "可以。"}
     )
-    context = _context(browser, 1280)
-    editor = _sign_in(context, gateway, "editor")
+    context = staff_context(browser, 1280)
+    editor = sign_in(context, gateway, "editor")
     editor.locator("#entries button", has_text=entry.question).click()
     expect(editor.locator("#e-answer")).to_have_value("可以。")
     # Someone else saves first.
@@ -217,8 +162,8 @@ def test_a_conflicting_save_keeps_the_editors_text(browser: Browser, gateway: Ga
 def test_unanswered_questions_become_a_draft(browser: Browser, gateway: Gateway) -> None:
     for text in ("户口本丢了去哪里补办", "户口本丢了在哪补办", "户口本丢了怎么补办"):
         gateway.store.record_unanswered(text, "fallback")
-    context = _context(browser, 1280)
-    editor = _sign_in(context, gateway, "editor")
+    context = staff_context(browser, 1280)
+    editor = sign_in(context, gateway, "editor")
     editor.click("#tab-unanswered")
     group = editor.locator("#groups > li", has_text="户口本丢了")
     expect(group).to_contain_text("共 3 次")
@@ -234,8 +179,8 @@ def test_unanswered_questions_become_a_draft(browser: Browser, gateway: Gateway)
 def test_admins_add_accounts_and_the_session_survives_a_reload(
     browser: Browser, gateway: Gateway
 ) -> None:
-    context = _context(browser, 1280)
-    admin = _sign_in(context, gateway, "admin")
+    context = staff_context(browser, 1280)
+    admin = sign_in(context, gateway, "admin")
     admin.click("#tab-users")
     expect(admin.locator("#users")).to_contain_text("reviewer")
     admin.fill("#u-name", "wang.li")
@@ -262,9 +207,9 @@ def test_admins_add_accounts_and_the_session_survives_a_reload(
 
 
 def test_an_expired_session_keeps_the_unsaved_text(browser: Browser, gateway: Gateway) -> None:
-    context = _context(browser, 1280)
-    editor = _sign_in(context, gateway, "editor")
-    _write(editor, "会话过期后文字还在吗？", "写了很久的答案，不能丢。")
+    context = staff_context(browser, 1280)
+    editor = sign_in(context, gateway, "editor")
+    write_entry(editor, "会话过期后文字还在吗？", "写了很久的答案，不能丢。")
     # The session ends while the editor is still typing (as after 30 idle minutes).
     context.clear_cookies()
     editor.click("#save")

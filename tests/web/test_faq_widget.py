@@ -9,9 +9,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from bot.stack.processes import Stack
-from tests.support.browser import SHOTS, Gateway
-from tests.support.browser import sign_in as _sign_in
-from tests.support.browser import staff_context as _context
+from tests.support.browser import SHOTS, Gateway, sign_in, staff_context
 from tests.support.faq import desk
 
 QUESTION = "进城落户后还能参加村里的分红吗？"
@@ -39,8 +37,8 @@ def test_published_in_admin_then_answered_in_the_widget(
     before = citizen.locator(".row.bot .bubble").last
     expect(before).not_to_contain_text(ANSWER[:10])  # not published yet: no such answer
 
-    editor_context = _context(browser, 1280)
-    editor = _sign_in(editor_context, gateway, "editor")
+    editor_context = staff_context(browser, 1280)
+    editor = sign_in(editor_context, gateway, "editor")
     editor.click("#new-entry")
     editor.fill("#e-question", QUESTION)
     editor.fill("#e-paraphrases", PARAPHRASES)
@@ -54,8 +52,8 @@ def test_published_in_admin_then_answered_in_the_widget(
     expect(editor.locator("#entry-meta .badge")).to_have_text("待审核")
     editor.screenshot(path=str(SHOTS / "faq-loop-1-editor.png"), full_page=True)
 
-    reviewer_context = _context(browser, 1280)
-    reviewer = _sign_in(reviewer_context, gateway, "reviewer")
+    reviewer_context = staff_context(browser, 1280)
+    reviewer = sign_in(reviewer_context, gateway, "reviewer")
     reviewer.select_option("#f-status", "in_review")
     reviewer.locator("#entries button", has_text=QUESTION).click()
     reviewer.click("button[data-action=approve]")

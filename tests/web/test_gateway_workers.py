@@ -11,7 +11,8 @@ import pytest
 from aiohttp import web
 from fastapi.testclient import TestClient
 
-from bot.web.app import Settings, create_app
+from bot.web.app import create_app
+from bot.web.settings import Settings
 
 
 class FakeRasa:

@@ -21,11 +21,7 @@ from bot.dialogue.answers import faq_answer, one_bubble
 from bot.policy import load_knowledge
 from bot.policy.engine import Situation, assess
 from bot.policy.present import payload, render_text
-from tests.web import test_faq_browser as desk_pages
-from tests.web.conftest import SHOTS
-
-gateway = desk_pages.gateway  # the module's gateway fixture: the desk on a temporary database
-Gateway = desk_pages.Gateway
+from tests.support.browser import SHOTS, Gateway, sign_in, staff_context, write_entry
 
 FAQ_QUESTION = "农民进城落户，要退出宅基地吗？"
 FAQ_ANSWER = (
@@ -98,11 +94,11 @@ def _in_widget(browser: Browser, gateway: Gateway, answer: Answer) -> Page:
 
 def _in_preview(browser: Browser, gateway: Gateway, answer: Answer) -> Page:
     question, text, data = answer
-    context = desk_pages._context(browser, 1280)
-    page = desk_pages._sign_in(context, gateway, "editor")
+    context = staff_context(browser, 1280)
+    page = sign_in(context, gateway, "editor")
     if data["type"] == "faq":
         # The desk's own preview of the entry, as an editor writes it.
-        desk_pages._write(page, question, FAQ_ANSWER)
+        write_entry(page, question, FAQ_ANSWER)
         for clause_id in FAQ_CLAUSES:
             page.check(f'#clause-list input[value="{clause_id}"]')
         expect(page.locator("#preview .card h2")).to_have_count(len(FAQ_CLAUSES))
@@ -110,7 +106,7 @@ def _in_preview(browser: Browser, gateway: Gateway, answer: Answer) -> Page:
         # The desk never previews an assessment: hand the preview one to draw.
         shown = {"text": text, "payload": data}
         page.route("**/api/faq/preview", lambda route: route.fulfill(json=shown))
-        desk_pages._write(page, question, "（预览由测试提供）")
+        write_entry(page, question, "（预览由测试提供）")
         expect(page.locator("#preview .card")).to_have_count(1)
     expect(page.locator("#preview .row.me")).to_contain_text(question)
     return page

@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.web.app import Settings, create_app
+from bot.web.app import create_app
+from bot.web.settings import Settings
 
 
 def _settings(tmp_path: Path, **extra: object) -> Settings:
