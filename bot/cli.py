@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bot.paths import policy_dir
-from bot.policy.engine import Situation, SituationError, assess
+from bot.policy.engine import assess
 from bot.policy.facts import FACTS
 from bot.policy.loader import PolicyDataError, load_knowledge
 from bot.policy.model import Knowledge
 from bot.policy.present import clause_detail, payload, render_text
+from bot.policy.situation import Situation, SituationError
 
 EXIT_USAGE = 2
 
