@@ -10,10 +10,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.policy.engine import validity_notice
 from bot.policy.facts import FACTS
 from bot.policy.model import WEAK_RELIABILITY, Clause, Knowledge
-from bot.policy.present import clause_brief
+from bot.policy.present import clause_brief, validity_notice
 
 Answer = tuple[str, dict[str, Any]]
 

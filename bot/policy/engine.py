@@ -104,8 +104,11 @@ class Assessment:
         procedures: Where to apply and the time limits.
         related: Clauses worth knowing (land rights, public services, residence permit…).
         referrals: Catch-all clauses the citizen should ask the 派出所 about (3.1.7, 3.2.9).
-        notices: Chinese notices: validity, where the policy is silent, confirm documents.
-        expired: Whether the policy's marked validity has ended.
+        today: The date the assessment was made for.
+        expired: Whether the policy's marked validity has ended on ``today``.
+
+    The Chinese notices (validity, where the policy is silent, confirm documents) are
+    presentation: :func:`bot.policy.present.notices` builds them from this assessment.
     """
 
     situation: Situation
@@ -119,7 +122,7 @@ class Assessment:
     procedures: tuple[Procedure, ...]
     related: tuple[Related, ...]
     referrals: tuple[Clause, ...]
-    notices: tuple[str, ...]
+    today: dt.date
     expired: bool
 
     @property
@@ -148,7 +151,7 @@ def assess(
     Args:
         situation: What is known about the citizen.
         knowledge: The knowledge base; the default ``policy_text/`` when omitted.
-        today: The date used for the validity notice; the real date when omitted.
+        today: The date the policy's validity is judged on; the real date when omitted.
     """
     kb = knowledge or load_knowledge()
     today = today or dt.date.today()
@@ -206,7 +209,7 @@ def assess(
         procedures=_procedures(cited, goal),
         related=_related(cited),
         referrals=referrals,
-        notices=_notices(kb, outcome, today, referrals),
+        today=today,
         expired=kb.meta.expired(today),
     )
 
@@ -332,31 +335,3 @@ def _related(cited: Iterable[ClauseFinding]) -> tuple[Related, ...]:
         for item in finding.clause.related:
             related.setdefault(item.id, item)
     return tuple(item for cid, item in related.items() if cid not in cited_ids)
-
-
-def validity_notice(knowledge: Knowledge, today: dt.date) -> str:
-    """The notice on the policy's marked validity, compared with ``today``."""
-    meta = knowledge.meta
-    expires = f"{meta.expires.year}年{meta.expires.month}月{meta.expires.day}日"
-    if meta.expired(today):
-        return (
-            f"提示：《{meta.title}》（{meta.doc_no}）标注的失效日期为{expires}，现已过期。"
-            "以上内容依据该文件原文，现行办理要求请以醴陵市公安局户政部门和派出所的答复为准。"
-        )
-    return f"提示：《{meta.title}》（{meta.doc_no}）标注的失效日期为{expires}。"
-
-
-def _notices(
-    kb: Knowledge, outcome: Outcome, today: dt.date, referrals: tuple[Clause, ...]
-) -> tuple[str, ...]:
-    notices = [validity_notice(kb, today)]
-    if outcome in (Outcome.ELIGIBLE, Outcome.RESIDENCE_PERMIT, Outcome.REFUSED):
-        notices.append(
-            "所需材料以派出所户籍窗口的要求为准，标有“请向派出所确认”的是其他地区常见要求，醴陵是否需要请事先确认。"
-        )
-    for clause in referrals:
-        notices.append(
-            f"政策还规定了“{clause.quote.rstrip('。')}”（{clause.label}），但没有列明具体情形；"
-            "您的情况如不在上述条款内，请向户口所在地或拟迁入地派出所咨询。"
-        )
-    return tuple(notices)

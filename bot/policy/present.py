@@ -6,6 +6,7 @@ staff page, the CLI and the tests read the same facts. Nothing here decides elig
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from bot.policy.engine import Assessment, ClauseFinding, DocumentNeed, Outcome
@@ -123,7 +124,7 @@ def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[
         ],
         "referrals": [clause_brief(clause) for clause in assessment.referrals],
         "procedures": [_procedure(p) for p in assessment.procedures],
-        "notices": list(assessment.notices),
+        "notices": list(notices(assessment, kb)),
         "policy": {
             "doc_no": kb.meta.doc_no,
             "title": kb.meta.title,
@@ -198,7 +199,37 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
         for related in assessment.related:
             clause = kb.clause(related.id)
             lines.append(f"· {clause.label} {clause.title}：{related.why}")
-    if assessment.notices:
-        lines.append("")
-        lines.extend(assessment.notices)
+    lines.append("")
+    lines.extend(notices(assessment, kb))
     return "\n".join(lines)
+
+
+def validity_notice(knowledge: Knowledge, today: dt.date) -> str:
+    """The notice on the policy's marked validity, compared with ``today``."""
+    meta = knowledge.meta
+    expires = f"{meta.expires.year}年{meta.expires.month}月{meta.expires.day}日"
+    if meta.expired(today):
+        return (
+            f"提示：《{meta.title}》（{meta.doc_no}）标注的失效日期为{expires}，现已过期。"
+            "以上内容依据该文件原文，现行办理要求请以醴陵市公安局户政部门和派出所的答复为准。"
+        )
+    return f"提示：《{meta.title}》（{meta.doc_no}）标注的失效日期为{expires}。"
+
+
+def notices(assessment: Assessment, knowledge: Knowledge | None = None) -> tuple[str, ...]:
+    """The Chinese notices under an answer: validity, confirm documents, catch-all referrals.
+
+    The validity notice always comes first: it is the one thing every answer must say.
+    """
+    kb = knowledge or load_knowledge()
+    lines = [validity_notice(kb, assessment.today)]
+    if assessment.outcome in (Outcome.ELIGIBLE, Outcome.RESIDENCE_PERMIT, Outcome.REFUSED):
+        lines.append(
+            "所需材料以派出所户籍窗口的要求为准，标有“请向派出所确认”的是其他地区常见要求，醴陵是否需要请事先确认。"
+        )
+    for clause in assessment.referrals:
+        lines.append(
+            f"政策还规定了“{clause.quote.rstrip('。')}”（{clause.label}），但没有列明具体情形；"
+            "您的情况如不在上述条款内，请向户口所在地或拟迁入地派出所咨询。"
+        )
+    return tuple(lines)

@@ -64,9 +64,8 @@ from bot.faq.models import LoginSession, User
 from bot.faq.records import EntryView
 from bot.faq.store import REVIEWERS, ROLE_NAMES, STATUS_NAMES, FaqStore
 from bot.paths import STATIC
-from bot.policy.engine import validity_notice
 from bot.policy.model import Knowledge
-from bot.policy.present import clause_brief
+from bot.policy.present import clause_brief, validity_notice
 
 if TYPE_CHECKING:
     from bot.web.app import Settings

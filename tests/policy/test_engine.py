@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.policy import Knowledge, Outcome, Situation, assess
-from bot.policy.engine import validity_notice
+from bot.policy.present import notices, validity_notice
 from tests.conftest import AFTER_EXPIRY, BEFORE_EXPIRY
 
 URBAN = {"goal": "settle_urban"}
@@ -309,7 +309,7 @@ def test_validity_notice_depends_on_the_date(kb: Knowledge) -> None:
     assert "2022年7月28日" in before and "2022年7月28日" in after
     assert "已过期" in after and "已过期" not in before
     result = assess(Situation.of(goal="settle_urban", housing="owned"), kb, today=AFTER_EXPIRY)
-    assert result.expired and result.notices[0] == after
+    assert result.expired and notices(result, kb)[0] == after
 
 
 def test_information_goal_decides_nothing(kb: Knowledge) -> None:
