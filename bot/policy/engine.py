@@ -21,7 +21,15 @@ from enum import Enum
 from bot.policy.conditions import AllOf, AnyOf, Atom, Condition, Not, Result
 from bot.policy.facts import FACTS, FactValue
 from bot.policy.loader import load_knowledge
-from bot.policy.model import Clause, Document, Knowledge, Procedure, Related, Requirement
+from bot.policy.model import (
+    WEAK_RELIABILITY,
+    Clause,
+    Document,
+    Knowledge,
+    Procedure,
+    Related,
+    Requirement,
+)
 from bot.policy.situation import Situation
 
 RELIABILITY_ORDER = ("N", "H", "HC", "G", "U")
@@ -84,7 +92,7 @@ class DocumentNeed:
     @property
     def confirm(self) -> bool:
         """Shown as "usually also asked for — confirm at the 派出所"."""
-        return self.reliability in ("G", "U")
+        return self.reliability in WEAK_RELIABILITY
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from bot.policy.conditions import Condition
 
 WEAK_RELIABILITY = frozenset({"G", "U"})
-"""Reliability tags whose documents are shown as "usually also asked for — confirm"."""
+"""Reliability tags of evidence that is only other places' practice or uncertain: documents
+and notes resting on it are shown with "请向派出所确认"."""
 
 RELIABILITY_LABELS = {
     "N": "国家法规",
@@ -70,6 +71,11 @@ class Note:
     text: str
     sources: tuple[str, ...]
     reliability: str
+
+    @property
+    def confirm(self) -> bool:
+        """Whether the remark rests only on weak evidence and must be confirmed at the 派出所."""
+        return self.reliability in WEAK_RELIABILITY
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,33 @@ from typing import Any
 from bot.policy.engine import Assessment, ClauseFinding, DocumentNeed, Outcome
 from bot.policy.facts import FACTS
 from bot.policy.loader import load_knowledge
-from bot.policy.model import WEAK_RELIABILITY, Clause, Knowledge, Note, Procedure
+from bot.policy.model import Clause, Knowledge, Note, PolicyMeta, Procedure
 
 CONFIRM_CAVEAT = "一般还会要求，请向派出所确认"
+"""After a document that rests on weak evidence (:attr:`DocumentNeed.confirm`)."""
+
+WEAK_NOTE_CAVEAT = "（未经可靠来源核实，请向派出所确认）"
+"""After a note that rests on weak evidence (:attr:`Note.confirm`)."""
+
+
+def cn_date(day: dt.date) -> str:
+    """A date as Chinese official text writes it, e.g. ``2022年7月28日`` (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def policy_block(meta: PolicyMeta, today: dt.date) -> dict[str, Any]:
+    """The ``policy`` block of every payload: which document, and whether it has expired."""
+    return {
+        "doc_no": meta.doc_no,
+        "title": meta.title,
+        "expires": meta.expires.isoformat(),
+        "expired": meta.expired(today),
+    }
+
+
+def note_line(note: Note) -> str:
+    """A researched remark as one answer line, flagged when its evidence is weak."""
+    return f"说明：{note.text}{WEAK_NOTE_CAVEAT if note.confirm else ''}"
 
 
 def clause_brief(clause: Clause) -> dict[str, Any]:
@@ -61,7 +85,7 @@ def _note(note: Note) -> dict[str, Any]:
     return {
         "text": note.text,
         "reliability": note.reliability,
-        "confirm": note.reliability in WEAK_RELIABILITY,
+        "confirm": note.confirm,
         "sources": list(note.sources),
     }
 
@@ -125,12 +149,7 @@ def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[
         "referrals": [clause_brief(clause) for clause in assessment.referrals],
         "procedures": [_procedure(p) for p in assessment.procedures],
         "notices": list(notices(assessment, kb)),
-        "policy": {
-            "doc_no": kb.meta.doc_no,
-            "title": kb.meta.title,
-            "expires": kb.meta.expires.isoformat(),
-            "expired": assessment.expired,
-        },
+        "policy": policy_block(kb.meta, assessment.today),
     }
 
 
@@ -160,13 +179,7 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
             lines.append(f"{label}：" + "；".join(reason.text() for reason in finding.reasons))
         if clause.companions:
             lines.append(f"可一并落户：{clause.companions}")
-        for note in clause.notes:
-            caveat = (
-                "（未经可靠来源核实，请向派出所确认）"
-                if note.reliability in WEAK_RELIABILITY
-                else ""
-            )
-            lines.append(f"说明：{note.text}{caveat}")
+        lines.extend(note_line(note) for note in clause.notes)
     if assessment.outcome is Outcome.REFUSED:
         lines.append("")
         for finding in assessment.ruled_out:
@@ -207,7 +220,7 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
 def validity_notice(knowledge: Knowledge, today: dt.date) -> str:
     """The notice on the policy's marked validity, compared with ``today``."""
     meta = knowledge.meta
-    expires = f"{meta.expires.year}年{meta.expires.month}月{meta.expires.day}日"
+    expires = cn_date(meta.expires)
     if meta.expired(today):
         return (
             f"提示：《{meta.title}》（{meta.doc_no}）标注的失效日期为{expires}，现已过期。"
