@@ -106,12 +106,14 @@ class Assessment:
         possible: Clauses that could still apply, each with the unknown facts they need and
             the stated facts that already point to it.
         ruled_out: Clauses excluded by a stated fact, each with the reason.
-        fallback: Clauses cited because nothing else applies (3.1 + 4.2, or 3.2).
+        fallback: Clauses cited because nothing else applies (``role: fallback_for`` in
+            clauses.yml: 3.1 + 4.2, or 3.2).
         missing: Unknown facts that could still change the outcome, in asking order.
         documents: Documents to bring, merged and deduplicated.
         procedures: Where to apply and the time limits.
         related: Clauses worth knowing (land rights, public services, residence permit…).
-        referrals: Catch-all clauses the citizen should ask the 派出所 about (3.1.7, 3.2.9).
+        referrals: Catch-all clauses the citizen should ask the 派出所 about
+            (``role: referral_for`` in clauses.yml: 3.1.7, 3.2.9).
         today: The date the assessment was made for.
         expired: Whether the policy's marked validity has ended on ``today``.
 
@@ -142,11 +144,6 @@ class Assessment:
     def cited(self) -> tuple[ClauseFinding, ...]:
         """The clauses the answer rests on: applicable ones, else the fallback, else likely."""
         return self.applicable or self.fallback or self.likely
-
-
-# Catch-all clauses ("其他符合国家相关法律和政策规定的情形") by goal.
-_REFERRALS = {"settle_urban": "3.1.7", "move_rural": "3.2.9"}
-_FALLBACK = {"settle_urban": ("3.1", "4.2"), "move_rural": ("3.2",)}
 
 
 def assess(
@@ -194,16 +191,15 @@ def assess(
     else:
         outcome = Outcome.REFUSED
     if outcome in (Outcome.RESIDENCE_PERMIT, Outcome.REFUSED):
-        fallback = [ClauseFinding(kb.clause(cid)) for cid in _FALLBACK[str(goal)]]
+        fallback = [ClauseFinding(clause) for clause in kb.fallback_for(goal)]
 
     missing = (
         _missing(goal, possible) if outcome in (Outcome.NEED_GOAL, Outcome.UNDETERMINED) else ()
     )
     likely = [finding for finding in possible if finding.reasons]
     cited = applicable or fallback or likely
-    referrals: tuple[Clause, ...] = ()
-    if isinstance(goal, str) and goal in _REFERRALS and outcome is not Outcome.ELIGIBLE:
-        referrals = (kb.clause(_REFERRALS[goal]),)
+    referral = kb.referral_for(goal)
+    referrals = (referral,) if referral is not None and outcome is not Outcome.ELIGIBLE else ()
 
     return Assessment(
         situation=situation,

@@ -182,7 +182,7 @@ def _load(directory: Path) -> Knowledge:
     documents = _read_documents(reader, sources)
     procedures = _read_procedures(reader, sources)
     requirements = _read_requirements(reader, sources, documents)
-    clauses = _read_clauses(reader, policy_text, procedures, requirements)
+    clauses, roles = _read_clauses(reader, policy_text, procedures, requirements)
     _check_clause_references(reader, clauses, procedures, requirements)
     if reader.problems:
         raise PolicyDataError(reader.problems)
@@ -195,6 +195,8 @@ def _load(directory: Path) -> Knowledge:
         procedures=procedures.by_id,
         topics=_topics(clauses),
         general_notes=requirements.notes.get("general", ()),
+        fallbacks=roles.fallbacks,
+        referrals=roles.referrals,
     )
 
 
@@ -212,6 +214,14 @@ class _Procedures:
 
     by_id: dict[str, Procedure]
     by_clause: Any
+
+
+@dataclass(frozen=True)
+class _Roles:
+    """The ``role:`` fields of ``clauses.yml``, by goal."""
+
+    fallbacks: dict[str, tuple[str, ...]]
+    referrals: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -388,7 +398,7 @@ def _read_clauses(
     policy_text: _PolicyText,
     procedures: _Procedures,
     requirements: _Requirements,
-) -> dict[str, Clause]:
+) -> tuple[dict[str, Clause], _Roles]:
     entries = reader.entries("clauses.yml", "clauses", ("id", "label", "title", "quote"))
     known_ids = {str(entry["id"]) for entry in entries}
     # Annex rows name the departments; a clause citing a row inherits them.
@@ -403,7 +413,72 @@ def _read_clauses(
             reader, entry, policy_text, procedures, requirements, known_ids, responsible_of
         )
         clauses[clause.id] = clause
-    return clauses
+    return clauses, _read_roles(reader, entries)
+
+
+_ROLE_KEYS = ("fallback_for", "referral_for")
+
+
+def _read_roles(reader: _Reader, entries: list[_LineMap]) -> _Roles:
+    """Read every clause's ``role:`` and check that the roles fit together per goal."""
+    goals = FACTS["goal"].values
+    fallbacks: dict[str, list[tuple[str, int]]] = {}
+    referrals: dict[str, list[tuple[str, int]]] = {}
+    for entry in entries:
+        cid, role = str(entry["id"]), entry.get("role")
+        if role is None:
+            continue
+        if not isinstance(role, dict):
+            known = ", ".join(_ROLE_KEYS)
+            reader.problem("clauses.yml", entry.line, f"clause {cid}: role must map {known}")
+            continue
+        for key, value in role.items():
+            if key not in _ROLE_KEYS:
+                known = ", ".join(_ROLE_KEYS)
+                reader.problem(
+                    "clauses.yml", entry.line, f"clause {cid}: unknown role '{key}' ({known})"
+                )
+                continue
+            for goal in _tuple(value):
+                if goal not in goals:
+                    reader.problem(
+                        "clauses.yml",
+                        entry.line,
+                        f"clause {cid}: {key}: unknown goal '{goal}' (allowed: {', '.join(goals)})",
+                    )
+                    continue
+                table = fallbacks if key == "fallback_for" else referrals
+                table.setdefault(goal, []).append((cid, entry.line))
+    for goal, found in referrals.items():
+        for cid, line in found[1:]:
+            first, first_line = found[0]
+            reader.problem(
+                "clauses.yml",
+                line,
+                f"clause {cid}: goal '{goal}' already has the referral clause {first} "
+                f"(line {first_line}); a goal has exactly one",
+            )
+    # The engine cites the fallback and points to the referral in the same situation
+    # (nothing applies for the goal), so one without the other is a gap in the data.
+    for goal in [*fallbacks, *(g for g in referrals if g not in fallbacks)]:
+        if goal not in referrals:
+            cid, line = fallbacks[goal][0]
+            reader.problem(
+                "clauses.yml",
+                line,
+                f"clause {cid}: goal '{goal}' has a fallback but no referral clause",
+            )
+        elif goal not in fallbacks:
+            cid, line = referrals[goal][0]
+            reader.problem(
+                "clauses.yml",
+                line,
+                f"clause {cid}: goal '{goal}' has a referral but no fallback clause",
+            )
+    return _Roles(
+        fallbacks={goal: tuple(cid for cid, _ in found) for goal, found in fallbacks.items()},
+        referrals={goal: found[0][0] for goal, found in referrals.items()},
+    )
 
 
 def _read_clause(
