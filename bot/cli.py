@@ -33,11 +33,12 @@ from typing import Any, NoReturn
 
 from bot.faq.workflow import ROLES
 from bot.paths import policy_dir
-from bot.policy.engine import Situation, SituationError, assess
+from bot.policy.engine import assess
 from bot.policy.facts import FACTS
 from bot.policy.loader import PolicyDataError, load_knowledge
 from bot.policy.model import Knowledge
-from bot.policy.present import clause_detail, payload, render_text
+from bot.policy.present import clause_detail, payload, policy_block, render_text
+from bot.policy.situation import Situation, SituationError
 
 EXIT_USAGE = 2
 
@@ -84,11 +85,7 @@ def _cmd_clauses(kb: Knowledge, args: argparse.Namespace) -> None:
     if args.format == "json":
         _dump(
             {
-                "policy": {
-                    "doc_no": kb.meta.doc_no,
-                    "title": kb.meta.title,
-                    "expires": kb.meta.expires.isoformat(),
-                },
+                "policy": policy_block(kb.meta, dt.date.today()),
                 "clauses": [clause_detail(c) for c in kb.clauses.values()],
             }
         )

@@ -10,10 +10,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.policy.engine import validity_notice
 from bot.policy.facts import FACTS
-from bot.policy.model import WEAK_RELIABILITY, Clause, Knowledge
-from bot.policy.present import clause_brief
+from bot.policy.model import Clause, Knowledge
+from bot.policy.present import clause_brief, cn_date, note_line, policy_block, validity_notice
 
 Answer = tuple[str, dict[str, Any]]
 
@@ -33,15 +32,6 @@ REFERRAL = (
 )
 
 
-def _policy_block(kb: Knowledge, today: dt.date) -> dict[str, Any]:
-    return {
-        "doc_no": kb.meta.doc_no,
-        "title": kb.meta.title,
-        "expires": kb.meta.expires.isoformat(),
-        "expired": kb.meta.expired(today),
-    }
-
-
 def _payload(kind: str, kb: Knowledge, today: dt.date, **extra: Any) -> dict[str, Any]:
     return {
         "type": kind,
@@ -49,7 +39,7 @@ def _payload(kind: str, kb: Knowledge, today: dt.date, **extra: Any) -> dict[str
         "documents": [],
         "missing": [],
         "notices": [validity_notice(kb, today)],
-        "policy": _policy_block(kb, today),
+        "policy": policy_block(kb.meta, today),
         **extra,
     }
 
@@ -57,11 +47,7 @@ def _payload(kind: str, kb: Knowledge, today: dt.date, **extra: Any) -> dict[str
 def _clause_lines(clause: Clause) -> list[str]:
     lines = [f"【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
     lines.extend(f"原文：“{quote}”" for quote in clause.extra_quotes)
-    for note in clause.notes:
-        caveat = (
-            "（未经可靠来源核实，请向派出所确认）" if note.reliability in WEAK_RELIABILITY else ""
-        )
-        lines.append(f"说明：{note.text}{caveat}")
+    lines.extend(note_line(note) for note in clause.notes)
     if clause.departments:
         lines.append(f"负责部门：{'、'.join(clause.departments)}")
     return lines
@@ -91,16 +77,12 @@ def topic_answer(topics: tuple[str, ...], kb: Knowledge, today: dt.date) -> Answ
     return "\n".join(lines), payload
 
 
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
     """Say when the policy was issued, took effect and is marked to expire."""
     meta = kb.meta
     lines = [
-        f"《{meta.title}》（{meta.doc_no}）由{meta.issuer}于{_cn(meta.signed)}签发，"
-        f"{_cn(meta.published)}公布施行，标注的失效日期为{_cn(meta.expires)}。",
+        f"《{meta.title}》（{meta.doc_no}）由{meta.issuer}于{cn_date(meta.signed)}签发，"
+        f"{cn_date(meta.published)}公布施行，标注的失效日期为{cn_date(meta.expires)}。",
         validity_notice(kb, today),
     ]
     lines.extend(f"说明：{note.text}" for note in kb.general_notes if note.reliability == "N")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.policy.engine import Situation
 from bot.policy.facts import FACTS, FactValue
+from bot.policy.situation import Situation
 
 INTENT_GOALS: dict[str, str] = {
     "want_settle_urban": "settle_urban",

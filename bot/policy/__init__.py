@@ -4,9 +4,10 @@ No Rasa import here or below: the engine is usable from the action server, the w
 gateway, the CLI and tests alike.
 """
 
-from bot.policy.engine import Assessment, Outcome, Situation, SituationError, assess
+from bot.policy.engine import Assessment, Outcome, assess
 from bot.policy.loader import PolicyDataError, load_knowledge
 from bot.policy.model import Clause, Knowledge
+from bot.policy.situation import Situation, SituationError
 
 __all__ = [
     "Assessment",

@@ -14,7 +14,7 @@ unknown together with the facts that could still decide it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -153,17 +153,19 @@ class Not:
 Condition = Atom | AllOf | AnyOf | Not
 
 
-def _merge(groups: object) -> tuple[Atom, ...]:
+def _merge(groups: Iterable[Iterable[Atom]]) -> tuple[Atom, ...]:
+    """Concatenate atom groups, keeping each atom once, in first-seen order."""
     seen: dict[Atom, None] = {}
-    for group in groups:  # type: ignore[attr-defined]
+    for group in groups:
         for atom in group:
             seen.setdefault(atom, None)
     return tuple(seen)
 
 
-def _unique(groups: object) -> tuple[str, ...]:
+def _unique(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    """Concatenate fact-name groups, keeping each name once, in first-seen order."""
     seen: dict[str, None] = {}
-    for group in groups:  # type: ignore[attr-defined]
+    for group in groups:
         for name in group:
             seen.setdefault(name, None)
     return tuple(seen)

@@ -14,76 +14,26 @@ Principles:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
 from bot.policy.conditions import AllOf, AnyOf, Atom, Condition, Not, Result
 from bot.policy.facts import FACTS, FactValue
 from bot.policy.loader import load_knowledge
-from bot.policy.model import Clause, Document, Knowledge, Procedure, Related, Requirement
+from bot.policy.model import (
+    WEAK_RELIABILITY,
+    Clause,
+    Document,
+    Knowledge,
+    Procedure,
+    Related,
+    Requirement,
+)
+from bot.policy.situation import Situation
 
 RELIABILITY_ORDER = ("N", "H", "HC", "G", "U")
 """Most to least reliable evidence; a merged document keeps its best tag."""
-
-UNKNOWN_WORDS = frozenset({"unknown", "不清楚", "不知道", ""})
-
-
-class SituationError(ValueError):
-    """A situation names a fact the engine does not know, or a value the fact cannot take."""
-
-
-@dataclass(frozen=True)
-class Situation:
-    """What is known about a citizen: each fact true/false/a value, or unknown.
-
-    Build one with :meth:`of` (keyword facts) or :meth:`from_mapping` (JSON-like data).
-    """
-
-    facts: Mapping[str, FactValue] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, **facts: FactValue | None) -> Situation:
-        """Build a situation from keyword facts; ``None`` means unknown."""
-        return cls.from_mapping(facts)
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, object]) -> Situation:
-        """Build a situation from a mapping, validating names and values.
-
-        ``None``, ``"unknown"``, ``"不清楚"`` and ``"不知道"`` mean unknown.
-
-        Raises:
-            SituationError: A fact name is unknown or a value is not allowed.
-        """
-        known: dict[str, FactValue] = {}
-        for name, value in data.items():
-            fact = FACTS.get(name)
-            if fact is None:
-                raise SituationError(f"未知的情况项 '{name}'（可用：{', '.join(FACTS)}）")
-            if value is None or (isinstance(value, str) and value.strip() in UNKNOWN_WORDS):
-                continue
-            if not fact.accepts(value):
-                allowed = "true / false" if fact.is_bool else " / ".join(fact.values)
-                raise SituationError(
-                    f"'{name}' 的取值 {value!r} 无效（可用：{allowed}，或 null 表示不清楚）"
-                )
-            known[name] = value  # type: ignore[assignment]
-        return cls(dict(known))
-
-    def get(self, name: str) -> FactValue | None:
-        """Return a fact's value, ``None`` when unknown."""
-        return self.facts.get(name)
-
-    def with_facts(self, **changes: FactValue | None) -> Situation:
-        """Return a copy with some facts set (``None`` makes a fact unknown again)."""
-        merged: dict[str, object] = dict(self.facts)
-        merged.update(changes)
-        return Situation.from_mapping(merged)
-
-    def to_dict(self) -> dict[str, FactValue]:
-        """Return the known facts as a plain dict, in fact order."""
-        return {name: self.facts[name] for name in FACTS if name in self.facts}
 
 
 class Outcome(str, Enum):
@@ -142,7 +92,7 @@ class DocumentNeed:
     @property
     def confirm(self) -> bool:
         """Shown as "usually also asked for — confirm at the 派出所"."""
-        return self.reliability in ("G", "U")
+        return self.reliability in WEAK_RELIABILITY
 
 
 @dataclass(frozen=True)
@@ -156,14 +106,19 @@ class Assessment:
         possible: Clauses that could still apply, each with the unknown facts they need and
             the stated facts that already point to it.
         ruled_out: Clauses excluded by a stated fact, each with the reason.
-        fallback: Clauses cited because nothing else applies (3.1 + 4.2, or 3.2).
+        fallback: Clauses cited because nothing else applies (``role: fallback_for`` in
+            clauses.yml: 3.1 + 4.2, or 3.2).
         missing: Unknown facts that could still change the outcome, in asking order.
         documents: Documents to bring, merged and deduplicated.
         procedures: Where to apply and the time limits.
         related: Clauses worth knowing (land rights, public services, residence permit…).
-        referrals: Catch-all clauses the citizen should ask the 派出所 about (3.1.7, 3.2.9).
-        notices: Chinese notices: validity, where the policy is silent, confirm documents.
-        expired: Whether the policy's marked validity has ended.
+        referrals: Catch-all clauses the citizen should ask the 派出所 about
+            (``role: referral_for`` in clauses.yml: 3.1.7, 3.2.9).
+        today: The date the assessment was made for.
+        expired: Whether the policy's marked validity has ended on ``today``.
+
+    The Chinese notices (validity, where the policy is silent, confirm documents) are
+    presentation: :func:`bot.policy.present.notices` builds them from this assessment.
     """
 
     situation: Situation
@@ -177,7 +132,7 @@ class Assessment:
     procedures: tuple[Procedure, ...]
     related: tuple[Related, ...]
     referrals: tuple[Clause, ...]
-    notices: tuple[str, ...]
+    today: dt.date
     expired: bool
 
     @property
@@ -191,11 +146,6 @@ class Assessment:
         return self.applicable or self.fallback or self.likely
 
 
-# Catch-all clauses ("其他符合国家相关法律和政策规定的情形") by goal.
-_REFERRALS = {"settle_urban": "3.1.7", "move_rural": "3.2.9"}
-_FALLBACK = {"settle_urban": ("3.1", "4.2"), "move_rural": ("3.2",)}
-
-
 def assess(
     situation: Situation,
     knowledge: Knowledge | None = None,
@@ -206,7 +156,7 @@ def assess(
     Args:
         situation: What is known about the citizen.
         knowledge: The knowledge base; the default ``policy_text/`` when omitted.
-        today: The date used for the validity notice; the real date when omitted.
+        today: The date the policy's validity is judged on; the real date when omitted.
     """
     kb = knowledge or load_knowledge()
     today = today or dt.date.today()
@@ -241,16 +191,15 @@ def assess(
     else:
         outcome = Outcome.REFUSED
     if outcome in (Outcome.RESIDENCE_PERMIT, Outcome.REFUSED):
-        fallback = [ClauseFinding(kb.clause(cid)) for cid in _FALLBACK[str(goal)]]
+        fallback = [ClauseFinding(clause) for clause in kb.fallback_for(goal)]
 
     missing = (
         _missing(goal, possible) if outcome in (Outcome.NEED_GOAL, Outcome.UNDETERMINED) else ()
     )
     likely = [finding for finding in possible if finding.reasons]
     cited = applicable or fallback or likely
-    referrals: tuple[Clause, ...] = ()
-    if isinstance(goal, str) and goal in _REFERRALS and outcome is not Outcome.ELIGIBLE:
-        referrals = (kb.clause(_REFERRALS[goal]),)
+    referral = kb.referral_for(goal)
+    referrals = (referral,) if referral is not None and outcome is not Outcome.ELIGIBLE else ()
 
     return Assessment(
         situation=situation,
@@ -264,7 +213,7 @@ def assess(
         procedures=_procedures(cited, goal),
         related=_related(cited),
         referrals=referrals,
-        notices=_notices(kb, outcome, today, referrals),
+        today=today,
         expired=kb.meta.expired(today),
     )
 
@@ -390,31 +339,3 @@ def _related(cited: Iterable[ClauseFinding]) -> tuple[Related, ...]:
         for item in finding.clause.related:
             related.setdefault(item.id, item)
     return tuple(item for cid, item in related.items() if cid not in cited_ids)
-
-
-def validity_notice(knowledge: Knowledge, today: dt.date) -> str:
-    """The notice on the policy's marked validity, compared with ``today``."""
-    meta = knowledge.meta
-    expires = f"{meta.expires.year}年{meta.expires.month}月{meta.expires.day}日"
-    if meta.expired(today):
-        return (
-            f"提示：《{meta.title}》（{meta.doc_no}）标注的失效日期为{expires}，现已过期。"
-            "以上内容依据该文件原文，现行办理要求请以醴陵市公安局户政部门和派出所的答复为准。"
-        )
-    return f"提示：《{meta.title}》（{meta.doc_no}）标注的失效日期为{expires}。"
-
-
-def _notices(
-    kb: Knowledge, outcome: Outcome, today: dt.date, referrals: tuple[Clause, ...]
-) -> tuple[str, ...]:
-    notices = [validity_notice(kb, today)]
-    if outcome in (Outcome.ELIGIBLE, Outcome.RESIDENCE_PERMIT, Outcome.REFUSED):
-        notices.append(
-            "所需材料以派出所户籍窗口的要求为准，标有“请向派出所确认”的是其他地区常见要求，醴陵是否需要请事先确认。"
-        )
-    for clause in referrals:
-        notices.append(
-            f"政策还规定了“{clause.quote.rstrip('。')}”（{clause.label}），但没有列明具体情形；"
-            "您的情况如不在上述条款内，请向户口所在地或拟迁入地派出所咨询。"
-        )
-    return tuple(notices)

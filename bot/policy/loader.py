@@ -177,13 +177,74 @@ def _load(directory: Path) -> Knowledge:
     reader = _Reader(directory)
     meta_raw = reader.load("metadata.yml") or {}
     meta = _read_meta(reader, meta_raw)
+    policy_text = _read_text(reader, meta_raw)
+    sources = _read_sources(reader)
+    documents = _read_documents(reader, sources)
+    procedures = _read_procedures(reader, sources)
+    requirements = _read_requirements(reader, sources, documents)
+    clauses, roles = _read_clauses(reader, policy_text, procedures, requirements)
+    _check_clause_references(reader, clauses, procedures, requirements)
+    if reader.problems:
+        raise PolicyDataError(reader.problems)
+    return Knowledge(
+        meta=meta,
+        text=policy_text.text,
+        clauses=clauses,
+        documents=documents,
+        sources=sources,
+        procedures=procedures.by_id,
+        topics=_topics(clauses),
+        general_notes=requirements.notes.get("general", ()),
+        fallbacks=roles.fallbacks,
+        referrals=roles.referrals,
+    )
+
+
+@dataclass(frozen=True)
+class _PolicyText:
+    """The policy's full text, which every quote must be a span of."""
+
+    file: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _Procedures:
+    """``procedures.yml``: the procedures by id, and the raw clause → procedure mapping."""
+
+    by_id: dict[str, Procedure]
+    by_clause: Any
+
+
+@dataclass(frozen=True)
+class _Roles:
+    """The ``role:`` fields of ``clauses.yml``, by goal."""
+
+    fallbacks: dict[str, tuple[str, ...]]
+    referrals: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Requirements:
+    """``requirements.yml``: documents per clause, the general rows, and the route notes."""
+
+    by_clause: dict[str, list[Requirement]]
+    general: list[Requirement]
+    general_scope: tuple[str, ...]
+    notes: dict[str, tuple[Note, ...]]
+
+
+def _read_text(reader: _Reader, meta_raw: Any) -> _PolicyText:
     text_file = str(meta_raw.get("text_file", "liling-2017-6.txt"))
     try:
-        text = (directory / text_file).read_text(encoding="utf-8")
+        text = (reader.directory / text_file).read_text(encoding="utf-8")
     except FileNotFoundError:
         reader.problem(text_file, 0, "policy text file is missing")
         text = ""
+    return _PolicyText(text_file, text)
 
+
+def _read_sources(reader: _Reader) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for entry in reader.entries("sources.yml", "sources", ("id", "title", "tag")):
         tag = str(entry["tag"])
@@ -196,202 +257,324 @@ def _load(directory: Path) -> Knowledge:
             date=None if entry.get("date") is None else str(entry["date"]),
             tag=tag,
         )
+    return sources
 
-    def check_sources(filename: str, line: int, owner: str, ids: tuple[str, ...]) -> None:
-        for source_id in ids:
-            if source_id not in sources:
-                reader.problem(filename, line, f"{owner}: unknown source '{source_id}'")
 
-    def check_reliability(filename: str, line: int, owner: str, tag: str) -> None:
-        if tag not in RELIABILITY_LABELS:
-            known = ", ".join(RELIABILITY_LABELS)
-            reader.problem(filename, line, f"{owner}: unknown reliability '{tag}' ({known})")
+def _check_sources(
+    reader: _Reader,
+    sources: dict[str, Source],
+    filename: str,
+    line: int,
+    owner: str,
+    ids: tuple[str, ...],
+) -> None:
+    for source_id in ids:
+        if source_id not in sources:
+            reader.problem(filename, line, f"{owner}: unknown source '{source_id}'")
 
+
+def _check_reliability(reader: _Reader, filename: str, line: int, owner: str, tag: str) -> None:
+    if tag not in RELIABILITY_LABELS:
+        known = ", ".join(RELIABILITY_LABELS)
+        reader.problem(filename, line, f"{owner}: unknown reliability '{tag}' ({known})")
+
+
+def _read_documents(reader: _Reader, sources: dict[str, Source]) -> dict[str, Document]:
     documents: dict[str, Document] = {}
     for entry in reader.entries("documents.yml", "documents", ("id", "name", "purpose")):
-        check_sources(
-            "documents.yml",
-            entry.line,
-            f"document {entry['id']}",
-            _tuple(entry.get("obtain_sources")),
-        )
+        owner = f"document {entry['id']}"
+        obtain_sources = _tuple(entry.get("obtain_sources"))
+        _check_sources(reader, sources, "documents.yml", entry.line, owner, obtain_sources)
         documents[str(entry["id"])] = Document(
             id=str(entry["id"]),
             name=str(entry["name"]),
             purpose=str(entry["purpose"]),
             obtain=entry.get("obtain"),
         )
+    return documents
 
+
+def _read_procedures(reader: _Reader, sources: dict[str, Source]) -> _Procedures:
     procedures: dict[str, Procedure] = {}
     for entry in reader.entries("procedures.yml", "procedures", ("id", "where", "reliability")):
         owner = f"procedure {entry['id']}"
-        check_sources("procedures.yml", entry.line, owner, _tuple(entry.get("sources")))
-        check_reliability("procedures.yml", entry.line, owner, str(entry["reliability"]))
+        own_sources = _tuple(entry.get("sources"))
+        _check_sources(reader, sources, "procedures.yml", entry.line, owner, own_sources)
+        _check_reliability(reader, "procedures.yml", entry.line, owner, str(entry["reliability"]))
         procedures[str(entry["id"])] = Procedure(
             id=str(entry["id"]),
             where=str(entry["where"]),
             approval=entry.get("approval"),
             time_limit=entry.get("time_limit"),
             notes=_tuple(entry.get("notes")),
-            sources=_tuple(entry.get("sources")),
+            sources=own_sources,
             reliability=str(entry["reliability"]),
         )
-    clause_procedures = reader.load("procedures.yml", "clause_procedures") or {}
+    return _Procedures(procedures, reader.load("procedures.yml", "clause_procedures") or {})
 
-    def read_requirement(row: Any, owner: str) -> Requirement | None:
-        line = getattr(row, "line", 0)
-        doc_id = str(row.get("document")) if isinstance(row, dict) else ""
-        if doc_id not in documents:
-            reader.problem("requirements.yml", line, f"{owner}: unknown document '{doc_id}'")
-            return None
-        row_sources = _tuple(row.get("sources"))
-        check_sources("requirements.yml", line, owner, row_sources)
-        check_reliability("requirements.yml", line, owner, str(row.get("reliability")))
-        goals = _tuple(row.get("goals"))
-        for goal in goals:
-            if goal not in FACTS["goal"].values:
-                reader.problem("requirements.yml", line, f"{owner}: unknown goal '{goal}'")
-        condition = None
-        if row.get("if") is not None:
-            try:
-                condition = parse(row["if"])
-            except ConditionError as exc:
-                reader.problem("requirements.yml", line, f"{owner}: {exc}")
-        return Requirement(
-            condition=condition,
-            document=documents[doc_id],
-            when=row.get("when"),
-            note=row.get("note"),
-            sources=row_sources,
-            reliability=str(row.get("reliability")),
-            goals=goals,
-        )
 
+def _read_requirements(
+    reader: _Reader, sources: dict[str, Source], documents: dict[str, Document]
+) -> _Requirements:
     requirements_raw = reader.load("requirements.yml", "requirements") or {}
-    requirements: dict[str, list[Requirement]] = {}
+    by_clause: dict[str, list[Requirement]] = {}
     if not isinstance(requirements_raw, dict):
         reader.problem("requirements.yml", 1, "'requirements' must map clause ids to lists")
         requirements_raw = {}
     for clause_id, rows in requirements_raw.items():
         for row in rows or []:
-            req = read_requirement(row, f"requirement of {clause_id}")
+            req = _read_requirement(reader, row, f"requirement of {clause_id}", sources, documents)
             if req is not None:
-                requirements.setdefault(str(clause_id), []).append(req)
+                by_clause.setdefault(str(clause_id), []).append(req)
     general_raw = reader.load("requirements.yml", "general_requirements") or {}
     general_scope = _tuple(general_raw.get("scope")) if isinstance(general_raw, dict) else ()
     general: list[Requirement] = []
     for row in general_raw.get("rows", []) if isinstance(general_raw, dict) else []:
-        req = read_requirement(row, "general requirement")
+        req = _read_requirement(reader, row, "general requirement", sources, documents)
         if req is not None:
             general.append(req)
-
-    def read_notes(rows: Any, owner: str) -> tuple[Note, ...]:
-        notes = []
-        for row in rows or []:
-            line = getattr(row, "line", 0)
-            if not isinstance(row, dict) or not row.get("text"):
-                reader.problem("requirements.yml", line, f"{owner}: note without text")
-                continue
-            note_sources = _tuple(row.get("sources"))
-            check_sources("requirements.yml", line, owner, note_sources)
-            check_reliability("requirements.yml", line, owner, str(row.get("reliability")))
-            notes.append(Note(str(row["text"]), note_sources, str(row.get("reliability"))))
-        return tuple(notes)
-
     notes_raw = reader.load("requirements.yml", "route_notes") or {}
-    route_notes = {
-        str(key): read_notes(rows, f"note of {key}") for key, rows in dict(notes_raw).items()
+    notes = {
+        str(key): _read_notes(reader, rows, f"note of {key}", sources)
+        for key, rows in dict(notes_raw).items()
     }
+    return _Requirements(by_clause, general, general_scope, notes)
 
-    clause_entries = reader.entries("clauses.yml", "clauses", ("id", "label", "title", "quote"))
-    known_ids = {str(entry["id"]) for entry in clause_entries}
+
+def _read_requirement(
+    reader: _Reader,
+    row: Any,
+    owner: str,
+    sources: dict[str, Source],
+    documents: dict[str, Document],
+) -> Requirement | None:
+    line = getattr(row, "line", 0)
+    doc_id = str(row.get("document")) if isinstance(row, dict) else ""
+    if doc_id not in documents:
+        reader.problem("requirements.yml", line, f"{owner}: unknown document '{doc_id}'")
+        return None
+    row_sources = _tuple(row.get("sources"))
+    _check_sources(reader, sources, "requirements.yml", line, owner, row_sources)
+    _check_reliability(reader, "requirements.yml", line, owner, str(row.get("reliability")))
+    goals = _tuple(row.get("goals"))
+    for goal in goals:
+        if goal not in FACTS["goal"].values:
+            reader.problem("requirements.yml", line, f"{owner}: unknown goal '{goal}'")
+    condition = None
+    if row.get("if") is not None:
+        try:
+            condition = parse(row["if"])
+        except ConditionError as exc:
+            reader.problem("requirements.yml", line, f"{owner}: {exc}")
+    return Requirement(
+        condition=condition,
+        document=documents[doc_id],
+        when=row.get("when"),
+        note=row.get("note"),
+        sources=row_sources,
+        reliability=str(row.get("reliability")),
+        goals=goals,
+    )
+
+
+def _read_notes(
+    reader: _Reader, rows: Any, owner: str, sources: dict[str, Source]
+) -> tuple[Note, ...]:
+    notes = []
+    for row in rows or []:
+        line = getattr(row, "line", 0)
+        if not isinstance(row, dict) or not row.get("text"):
+            reader.problem("requirements.yml", line, f"{owner}: note without text")
+            continue
+        note_sources = _tuple(row.get("sources"))
+        _check_sources(reader, sources, "requirements.yml", line, owner, note_sources)
+        _check_reliability(reader, "requirements.yml", line, owner, str(row.get("reliability")))
+        notes.append(Note(str(row["text"]), note_sources, str(row.get("reliability"))))
+    return tuple(notes)
+
+
+def _read_clauses(
+    reader: _Reader,
+    policy_text: _PolicyText,
+    procedures: _Procedures,
+    requirements: _Requirements,
+) -> tuple[dict[str, Clause], _Roles]:
+    entries = reader.entries("clauses.yml", "clauses", ("id", "label", "title", "quote"))
+    known_ids = {str(entry["id"]) for entry in entries}
+    # Annex rows name the departments; a clause citing a row inherits them.
     responsible_of = {
         str(entry["id"]): _tuple(entry.get("responsible"))
-        for entry in clause_entries
+        for entry in entries
         if str(entry["id"]).startswith("annex.")
     }
     clauses: dict[str, Clause] = {}
-    topics: dict[str, list[str]] = {}
-    for entry in clause_entries:
-        cid = str(entry["id"])
-        line = entry.line
-        for quote in (entry["quote"], *_tuple(entry.get("extra_quotes"))):
-            if str(quote) not in text:
+    for entry in entries:
+        clause = _read_clause(
+            reader, entry, policy_text, procedures, requirements, known_ids, responsible_of
+        )
+        clauses[clause.id] = clause
+    return clauses, _read_roles(reader, entries)
+
+
+_ROLE_KEYS = ("fallback_for", "referral_for")
+
+
+def _read_roles(reader: _Reader, entries: list[_LineMap]) -> _Roles:
+    """Read every clause's ``role:`` and check that the roles fit together per goal."""
+    goals = FACTS["goal"].values
+    fallbacks: dict[str, list[tuple[str, int]]] = {}
+    referrals: dict[str, list[tuple[str, int]]] = {}
+    for entry in entries:
+        cid, role = str(entry["id"]), entry.get("role")
+        if role is None:
+            continue
+        if not isinstance(role, dict):
+            known = ", ".join(_ROLE_KEYS)
+            reader.problem("clauses.yml", entry.line, f"clause {cid}: role must map {known}")
+            continue
+        for key, value in role.items():
+            if key not in _ROLE_KEYS:
+                known = ", ".join(_ROLE_KEYS)
                 reader.problem(
-                    "clauses.yml", line, f"clause {cid}: quote is not in {text_file}: {quote!r}"
-                )
-        condition = None
-        if entry.get("applies_when") is not None:
-            try:
-                condition = parse(entry["applies_when"])
-            except ConditionError as exc:
-                reader.problem("clauses.yml", line, f"clause {cid}: {exc}")
-        annex = _tuple(entry.get("annex"))
-        for annex_id in annex:
-            if annex_id not in responsible_of:
-                reader.problem("clauses.yml", line, f"clause {cid}: unknown annex row '{annex_id}'")
-        related = []
-        for item in entry.get("related") or []:
-            if not isinstance(item, dict) or str(item.get("id")) not in known_ids:
-                reader.problem(
-                    "clauses.yml", line, f"clause {cid}: unknown related clause {item!r}"
+                    "clauses.yml", entry.line, f"clause {cid}: unknown role '{key}' ({known})"
                 )
                 continue
-            related.append(Related(id=str(item["id"]), why=str(item.get("why", ""))))
-        procedure, goal_procedures = _clause_procedures(reader, cid, clause_procedures, procedures)
-        own_requirements = requirements.get(cid, [])
-        if any(cid.startswith(scope + ".") for scope in general_scope):
-            present = {(req.document.id, req.when) for req in own_requirements}
-            own_requirements = own_requirements + [
-                req for req in general if (req.document.id, req.when) not in present
-            ]
-        responsible = _tuple(entry.get("responsible"))
-        departments = list(responsible)
-        for annex_id in annex:
-            for dept in responsible_of.get(annex_id, ()):
-                if dept not in departments:
-                    departments.append(dept)
-        clause_topics = _tuple(entry.get("topics"))
-        for topic in clause_topics:
-            topics.setdefault(topic, []).append(cid)
-        clauses[cid] = Clause(
-            id=cid,
-            label=str(entry["label"]),
-            title=str(entry["title"]),
-            quote=str(entry["quote"]),
-            extra_quotes=_tuple(entry.get("extra_quotes")),
-            condition=condition,
-            companions=entry.get("companions"),
-            annex=annex,
-            responsible=responsible,
-            related=tuple(related),
-            topics=clause_topics,
-            requirements=tuple(own_requirements),
-            procedure=procedure,
-            goal_procedures=goal_procedures,
-            departments=tuple(departments),
-            notes=route_notes.get(cid, ()),
-        )
-    for clause_id in [*requirements, *(k for k in route_notes if k != "general")]:
-        if clause_id not in known_ids:
-            reader.problem("requirements.yml", 0, f"requirements for unknown clause '{clause_id}'")
-    if isinstance(clause_procedures, dict):
-        for clause_id in clause_procedures:
-            if str(clause_id) not in known_ids:
-                reader.problem("procedures.yml", 0, f"procedure for unknown clause '{clause_id}'")
-
-    if reader.problems:
-        raise PolicyDataError(reader.problems)
-    return Knowledge(
-        meta=meta,
-        text=text,
-        clauses=clauses,
-        documents=documents,
-        sources=sources,
-        procedures=procedures,
-        topics={topic: tuple(ids) for topic, ids in topics.items()},
-        general_notes=route_notes.get("general", ()),
+            for goal in _tuple(value):
+                if goal not in goals:
+                    reader.problem(
+                        "clauses.yml",
+                        entry.line,
+                        f"clause {cid}: {key}: unknown goal '{goal}' (allowed: {', '.join(goals)})",
+                    )
+                    continue
+                table = fallbacks if key == "fallback_for" else referrals
+                table.setdefault(goal, []).append((cid, entry.line))
+    for goal, found in referrals.items():
+        for cid, line in found[1:]:
+            first, first_line = found[0]
+            reader.problem(
+                "clauses.yml",
+                line,
+                f"clause {cid}: goal '{goal}' already has the referral clause {first} "
+                f"(line {first_line}); a goal has exactly one",
+            )
+    # The engine cites the fallback and points to the referral in the same situation
+    # (nothing applies for the goal), so one without the other is a gap in the data.
+    for goal in [*fallbacks, *(g for g in referrals if g not in fallbacks)]:
+        if goal not in referrals:
+            cid, line = fallbacks[goal][0]
+            reader.problem(
+                "clauses.yml",
+                line,
+                f"clause {cid}: goal '{goal}' has a fallback but no referral clause",
+            )
+        elif goal not in fallbacks:
+            cid, line = referrals[goal][0]
+            reader.problem(
+                "clauses.yml",
+                line,
+                f"clause {cid}: goal '{goal}' has a referral but no fallback clause",
+            )
+    return _Roles(
+        fallbacks={goal: tuple(cid for cid, _ in found) for goal, found in fallbacks.items()},
+        referrals={goal: found[0][0] for goal, found in referrals.items()},
     )
+
+
+def _read_clause(
+    reader: _Reader,
+    entry: _LineMap,
+    policy_text: _PolicyText,
+    procedures: _Procedures,
+    requirements: _Requirements,
+    known_ids: set[str],
+    responsible_of: dict[str, tuple[str, ...]],
+) -> Clause:
+    cid = str(entry["id"])
+    line = entry.line
+    for quote in (entry["quote"], *_tuple(entry.get("extra_quotes"))):
+        if str(quote) not in policy_text.text:
+            reader.problem(
+                "clauses.yml",
+                line,
+                f"clause {cid}: quote is not in {policy_text.file}: {quote!r}",
+            )
+    condition = None
+    if entry.get("applies_when") is not None:
+        try:
+            condition = parse(entry["applies_when"])
+        except ConditionError as exc:
+            reader.problem("clauses.yml", line, f"clause {cid}: {exc}")
+    annex = _tuple(entry.get("annex"))
+    for annex_id in annex:
+        if annex_id not in responsible_of:
+            reader.problem("clauses.yml", line, f"clause {cid}: unknown annex row '{annex_id}'")
+    related = []
+    for item in entry.get("related") or []:
+        if not isinstance(item, dict) or str(item.get("id")) not in known_ids:
+            reader.problem("clauses.yml", line, f"clause {cid}: unknown related clause {item!r}")
+            continue
+        related.append(Related(id=str(item["id"]), why=str(item.get("why", ""))))
+    procedure, goal_procedures = _clause_procedures(
+        reader, cid, procedures.by_clause, procedures.by_id
+    )
+    own_requirements = requirements.by_clause.get(cid, [])
+    if any(cid.startswith(scope + ".") for scope in requirements.general_scope):
+        # A clause's own row for a document (and condition) wins over the general one.
+        present = {(req.document.id, req.when) for req in own_requirements}
+        own_requirements = own_requirements + [
+            req for req in requirements.general if (req.document.id, req.when) not in present
+        ]
+    responsible = _tuple(entry.get("responsible"))
+    departments = list(responsible)
+    for annex_id in annex:
+        for dept in responsible_of.get(annex_id, ()):
+            if dept not in departments:
+                departments.append(dept)
+    return Clause(
+        id=cid,
+        label=str(entry["label"]),
+        title=str(entry["title"]),
+        quote=str(entry["quote"]),
+        extra_quotes=_tuple(entry.get("extra_quotes")),
+        condition=condition,
+        companions=entry.get("companions"),
+        annex=annex,
+        responsible=responsible,
+        related=tuple(related),
+        topics=_tuple(entry.get("topics")),
+        requirements=tuple(own_requirements),
+        procedure=procedure,
+        goal_procedures=goal_procedures,
+        departments=tuple(departments),
+        notes=requirements.notes.get(cid, ()),
+    )
+
+
+def _topics(clauses: dict[str, Clause]) -> dict[str, tuple[str, ...]]:
+    """Topic → the clauses that answer it, in document order."""
+    topics: dict[str, list[str]] = {}
+    for clause in clauses.values():
+        for topic in clause.topics:
+            topics.setdefault(topic, []).append(clause.id)
+    return {topic: tuple(ids) for topic, ids in topics.items()}
+
+
+def _check_clause_references(
+    reader: _Reader,
+    clauses: dict[str, Clause],
+    procedures: _Procedures,
+    requirements: _Requirements,
+) -> None:
+    """Data in other files that names a clause ``clauses.yml`` does not have."""
+    notes = (key for key in requirements.notes if key != "general")
+    for clause_id in [*requirements.by_clause, *notes]:
+        if clause_id not in clauses:
+            reader.problem("requirements.yml", 0, f"requirements for unknown clause '{clause_id}'")
+    if isinstance(procedures.by_clause, dict):
+        for clause_id in procedures.by_clause:
+            if str(clause_id) not in clauses:
+                reader.problem("procedures.yml", 0, f"procedure for unknown clause '{clause_id}'")
 
 
 def _clause_procedures(

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from bot.policy.conditions import Condition
 
 WEAK_RELIABILITY = frozenset({"G", "U"})
-"""Reliability tags whose documents are shown as "usually also asked for — confirm"."""
+"""Reliability tags of evidence that is only other places' practice or uncertain: documents
+and notes resting on it are shown with "请向派出所确认"."""
 
 RELIABILITY_LABELS = {
     "N": "国家法规",
@@ -70,6 +71,11 @@ class Note:
     text: str
     sources: tuple[str, ...]
     reliability: str
+
+    @property
+    def confirm(self) -> bool:
+        """Whether the remark rests only on weak evidence and must be confirmed at the 派出所."""
+        return self.reliability in WEAK_RELIABILITY
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,10 @@ class Knowledge:
     procedures: dict[str, Procedure]
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
     general_notes: tuple[Note, ...] = ()
+    fallbacks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Goal → the clauses cited when nothing applies (``role: fallback_for`` in clauses.yml)."""
+    referrals: dict[str, str] = field(default_factory=dict)
+    """Goal → its catch-all clause (``role: referral_for`` in clauses.yml)."""
 
     def clause(self, clause_id: str) -> Clause:
         """Return a clause by id (``3.1.5``, ``annex.3``).
@@ -167,6 +177,16 @@ class Knowledge:
             KeyError: No clause has that id.
         """
         return self.clauses[clause_id]
+
+    def fallback_for(self, goal: object) -> tuple[Clause, ...]:
+        """The clauses cited for ``goal`` when no clause applies, in document order."""
+        ids = self.fallbacks.get(goal, ()) if isinstance(goal, str) else ()
+        return tuple(self.clauses[cid] for cid in ids)
+
+    def referral_for(self, goal: object) -> Clause | None:
+        """The catch-all clause for ``goal`` ("其他符合…的情形"), if the goal has one."""
+        cid = self.referrals.get(goal) if isinstance(goal, str) else None
+        return None if cid is None else self.clauses[cid]
 
     def clauses_for_topic(self, topic: str) -> list[Clause]:
         """Return the clauses that answer a kind of question, in document order."""

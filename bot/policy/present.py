@@ -6,14 +6,39 @@ staff page, the CLI and the tests read the same facts. Nothing here decides elig
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from bot.policy.engine import Assessment, ClauseFinding, DocumentNeed, Outcome
 from bot.policy.facts import FACTS
 from bot.policy.loader import load_knowledge
-from bot.policy.model import WEAK_RELIABILITY, Clause, Knowledge, Note, Procedure
+from bot.policy.model import Clause, Knowledge, Note, PolicyMeta, Procedure
 
 CONFIRM_CAVEAT = "一般还会要求，请向派出所确认"
+"""After a document that rests on weak evidence (:attr:`DocumentNeed.confirm`)."""
+
+WEAK_NOTE_CAVEAT = "（未经可靠来源核实，请向派出所确认）"
+"""After a note that rests on weak evidence (:attr:`Note.confirm`)."""
+
+
+def cn_date(day: dt.date) -> str:
+    """A date as Chinese official text writes it, e.g. ``2022年7月28日`` (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def policy_block(meta: PolicyMeta, today: dt.date) -> dict[str, Any]:
+    """The ``policy`` block of every payload: which document, and whether it has expired."""
+    return {
+        "doc_no": meta.doc_no,
+        "title": meta.title,
+        "expires": meta.expires.isoformat(),
+        "expired": meta.expired(today),
+    }
+
+
+def note_line(note: Note) -> str:
+    """A researched remark as one answer line, flagged when its evidence is weak."""
+    return f"说明：{note.text}{WEAK_NOTE_CAVEAT if note.confirm else ''}"
 
 
 def clause_brief(clause: Clause) -> dict[str, Any]:
@@ -60,7 +85,7 @@ def _note(note: Note) -> dict[str, Any]:
     return {
         "text": note.text,
         "reliability": note.reliability,
-        "confirm": note.reliability in WEAK_RELIABILITY,
+        "confirm": note.confirm,
         "sources": list(note.sources),
     }
 
@@ -123,13 +148,8 @@ def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[
         ],
         "referrals": [clause_brief(clause) for clause in assessment.referrals],
         "procedures": [_procedure(p) for p in assessment.procedures],
-        "notices": list(assessment.notices),
-        "policy": {
-            "doc_no": kb.meta.doc_no,
-            "title": kb.meta.title,
-            "expires": kb.meta.expires.isoformat(),
-            "expired": assessment.expired,
-        },
+        "notices": list(notices(assessment, kb)),
+        "policy": policy_block(kb.meta, assessment.today),
     }
 
 
@@ -159,13 +179,7 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
             lines.append(f"{label}：" + "；".join(reason.text() for reason in finding.reasons))
         if clause.companions:
             lines.append(f"可一并落户：{clause.companions}")
-        for note in clause.notes:
-            caveat = (
-                "（未经可靠来源核实，请向派出所确认）"
-                if note.reliability in WEAK_RELIABILITY
-                else ""
-            )
-            lines.append(f"说明：{note.text}{caveat}")
+        lines.extend(note_line(note) for note in clause.notes)
     if assessment.outcome is Outcome.REFUSED:
         lines.append("")
         for finding in assessment.ruled_out:
@@ -198,7 +212,37 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
         for related in assessment.related:
             clause = kb.clause(related.id)
             lines.append(f"· {clause.label} {clause.title}：{related.why}")
-    if assessment.notices:
-        lines.append("")
-        lines.extend(assessment.notices)
+    lines.append("")
+    lines.extend(notices(assessment, kb))
     return "\n".join(lines)
+
+
+def validity_notice(knowledge: Knowledge, today: dt.date) -> str:
+    """The notice on the policy's marked validity, compared with ``today``."""
+    meta = knowledge.meta
+    expires = cn_date(meta.expires)
+    if meta.expired(today):
+        return (
+            f"提示：《{meta.title}》（{meta.doc_no}）标注的失效日期为{expires}，现已过期。"
+            "以上内容依据该文件原文，现行办理要求请以醴陵市公安局户政部门和派出所的答复为准。"
+        )
+    return f"提示：《{meta.title}》（{meta.doc_no}）标注的失效日期为{expires}。"
+
+
+def notices(assessment: Assessment, knowledge: Knowledge | None = None) -> tuple[str, ...]:
+    """The Chinese notices under an answer: validity, confirm documents, catch-all referrals.
+
+    The validity notice always comes first: it is the one thing every answer must say.
+    """
+    kb = knowledge or load_knowledge()
+    lines = [validity_notice(kb, assessment.today)]
+    if assessment.outcome in (Outcome.ELIGIBLE, Outcome.RESIDENCE_PERMIT, Outcome.REFUSED):
+        lines.append(
+            "所需材料以派出所户籍窗口的要求为准，标有“请向派出所确认”的是其他地区常见要求，醴陵是否需要请事先确认。"
+        )
+    for clause in assessment.referrals:
+        lines.append(
+            f"政策还规定了“{clause.quote.rstrip('。')}”（{clause.label}），但没有列明具体情形；"
+            "您的情况如不在上述条款内，请向户口所在地或拟迁入地派出所咨询。"
+        )
+    return tuple(lines)

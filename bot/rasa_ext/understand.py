@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.dialogue.situation import INTENT_GOALS, slot_value
-from bot.policy.engine import Situation
 from bot.policy.facts import FACTS, FactValue
+from bot.policy.situation import Situation
 
 
 @dataclass(frozen=True)

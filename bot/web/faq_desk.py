@@ -25,9 +25,8 @@ from bot.faq.models import User
 from bot.faq.records import EntryView
 from bot.faq.store import FaqStore
 from bot.faq.workflow import ROLE_NAMES, STATUS_NAMES, TRANSITIONS
-from bot.policy.engine import validity_notice
 from bot.policy.model import Knowledge
-from bot.policy.present import clause_brief
+from bot.policy.present import clause_brief, policy_block, validity_notice
 from bot.web.schemas import PreviewIn
 from bot.web.settings import Settings
 
@@ -199,17 +198,11 @@ class FaqDesk:
             }
             groups.setdefault(entry.tags[0] if entry.tags else OTHER_TOPIC, []).append(item)
         order = sorted(groups, key=lambda tag: (tag == OTHER_TOPIC, -len(groups[tag]), tag))
-        meta = self.kb.meta
         return {
             "count": sum(len(items) for items in groups.values()),
             "groups": [{"tag": tag, "entries": groups[tag]} for tag in order],
             "notice": validity_notice(self.kb, today),
-            "policy": {
-                "doc_no": meta.doc_no,
-                "title": meta.title,
-                "expires": meta.expires.isoformat(),
-                "expired": meta.expired(today),
-            },
+            "policy": policy_block(self.kb.meta, today),
         }
 
     def preview(self, body: PreviewIn, today: dt.date) -> dict[str, Any]:

@@ -113,3 +113,90 @@ def test_missing_file(data_dir: Path) -> None:
     (data_dir / "procedures.yml").unlink()
     problems = _problems(data_dir)
     assert any(p.startswith("policy_text/procedures.yml:0: file is missing") for p in problems)
+
+
+# The fallback and referral roles (``role:`` in clauses.yml).
+
+FALLBACK_3_2 = "role: {fallback_for: [move_rural]}"
+REFERRAL_3_2_9 = "role: {referral_for: [move_rural]}"
+
+
+def _entry_line(path: Path, clause_id: str) -> int:
+    """The line a clause's entry starts on, where the loader reports its problems."""
+    text = path.read_text(encoding="utf-8")
+    return text[: text.index(f'- id: "{clause_id}"')].count("\n") + 1
+
+
+def test_the_shipped_roles() -> None:
+    kb = load_knowledge(DEFAULT_DIR)
+    assert kb.fallbacks == {"settle_urban": ("3.1", "4.2"), "move_rural": ("3.2",)}
+    assert kb.referrals == {"settle_urban": "3.1.7", "move_rural": "3.2.9"}
+    assert [c.id for c in kb.fallback_for("settle_urban")] == ["3.1", "4.2"]
+    assert kb.fallback_for("newborn") == () and kb.fallback_for(None) == ()
+    referral = kb.referral_for("move_rural")
+    assert referral is not None and referral.id == "3.2.9"
+    assert kb.referral_for("death") is None
+
+
+def test_role_with_an_unknown_goal(data_dir: Path) -> None:
+    path = data_dir / "clauses.yml"
+    _edit(path, FALLBACK_3_2, "role: {fallback_for: [move_rurall]}")
+    problems = _problems(data_dir)
+    line = _entry_line(path, "3.2")
+    assert any(
+        p.startswith(f"policy_text/clauses.yml:{line}: clause 3.2: fallback_for: unknown goal")
+        and "'move_rurall'" in p
+        and "settle_urban" in p  # the allowed goals are listed
+        for p in problems
+    ), problems
+
+
+def test_unknown_role(data_dir: Path) -> None:
+    path = data_dir / "clauses.yml"
+    _edit(path, "role: {referral_for: [settle_urban]}", "role: {referal_for: [settle_urban]}")
+    problems = _problems(data_dir)
+    line = _entry_line(path, "3.1.7")
+    assert (
+        f"policy_text/clauses.yml:{line}: clause 3.1.7: unknown role 'referal_for'" in (problems[0])
+    ), problems
+
+
+def test_role_must_be_a_mapping(data_dir: Path) -> None:
+    path = data_dir / "clauses.yml"
+    _edit(path, FALLBACK_3_2, "role: fallback_for")
+    problems = _problems(data_dir)
+    line = _entry_line(path, "3.2")
+    assert problems[0].startswith(f"policy_text/clauses.yml:{line}: clause 3.2: role must map")
+
+
+def test_two_referrals_for_one_goal(data_dir: Path) -> None:
+    path = data_dir / "clauses.yml"
+    _edit(path, REFERRAL_3_2_9, "role: {referral_for: [move_rural, settle_urban]}")
+    (problem,) = _problems(data_dir)
+    line, first = _entry_line(path, "3.2.9"), _entry_line(path, "3.1.7")
+    assert problem == (
+        f"policy_text/clauses.yml:{line}: clause 3.2.9: goal 'settle_urban' already has "
+        f"the referral clause 3.1.7 (line {first}); a goal has exactly one"
+    )
+
+
+def test_fallback_without_referral(data_dir: Path) -> None:
+    path = data_dir / "clauses.yml"
+    _edit(path, f"    {REFERRAL_3_2_9}\n", "")
+    (problem,) = _problems(data_dir)
+    line = _entry_line(path, "3.2")
+    assert problem == (
+        f"policy_text/clauses.yml:{line}: clause 3.2: goal 'move_rural' has a fallback "
+        "but no referral clause"
+    )
+
+
+def test_referral_without_fallback(data_dir: Path) -> None:
+    path = data_dir / "clauses.yml"
+    _edit(path, f"    {FALLBACK_3_2}\n", "")
+    (problem,) = _problems(data_dir)
+    line = _entry_line(path, "3.2.9")
+    assert problem == (
+        f"policy_text/clauses.yml:{line}: clause 3.2.9: goal 'move_rural' has a referral "
+        "but no fallback clause"
+    )

@@ -18,8 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from bot.dialogue.answers import faq_answer, one_bubble
-from bot.policy import load_knowledge
-from bot.policy.engine import Situation, assess
+from bot.policy import Situation, assess, load_knowledge
 from bot.policy.present import payload, render_text
 from tests.support.browser import SHOTS, Gateway, sign_in, staff_context, write_entry
 
