@@ -163,7 +163,7 @@ def _cmd_serve(_kb: Knowledge, args: argparse.Namespace) -> None:
 
 def _faq_engine() -> Any:
     """The FAQ desk's database, migrated to the latest schema."""
-    from sqlalchemy.exc import SQLAlchemyError  # type: ignore[import-untyped]
+    from sqlalchemy.exc import SQLAlchemyError
 
     from bot.faq.db import make_engine, migrate
 

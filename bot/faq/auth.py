@@ -25,11 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-import sqlalchemy as sa  # type: ignore[import-untyped]
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy.engine import Engine  # type: ignore[import-untyped]
-from sqlalchemy.orm import Session  # type: ignore[import-untyped]
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from bot.faq.db import session_factory
 from bot.faq.errors import LoginLocked, ValidationError

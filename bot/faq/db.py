@@ -15,11 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa  # type: ignore[import-untyped]
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import Connection, Engine  # type: ignore[import-untyped]
-from sqlalchemy.orm import sessionmaker  # type: ignore[import-untyped]
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import sessionmaker
 
 from bot.paths import faq_database_url
 

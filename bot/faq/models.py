@@ -15,8 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa  # type: ignore[import-untyped]
-from sqlalchemy.orm import registry  # type: ignore[import-untyped]
+import sqlalchemy as sa
+from sqlalchemy.orm import registry
 
 # The roles and statuses (and their Chinese names) sit with the workflow rules.
 from bot.faq.workflow import ROLES, STATUSES

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from sqlalchemy.exc import SQLAlchemyError  # type: ignore[import-untyped]
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.faq.db import make_engine
 from bot.faq.records import PublishedEntry

@@ -24,10 +24,10 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import sqlalchemy as sa  # type: ignore[import-untyped]
-from sqlalchemy.engine import Engine  # type: ignore[import-untyped]
-from sqlalchemy.orm import Session  # type: ignore[import-untyped]
-from sqlalchemy.orm.exc import StaleDataError  # type: ignore[import-untyped]
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.faq.content import (
     COMMENT_MAX,

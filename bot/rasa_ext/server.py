@@ -32,9 +32,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]
+import jsonschema
 import yaml
-from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+from jsonschema.exceptions import best_match
 
 from bot.rasa_ext import inprocess_actions
 
@@ -73,7 +73,7 @@ def load_for_prediction(
             cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
             *args, **kwargs,
         )  # fmt: skip
-    import tensorflow as tf  # type: ignore[import-untyped]
+    import tensorflow as tf
 
     config = kwargs.get("config", {})
     model = cls(*args, **kwargs)

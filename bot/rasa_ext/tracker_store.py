@@ -26,7 +26,7 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
-import sqlalchemy as sa  # type: ignore[import-untyped]
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker

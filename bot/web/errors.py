@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError  # type: ignore[import-untyped]
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from bot.faq.errors import (

@@ -13,8 +13,8 @@ import logging
 import threading
 from typing import Any
 
-from sqlalchemy.engine import Engine  # type: ignore[import-untyped]
-from sqlalchemy.exc import SQLAlchemyError  # type: ignore[import-untyped]
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.dialogue.answers import faq_answer, one_bubble
 from bot.faq.auth import Auth

@@ -7,7 +7,7 @@ Revision ID: 0001
 Revises:
 """
 
-import sqlalchemy as sa  # type: ignore[import-untyped]
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0001"
