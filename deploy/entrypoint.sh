@@ -10,7 +10,7 @@
 #
 # Where the custom actions run (HUKOU_ACTIONS, read by bot/stack/profile.py):
 #   in-process  (the default of HUKOU_PROFILE=production) inside each Rasa worker, without
-#               HTTP (bot/inprocess_actions.py): no action server, HUKOU_ACTION_URL not needed
+#               HTTP (bot/rasa_ext/inprocess_actions.py): no action server, HUKOU_ACTION_URL not needed
 #               (ignored if set); the workers need DATABASE_URL (the actions answer from the
 #               FAQ), and the gateway gets HUKOU_ACTION_URL="" (nothing to probe).
 #   server      the old layout: run containers with the `actions` role and give the workers

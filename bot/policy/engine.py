@@ -155,7 +155,8 @@ def assess(
 
     Args:
         situation: What is known about the citizen.
-        knowledge: The knowledge base; the default ``policy_text/`` when omitted.
+        knowledge: The knowledge base; this checkout's ``policy_text/`` when omitted (callers
+            that honour ``HUKOU_POLICY_DIR`` pass ``load_knowledge(bot.paths.policy_dir())``).
         today: The date the policy's validity is judged on; the real date when omitted.
     """
     kb = knowledge or load_knowledge()

@@ -458,8 +458,9 @@ def _read_roles(reader: _Reader, entries: list[_LineMap]) -> _Roles:
                 f"clause {cid}: goal '{goal}' already has the referral clause {first} "
                 f"(line {first_line}); a goal has exactly one",
             )
-    # The engine cites the fallback and points to the referral in the same situation
-    # (nothing applies for the goal), so one without the other is a gap in the data.
+    # A goal with a fallback has a referral and the reverse: the engine points to the
+    # referral whenever nothing applies yet (undetermined included) and cites the fallback
+    # once nothing can apply, so one without the other is a gap in the data.
     for goal in [*fallbacks, *(g for g in referrals if g not in fallbacks)]:
         if goal not in referrals:
             cid, line = fallbacks[goal][0]

@@ -22,31 +22,17 @@ from typing import Annotated
 
 import aiohttp
 from fastapi import Depends, Header, HTTPException, Request, Response
-from starlette.requests import HTTPConnection
 
 from bot.faq.auth import Auth
 from bot.faq.models import LoginSession, User
 from bot.policy.model import Knowledge
+from bot.retrieval.policy_search import PolicySearch
 from bot.web.faq_desk import FaqDesk
 from bot.web.settings import Settings
 from bot.web.workers import WorkerPool
 
 COOKIE = "hukou_session"
 """The FAQ desk's session cookie (HttpOnly, SameSite=Strict)."""
-
-
-def client_address(request: HTTPConnection, trust_forwarded: bool) -> str:
-    """The client a request comes from, for rate limits and failed sign-ins.
-
-    Args:
-        request: The request (or any HTTP connection).
-        trust_forwarded: Behind a proxy: the first address in ``X-Forwarded-For`` is the
-            client's. Off, that header is ignored, since anyone can send it.
-    """
-    forwarded = request.headers.get("x-forwarded-for")
-    if trust_forwarded and forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else "unknown"
 
 
 # -- the app's parts ---------------------------------------------------------------------
@@ -72,6 +58,16 @@ async def _client(request: Request) -> aiohttp.ClientSession:
     return client
 
 
+async def _search(request: Request) -> PolicySearch:
+    # Built on the first search, from the knowledge base the app already holds (no await
+    # in between, so two first searches cannot both build it).
+    state = request.app.state
+    search: PolicySearch | None = getattr(state, "search", None)
+    if search is None:
+        search = state.search = PolicySearch(state.kb)
+    return search
+
+
 def _desk(request: Request) -> FaqDesk:
     desk: FaqDesk = request.app.state.faq_desk
     desk.ready()
@@ -82,6 +78,7 @@ Config = Annotated[Settings, Depends(_settings)]
 KnowledgeBase = Annotated[Knowledge, Depends(_knowledge)]
 Workers = Annotated[WorkerPool, Depends(_workers)]
 Client = Annotated[aiohttp.ClientSession, Depends(_client)]
+Search = Annotated[PolicySearch, Depends(_search)]
 Desk = Annotated[FaqDesk, Depends(_desk)]
 
 

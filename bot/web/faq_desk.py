@@ -124,7 +124,7 @@ class FaqDesk:
     def from_settings(cls, settings: Settings, kb: Knowledge) -> FaqDesk:
         """The desk on ``settings.database_url``, migrated now if the database answers.
 
-        The database is ``settings.database_url``, else :func:`bot.faq.db.database_url`
+        The database is ``settings.database_url``, else :func:`bot.paths.faq_database_url`
         (``DATABASE_URL``, else the SQLite file ``var/hukou.sqlite3``). If it cannot be reached
         the gateway still starts (the chat does not need it), the failure is logged and the
         FAQ routes answer 503 until the database can be migrated.

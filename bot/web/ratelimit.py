@@ -20,7 +20,19 @@ from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.web.deps import client_address
+
+def client_address(request: HTTPConnection, trust_forwarded: bool) -> str:
+    """The client a request comes from, for rate limits and failed sign-ins.
+
+    Args:
+        request: The request (or any HTTP connection).
+        trust_forwarded: Behind a proxy: the first address in ``X-Forwarded-For`` is the
+            client's. Off, that header is ignored, since anyone can send it.
+    """
+    forwarded = request.headers.get("x-forwarded-for")
+    if trust_forwarded and forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else "unknown"
 
 
 class RateLimiter:

@@ -50,7 +50,7 @@ DOM = """box => {
 
 
 def _faq() -> Answer:
-    """The FAQ answer as /api/faq/preview builds it (bot.web.faq.FaqDesk.preview)."""
+    """The FAQ answer as /api/faq/preview builds it (bot.web.faq_desk.FaqDesk.preview)."""
     kb = load_knowledge()
     text, data = faq_answer(
         kb, dt.date.today(), question=FAQ_QUESTION, answer=FAQ_ANSWER, clause_ids=FAQ_CLAUSES

@@ -2,7 +2,7 @@
 
 ``POST /api/faq/login`` {username, password} sets the ``hukou_session`` cookie (HttpOnly,
 SameSite=Strict) and returns the user and the session's CSRF token; failed sign-ins are
-counted per client (:func:`bot.web.deps.client_address`) and lock it out for a while (429).
+counted per client (:func:`bot.web.ratelimit.client_address`) and lock it out for a while (429).
 ``GET /api/faq/me`` returns them again, so a reloaded page keeps working.
 """
 
@@ -14,7 +14,8 @@ from fastapi import APIRouter, HTTPException, Request, Response
 
 from bot.faq.models import User
 from bot.faq.workflow import ROLE_NAMES, STATUS_NAMES
-from bot.web.deps import COOKIE, Desk, SignedIn, Writer, client_address
+from bot.web.deps import COOKIE, Desk, SignedIn, Writer
+from bot.web.ratelimit import client_address
 from bot.web.schemas import LoginIn
 
 router = APIRouter(prefix="/api/faq", tags=["faq"])

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
-from bot.faq.errors import ValidationError
+from bot.faq.errors import InvalidTransition, ValidationError
 from bot.web.deps import Desk, SignedIn, Writer
 from bot.web.faq_desk import FaqDesk, entry_dict, readable_diff
 from bot.web.schemas import CommentIn, JsonObject, PreviewIn, RestoreIn, StepIn
@@ -132,6 +132,6 @@ def _check_base(desk: FaqDesk, entry_id: int, base_revision: int | None) -> None
         return
     current = desk.store.get(entry_id)
     if current.revision != base_revision:
-        raise HTTPException(
-            409, f"该条目刚被他人修改（当前版本 {current.revision}），请查看最新内容后再操作。"
+        raise InvalidTransition(
+            f"该条目刚被他人修改（当前版本 {current.revision}），请查看最新内容后再操作。"
         )

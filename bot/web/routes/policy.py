@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Query
 
-from bot.paths import policy_dir
-from bot.policy import load_knowledge
 from bot.policy.facts import FACTS
 from bot.policy.present import clause_detail, question
-from bot.retrieval.policy_search import PolicySearch
-from bot.web.deps import KnowledgeBase
+from bot.web.deps import KnowledgeBase, Search
 from bot.web.errors import UnknownClause
 
 router = APIRouter(prefix="/api", tags=["policy"])
 
 
-@lru_cache(maxsize=1)
-def _search() -> PolicySearch:
-    return PolicySearch(load_knowledge(policy_dir()))
-
-
 @router.get("/search")
 async def search(
-    q: str = Query("", max_length=200), limit: int = Query(10, ge=1, le=50)
+    index: Search, q: str = Query("", max_length=200), limit: int = Query(10, ge=1, le=50)
 ) -> dict[str, Any]:
     """BM25 full-text search over the policy, with marked snippets."""
-    hits = _search().search(q, limit) if q.strip() else []
+    hits = index.search(q, limit) if q.strip() else []
     return {
         "query": q,
         "hits": [
