@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from bot.policy.conditions import ConditionError, parse
+from bot.policy.conditions import Condition, ConditionError, parse
 from bot.policy.facts import FACTS
 from bot.policy.model import (
     RELIABILITY_LABELS,
@@ -313,6 +313,17 @@ def _read_procedures(reader: _Reader, sources: dict[str, Source]) -> _Procedures
     return _Procedures(procedures, reader.load("procedures.yml", "clause_procedures") or {})
 
 
+def _condition(reader: _Reader, file: str, line: int, owner: str, raw: Any) -> Condition | None:
+    """Parse a condition of ``owner`` (``None`` when there is none); a bad one is a problem."""
+    if raw is None:
+        return None
+    try:
+        return parse(raw)
+    except ConditionError as exc:
+        reader.problem(file, line, f"{owner}: {exc}")
+        return None
+
+
 def _read_requirements(
     reader: _Reader, sources: dict[str, Source], documents: dict[str, Document]
 ) -> _Requirements:
@@ -360,12 +371,7 @@ def _read_requirement(
     for goal in goals:
         if goal not in FACTS["goal"].values:
             reader.problem("requirements.yml", line, f"{owner}: unknown goal '{goal}'")
-    condition = None
-    if row.get("if") is not None:
-        try:
-            condition = parse(row["if"])
-        except ConditionError as exc:
-            reader.problem("requirements.yml", line, f"{owner}: {exc}")
+    condition = _condition(reader, "requirements.yml", line, owner, row.get("if"))
     return Requirement(
         condition=condition,
         document=documents[doc_id],
@@ -500,12 +506,7 @@ def _read_clause(
                 line,
                 f"clause {cid}: quote is not in {policy_text.file}: {quote!r}",
             )
-    condition = None
-    if entry.get("applies_when") is not None:
-        try:
-            condition = parse(entry["applies_when"])
-        except ConditionError as exc:
-            reader.problem("clauses.yml", line, f"clause {cid}: {exc}")
+    condition = _condition(reader, "clauses.yml", line, f"clause {cid}", entry.get("applies_when"))
     annex = _tuple(entry.get("annex"))
     for annex_id in annex:
         if annex_id not in responsible_of:
