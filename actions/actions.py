@@ -29,6 +29,7 @@ from bot.dialogue.answers import (
     validity_answer,
 )
 from bot.dialogue.domain import ask_action, button
+from bot.dialogue.payloads import entry_id, fact_entities, first_entity
 from bot.dialogue.situation import (
     LIKELY_SLOT,
     SKIPPED_SLOT,
@@ -140,11 +141,7 @@ def _general_question(tracker: Tracker) -> PublishedEntry | None:
     gets the assessment; one that only names a topic (“居住证有什么用？”) and matches a
     published entry gets the FAQ's answer.
     """
-    facts = [
-        entity.get("entity")
-        for entity in tracker.latest_message.get("entities") or []
-        if entity.get("entity") in FACTS
-    ]
+    facts = [name for name, _ in fact_entities(tracker.latest_message)]
     text = _typed_text(tracker)
     if not text or any(fact != "goal" for fact in facts):
         return None
@@ -177,11 +174,10 @@ class ValidateSituationForm(FormValidationAction):
     ) -> list[EventType]:
         """Turn 不知道 / 是 / 没有 into answers to the pending question, then validate."""
         # Facts stated in this message count as answers even when they repeat a known
-        # value, so the form re-asks its question instead of rejecting the turn.
+        # value, so the form re-asks its question instead of rejecting the turn. A value
+        # the engine would not accept (a crafted payload) is set to unknown, never kept.
         events: list[EventType] = [
-            SlotSet(entity["entity"], entity["value"])
-            for entity in tracker.latest_message.get("entities") or []
-            if entity.get("entity") in FACTS
+            SlotSet(name, value) for name, value in fact_entities(tracker.latest_message)
         ]
         requested = tracker.get_slot("requested_slot")
         intent = _latest_intent(tracker)
@@ -269,7 +265,9 @@ class ActionAssess(Action):
         FAQ answers, send that answer instead, with a button to have the situation assessed.
         """
         faq_id = tracker.get_slot(FAQ_SLOT)
-        entry = FAQ.entry(int(faq_id)) if faq_id is not None else None
+        # Set by validate_situation_form, but checked anyway: the tracker comes over HTTP.
+        wanted = entry_id(faq_id)
+        entry = FAQ.entry(wanted) if wanted is not None else None
         reset: list[EventType] = [] if faq_id is None else [SlotSet(FAQ_SLOT, None)]
         if entry is not None:
             goal = tracker.get_slot("goal")
@@ -400,16 +398,13 @@ class ActionAnswerFaq(AnswerAction):
     action_name = "action_answer_faq"
 
     def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
-        """The chosen entry's answer; the referral if it is no longer published."""
-        raw = next(
-            (
-                entity.get("value")
-                for entity in tracker.latest_message.get("entities") or []
-                if entity.get("entity") == "faq_id"
-            ),
-            None,
-        )
-        entry = FAQ.entry(int(str(raw))) if str(raw or "").isdigit() else None
+        """The chosen entry's answer; the referral if it is no longer published.
+
+        A malformed ``faq_id`` (anything but an id the suggestion buttons send) gets the
+        same referral as an entry that was archived meanwhile.
+        """
+        wanted = entry_id(first_entity(tracker.latest_message, "faq_id"))
+        entry = FAQ.entry(wanted) if wanted is not None else None
         if entry is None:
             text, data = not_covered(KB, today())
             return ("这条解答已经下线或不存在。" + text, data), []

@@ -1,7 +1,13 @@
 """Staff accounts and sign-in for the FAQ desk.
 
 * Passwords (at least 10 characters) are hashed with Argon2id (argon2-cffi); hashes are
-  upgraded on sign-in when the hasher's parameters change.
+  upgraded on sign-in when the hasher's parameters change. A password that zxcvbn (Dropbox's
+  estimator with its lists of common passwords, names and keyboard patterns) scores below
+  :data:`PASSWORD_MIN_SCORE` is refused, so ``aaaaaaaaaa`` or ``1234567890`` are not
+  accepted just for being long enough.
+* Usernames are compared after NFKC and lower-casing, and a new one is refused when its
+  skeleton (:func:`username_skeleton`, after Unicode TR39) equals an existing one's: ``аdmin1``
+  with a Cyrillic ``а`` beside ``admin1``, or ``a1ice`` beside ``alice``.
 * Failed sign-ins are rate-limited per username and per client: after
   :attr:`AuthPolicy.max_failures` failures within :attr:`AuthPolicy.failure_window`, further
   attempts are refused for :attr:`AuthPolicy.lockout` (:class:`~bot.faq.errors.LoginLocked`
@@ -28,8 +34,10 @@ from functools import cached_property
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from confusable_homoglyphs import confusables
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from bot.faq.db import session_factory
 from bot.faq.errors import LoginLocked, ValidationError
@@ -47,6 +55,10 @@ from bot.faq.workflow import ROLES
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 256
+PASSWORD_MIN_SCORE = 3
+"""zxcvbn's score (0–4) a password needs: 3 is "safely unguessable" in its terms."""
+_ZXCVBN_CHARS = 100
+"""zxcvbn's time grows fast with length; past this a password is long enough anyway."""
 _USERNAME = re.compile(r"[\w.-]{2,32}")
 
 
@@ -64,6 +76,46 @@ class AuthPolicy:
 def normalize_username(username: str) -> str:
     """Usernames compare after NFKC, trimming and lower-casing (``Zhang`` is ``zhang``)."""
     return unicodedata.normalize("NFKC", username).strip().lower()
+
+
+def username_skeleton(username: str) -> str:
+    """What a username looks like: equal skeletons are names staff could mistake for each other.
+
+    After Unicode TR39's skeleton: NFKC and lower-case (:func:`normalize_username`), then each
+    character replaced by a representative of its look-alikes from the Unicode confusables
+    data (via ``confusable_homoglyphs``): an ASCII one if there is one, else the lowest code
+    point, so ``аdmin1`` (Cyrillic ``а``), ``admin1`` and ``adminl`` all become ``admin1``.
+    Only one-character look-alikes are used (``rn`` is not taken for ``m``).
+    """
+    name = normalize_username(username)
+    found = confusables.is_confusable(name, greedy=True, preferred_aliases=[]) or []
+    alike = {
+        item["character"]: [glyph["c"] for glyph in item["homoglyphs"] if len(glyph["c"]) == 1]
+        for item in found
+    }
+    skeleton = []
+    for char in name:
+        candidates = [char, *alike.get(char, ())]
+        skeleton.append(min([c for c in candidates if c.isascii()] or candidates))
+    return "".join(skeleton)
+
+
+def check_password(password: str, username: str) -> None:
+    """Refuse a password that is too short, too long or too easy to guess.
+
+    Raises:
+        ValidationError: With the reason, in Chinese.
+    """
+    if len(password) < PASSWORD_MIN:
+        raise ValidationError(f"密码至少需要 {PASSWORD_MIN} 个字符")
+    if len(password) > PASSWORD_MAX:
+        raise ValidationError(f"密码不能超过 {PASSWORD_MAX} 个字符")
+    # The username counts as known to an attacker (``bob bob bob bob`` for bob).
+    if zxcvbn(password[:_ZXCVBN_CHARS], user_inputs=[username])["score"] < PASSWORD_MIN_SCORE:
+        raise ValidationError(
+            "密码太容易被猜到（重复字符、连续数字、常见密码或含用户名），"
+            "请换一个更长、更少见的密码，例如几个不相关的词组成的短语"
+        )
 
 
 def _token_hash(token: str) -> str:
@@ -105,20 +157,22 @@ class Auth:
         """Add an active account.
 
         Raises:
-            ValidationError: Bad username or role, short password, or the username is taken.
+            ValidationError: Bad username or role, a short or guessable password, or the
+                username is taken or looks like one that is.
         """
         name = normalize_username(username)
         if not _USERNAME.fullmatch(name):
             raise ValidationError("用户名须为 2–32 个字母、数字、汉字或 . _ -")
         if role not in ROLES:
             raise ValidationError(f"角色必须是 {'、'.join(ROLES)} 之一，收到 {role!r}")
-        if len(password) < PASSWORD_MIN:
-            raise ValidationError(f"密码至少需要 {PASSWORD_MIN} 个字符")
-        if len(password) > PASSWORD_MAX:
-            raise ValidationError(f"密码不能超过 {PASSWORD_MAX} 个字符")
+        check_password(password, name)
         with self._sessions.begin() as session:
             if self._user(session, name) is not None:
                 raise ValidationError(f"用户 {name} 已存在")
+            skeleton = username_skeleton(name)
+            for existing in session.execute(sa.select(users.c.username)).scalars():
+                if username_skeleton(existing) == skeleton:
+                    raise ValidationError(f"用户名 {name} 与已有账号 {existing} 太相似，容易混淆")
             user = User(
                 username=name,
                 password_hash=self._hasher.hash(password),
@@ -150,8 +204,8 @@ class Auth:
         name = normalize_username(username)
         if role is not None and role not in ROLES:
             raise ValidationError(f"角色必须是 {'、'.join(ROLES)} 之一，收到 {role!r}")
-        if password is not None and not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-            raise ValidationError(f"密码需要 {PASSWORD_MIN}–{PASSWORD_MAX} 个字符")
+        if password is not None:
+            check_password(password, name)
         if name == normalize_username(admin) and (active is False or role not in (None, "admin")):
             raise ValidationError("不能停用自己的账号或取消自己的管理员角色")
         with self._sessions.begin() as session:

@@ -3,7 +3,7 @@
 The workflow and its rules are :data:`bot.faq.workflow.TRANSITIONS`.
 
 Editors create, edit and submit. Reviewers and admins also approve, reject, publish, archive
-and restore, but nobody approves or publishes content they wrote themselves. Editing a
+and restore, but nobody approves, publishes or restores content they wrote themselves. Editing a
 published entry starts a new draft while the published version is still served
 (``Entry.published_version_id``) until the new one is published.
 
@@ -57,7 +57,14 @@ from bot.faq.models import (
     utcnow,
 )
 from bot.faq.records import AuditEntry, EntryView, PublishedEntry, UnansweredGroup, VersionView
-from bot.faq.workflow import ROLE_NAMES, ROLES, STATUS_NAMES, STATUSES, TRANSITIONS
+from bot.faq.workflow import (
+    ROLE_NAMES,
+    ROLES,
+    STATUS_NAMES,
+    STATUSES,
+    TRANSITIONS,
+    Transition,
+)
 from bot.nlu.normalize import normalize
 from bot.privacy.masking import mask_pii
 
@@ -222,6 +229,7 @@ class FaqStore:
         """Publish again the content of a version that was published before.
 
         Raises:
+            PermissionDenied: An editor, or the author of that version (four-eyes rule).
             NotFound: No such version.
             InvalidTransition: That version was never published.
         """
@@ -230,6 +238,7 @@ class FaqStore:
             source = self._version(session, entry.id, version_number)
             if source.status != "published":
                 raise InvalidTransition(f"第 {version_number} 版没有发布过，不能恢复")
+            self._check_not_own(TRANSITIONS["restore"], actor, source.author_id)
             entry.author_id = source.author_id
             entry.reviewer_id = actor.id
             version = self._change(
@@ -474,16 +483,22 @@ class FaqStore:
 
         Raises:
             PermissionDenied: The actor's role may not take the step, or they wrote the
-                content and the step may not be taken by its author.
+                latest content and the step may not be taken by its author.
             NotFound: No such entry.
             InvalidTransition: The step does not start from the entry's status.
         """
         step = TRANSITIONS[action]
         actor = self._actor(session, user, step.roles, step.role_verb)
         entry = self._entry(session, entry_id, step.sources, step.status_verb)
-        if step.not_own and entry.author_id == actor.id:
-            raise PermissionDenied(step.not_own)
+        if step.judged_on == "latest":
+            self._check_not_own(step, actor, entry.author_id)
         return actor, entry
+
+    @staticmethod
+    def _check_not_own(step: Transition, actor: User, author_id: int) -> None:
+        """Refuse ``step`` to the author of the content it is judged on, if it says so."""
+        if step.not_own and author_id == actor.id:
+            raise PermissionDenied(step.not_own)
 
     def _actor(
         self, session: Session, user: Actor, roles: Sequence[str] = ROLES, doing: str = ""

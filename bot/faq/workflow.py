@@ -9,6 +9,15 @@ chosen time (or another reviewer can publish it)::
     update: any status → draft        archive: any status → archived (no longer served)
     restore(n): a version that was once published becomes the published one again
 
+The four-eyes rule: every publication has two people behind it, the author of the content and
+someone else who approves and publishes it. Restoring is a publication too, so its restorer may
+not be the author of the *restored* version (``Transition.judged_on``): that content was
+approved by someone other than its author when it was first published, and a second person
+now decides it goes back online. Without this an author could republish, alone, a text of
+theirs that a reviewer had archived or replaced (issue 19, item 1). A reviewer's own later
+draft does not stop them restoring someone else's published text: what goes online is that
+text, not theirs. Restoring stays one step (a withdrawn answer may have to return quickly).
+
 :data:`TRANSITIONS` is the one statement of who may take which step from where:
 :class:`~bot.faq.store.FaqStore` enforces it and the web desk
 (:func:`bot.web.faq_desk.allowed_actions`) offers only the steps it allows. Saving edits
@@ -57,6 +66,9 @@ class Transition:
         role_verb: What a refused role cannot do, in the message (``编辑不能审核条目``).
         status_verb: What the entry's status does not allow (``…“草稿”，不能审核通过``).
         not_own: The refusal when the user wrote the content; ``None``: authors may.
+        judged_on: Whose authorship ``not_own`` looks at: ``"latest"``, the entry's latest
+            content (approve, publish), or ``"restored"``, the version being restored (the
+            store and the page then decide version by version).
     """
 
     sources: tuple[str, ...]
@@ -65,6 +77,7 @@ class Transition:
     role_verb: str
     status_verb: str
     not_own: str | None = None
+    judged_on: str = "latest"
 
     def allows(self, role: str, status: str, *, own: bool) -> bool:
         """Whether a user with ``role`` may take this step on an entry in ``status``.
@@ -72,7 +85,7 @@ class Transition:
         Args:
             role: The user's role.
             status: The entry's current status.
-            own: The user wrote the entry's content.
+            own: The user wrote the content the step is judged on (:attr:`judged_on`).
         """
         return role in self.roles and status in self.sources and not (own and self.not_own)
 
@@ -104,8 +117,17 @@ TRANSITIONS: Mapping[str, Transition] = MappingProxyType(
             "归档条目",
             "归档",
         ),
-        # Restoring starts from any status; the version restored must have been published.
-        "restore": Transition(STATUSES, "published", REVIEWERS, "恢复版本", "恢复版本"),
+        # Restoring starts from any status; the version restored must have been published,
+        # and restoring is publishing: its restorer must not have written that version.
+        "restore": Transition(
+            STATUSES,
+            "published",
+            REVIEWERS,
+            "恢复版本",
+            "恢复版本",
+            not_own="不能恢复自己撰写的版本",
+            judged_on="restored",
+        ),
     }
 )
 """The workflow steps, in the order the desk offers them."""

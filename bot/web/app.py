@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from bot.paths import STATIC, policy_dir
 from bot.policy import load_knowledge
@@ -23,6 +22,7 @@ from bot.web.errors import EXCEPTION_HANDLERS
 from bot.web.faq_desk import FaqDesk
 from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
 from bot.web.routes import ROUTERS
+from bot.web.routes.pages import StaticAssets
 from bot.web.settings import Settings
 from bot.web.workers import WorkerPool
 
@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_limiter=RateLimiter(settings.rate_limit_per_minute * 10),
         trust_forwarded=settings.trust_forwarded,
     )
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", StaticAssets(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)
     return app

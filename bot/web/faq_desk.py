@@ -22,7 +22,7 @@ from bot.faq.content import ANSWER_MAX, QUESTION_MAX, multi_line, one_line
 from bot.faq.db import make_engine, migrate
 from bot.faq.errors import ValidationError
 from bot.faq.models import User
-from bot.faq.records import EntryView
+from bot.faq.records import EntryView, VersionView
 from bot.faq.store import FaqStore
 from bot.faq.workflow import ROLE_NAMES, STATUS_NAMES, TRANSITIONS
 from bot.policy.model import Knowledge
@@ -81,14 +81,29 @@ def allowed_actions(user: User, entry: EntryView) -> list[str]:
     """The workflow steps ``user`` may take on ``entry`` now (what the page offers).
 
     Read from :data:`~bot.faq.workflow.TRANSITIONS`, the table the store enforces; this only
-    spares staff buttons that would fail.
+    spares staff buttons that would fail. A step judged on the restored version (restore) is
+    listed when role and status allow it; :func:`restorable` then says which versions.
     """
     own = entry.author == user.username
     return [
         action
         for action, step in TRANSITIONS.items()
-        if step.allows(user.role, entry.status, own=own)
+        if step.allows(user.role, entry.status, own=own and step.judged_on == "latest")
     ]
+
+
+def restorable(user: User, entry: EntryView, version: VersionView) -> bool:
+    """Whether ``user`` may restore ``version`` of ``entry`` (its 恢复此版本 button).
+
+    The same rule the store enforces: a version that was published, other than the latest,
+    and not written by ``user`` (restoring is publishing, so the four-eyes rule applies).
+    """
+    step = TRANSITIONS["restore"]
+    return (
+        version.status == "published"
+        and version.number != entry.version
+        and step.allows(user.role, entry.status, own=version.author == user.username)
+    )
 
 
 class FaqDesk:
@@ -165,6 +180,7 @@ class FaqDesk:
                 **version.to_dict(),
                 "status_name": STATUS_NAMES[version.status],
                 "action_name": ACTION_NAMES.get(version.action, version.action),
+                "restorable": restorable(user, entry, version),
             }
             for version in self.store.versions(entry.id)
         ]

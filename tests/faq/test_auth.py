@@ -62,6 +62,14 @@ def test_hash_is_upgraded_when_the_parameters_change(
         ("b", PASSWORD, "editor", "用户名须为 2–32 个"),
         ("bob smith", PASSWORD, "editor", "用户名须为"),
         ("ALICE", PASSWORD, "admin", "用户 alice 已存在"),
+        # Issue 19, item 12: long enough, but guessed at once; a look-alike of alice.
+        ("bob", "aaaaaaaaaa", "editor", "密码太容易被猜到"),
+        ("bob", "1234567890", "editor", "密码太容易被猜到"),
+        ("bob", "password123", "editor", "密码太容易被猜到"),
+        ("bob", "bob bob bob bob", "editor", "密码太容易被猜到"),
+        ("аlice", PASSWORD, "editor", "与已有账号 alice 太相似"),  # Cyrillic а
+        ("ａｌｉｃｅ", PASSWORD, "editor", "用户 alice 已存在"),  # full-width: NFKC
+        ("a1ice", PASSWORD, "editor", "与已有账号 alice 太相似"),
     ],
 )
 def test_create_user_errors(
@@ -252,7 +260,7 @@ def test_admins_change_roles_deactivate_and_reset_passwords(
         ({"username": "boss", "role": "editor"}, "不能停用自己"),
         ({"username": "nobody", "role": "editor"}, "没有用户"),
         ({"username": "alice", "role": "owner"}, "角色必须是"),
-        ({"username": "alice", "password": "short"}, "密码需要"),
+        ({"username": "alice", "password": "short"}, "密码至少需要 10 个字符"),
     ],
 )
 def test_account_changes_that_are_refused(
@@ -263,3 +271,16 @@ def test_account_changes_that_are_refused(
     username = change.pop("username")
     with pytest.raises(ValidationError, match=message):
         auth.update_user("boss", username, **change)
+
+
+def test_a_weak_password_is_refused_on_reset_too(auth: Auth, alice: str) -> None:
+    auth.create_user("boss", PASSWORD, "admin")
+    with pytest.raises(ValidationError, match="密码太容易被猜到"):
+        auth.update_user("boss", "alice", password="1234567890")
+
+
+def test_unlike_usernames_are_accepted(auth: Auth, alice: str) -> None:
+    for name in ("admin1", "alicia", "王芳", "chen.li"):
+        auth.create_user(name, PASSWORD, "editor")
+    with pytest.raises(ValidationError, match="与已有账号 admin1 太相似"):
+        auth.create_user("\u0430dmin1", PASSWORD, "editor")

@@ -407,3 +407,25 @@ def test_datetimes_are_aware_utc(store: FaqStore, clock: Clock) -> None:
     clock.advance(hours=3)
     assert store.submit("editor", entry.id).updated_at == clock.now
     assert store.get(entry.id).updated_at.tzinfo is not None
+
+
+@pytest.mark.parametrize("author", ["reviewer", "admin"])
+def test_nobody_restores_their_own_content_alone(store: FaqStore, author: str) -> None:
+    # Issue 19, item 1: the author alone republished an archived version of their own text.
+    entry = store.create(author, NEWBORN)
+    store.submit(author, entry.id)
+    store.approve("reviewer2", entry.id)
+    store.publish("reviewer2", entry.id)
+    store.archive("reviewer2", entry.id)
+    with pytest.raises(PermissionDenied, match="不能恢复自己撰写的版本"):
+        store.restore(author, entry.id, 4)
+    assert store.published() == [] and store.get(entry.id).status == "archived"
+    restored = store.restore("reviewer2", entry.id, 4)
+    assert (restored.author, restored.reviewer) == (author, "reviewer2")
+
+
+def test_restoring_judges_the_restored_content_not_the_latest(store: FaqStore) -> None:
+    # The reviewer's own later draft does not stop them restoring the editor's published text.
+    entry = published_entry(store)
+    store.update("reviewer", entry.id, {"answer": "新答案。"}, entry.revision)
+    assert store.restore("reviewer", entry.id, 4).author == "editor"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -210,3 +211,17 @@ def test_chat_when_only_the_action_server_is_down() -> None:
         )
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/static/%00", "/static/a%00.js", "/static/admin/%00", "/static/nope.js", "/static/..%2fx"],
+)
+def test_a_bad_static_path_is_a_plain_404(path: str, caplog: pytest.LogCaptureFixture) -> None:
+    # Issue 19, item 8: a NUL byte made StaticFiles raise (500, a traceback per request).
+    # raise_server_exceptions: an exception escaping the app is what the server logs.
+    with TestClient(create_app(DOWN), raise_server_exceptions=True) as client:
+        response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "找不到该文件"}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]

@@ -672,3 +672,21 @@ def test_admins_deactivate_change_roles_and_reset_passwords(desk: Desk) -> None:
     assert myself.status_code == 422 and "不能停用自己" in myself.json()["detail"]
     missing = admin.patch("/api/faq/users/nobody", json={"role": "editor"}, headers=headers)
     assert missing.status_code == 422 and "没有用户" in missing.json()["detail"]
+
+
+def test_the_author_cannot_restore_their_own_version(desk: Desk) -> None:
+    # Issue 19, item 1: page and store agree that restoring one's own text needs someone else.
+    author, a_csrf = desk.client_for("reviewer")
+    entry = create(author, a_csrf)
+    step(author, a_csrf, entry["id"], "submit")
+    other, o_csrf = desk.client_for("admin")
+    for action in ("approve", "publish", "archive"):
+        assert step(other, o_csrf, entry["id"], action).status_code == 200
+    refused = step(author, a_csrf, entry["id"], "restore", version=4)
+    assert refused.status_code == 403 and refused.json()["detail"] == "不能恢复自己撰写的版本"
+    assert desk.client.get("/api/faq/published").json()["count"] == 0
+    shown = author.get(f"/api/faq/entries/{entry['id']}").json()
+    assert [v["number"] for v in shown["versions"] if v["restorable"]] == []
+    offered = other.get(f"/api/faq/entries/{entry['id']}").json()
+    assert [v["number"] for v in offered["versions"] if v["restorable"]] == [4]
+    assert step(other, o_csrf, entry["id"], "restore", version=4).status_code == 200

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import Scope
 
 from bot.paths import STATIC
+
+NO_SUCH_FILE = "找不到该文件"
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -17,6 +23,28 @@ _PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+class StaticAssets(StaticFiles):
+    """``/static``: Starlette's static files, with every path that is no file a plain 404.
+
+    Starlette passes the decoded path to ``os.stat``, which raises ``ValueError`` on a NUL byte
+    (``/static/%00``): a 500 and a traceback in the log for each such request. No file has
+    such a name, so it is a 404 like any missing file, with the message in Chinese.
+    """
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        """The file at ``path``, else 404 (``找不到该文件``)."""
+        if "\x00" in path:
+            raise HTTPException(status_code=404, detail=NO_SUCH_FILE)
+        try:
+            return await super().get_response(path, scope)
+        except ValueError:  # a name the file system cannot hold (os.stat refuses it)
+            raise HTTPException(status_code=404, detail=NO_SUCH_FILE) from None
+        except HTTPException as exc:
+            if exc.status_code == 404:
+                raise HTTPException(status_code=404, detail=NO_SUCH_FILE) from None
+            raise
 
 
 @router.get("/")

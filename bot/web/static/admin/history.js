@@ -13,7 +13,6 @@
     var d = state.current, list = $("versions");
     $("history").hidden = false;
     list.textContent = "";
-    var canRestore = d.actions.indexOf("restore") >= 0;
     d.versions.slice().reverse().forEach(function (v) {
       var item = el("li");
       item.appendChild(el("strong", null, "第 " + v.number + " 版"));
@@ -24,7 +23,8 @@
         compare.addEventListener("click", function () { showDiff(v.number - 1, v.number); });
         item.appendChild(compare);
       }
-      if (canRestore && v.status === "published" && v.number !== d.entry.version) {
+      // The server decides (bot.web.faq_desk.restorable): never one's own version.
+      if (v.restorable) {
         var restore = el("button", null, "恢复此版本");
         restore.type = "button";
         restore.addEventListener("click", function () { restoreVersion(v.number, restore); });
