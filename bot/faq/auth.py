@@ -8,11 +8,17 @@
 * Usernames are compared after NFKC and lower-casing, and a new one is refused when its
   skeleton (:func:`username_skeleton`, after Unicode TR39) equals an existing one's: ``аdmin1``
   with a Cyrillic ``а`` beside ``admin1``, or ``a1ice`` beside ``alice``.
-* Failed sign-ins are rate-limited per username and per client: after
-  :attr:`AuthPolicy.max_failures` failures within :attr:`AuthPolicy.failure_window`, further
-  attempts are refused for :attr:`AuthPolicy.lockout` (:class:`~bot.faq.errors.LoginLocked`
-  carries a Chinese message and the seconds to wait). Unknown usernames cost as much time as
-  known ones.
+* Failed sign-ins are limited per username *and* client, never per username alone: anyone
+  who knows a member of staff's username could otherwise keep them out (issue 19, item 13).
+  After :attr:`AuthPolicy.free_failures` failures for one username from one client, each
+  further attempt from there waits :attr:`AuthPolicy.first_delay`, doubling after every
+  failure up to :attr:`AuthPolicy.max_delay`; the same username from another client is not
+  slowed. A client that fails :attr:`AuthPolicy.max_client_failures` times within
+  :attr:`AuthPolicy.failure_window`, whatever the usernames, waits :attr:`AuthPolicy.lockout`
+  (one machine guessing many names). :class:`~bot.faq.errors.LoginLocked` carries a Chinese
+  message and the seconds to wait. Failures are kept for :attr:`AuthPolicy.failure_memory` so
+  the admin sees repeated ones (:meth:`Auth.failed_sign_ins`). Unknown usernames cost as much
+  time as known ones.
 * A session is a random token given to the browser; only its SHA-256 is stored. It ends after
   :attr:`AuthPolicy.idle_timeout` without use or :attr:`AuthPolicy.absolute_timeout` after
   sign-in, whichever comes first. Each session has its own CSRF token.
@@ -68,9 +74,33 @@ class AuthPolicy:
 
     idle_timeout: dt.timedelta = dt.timedelta(minutes=30)
     absolute_timeout: dt.timedelta = dt.timedelta(hours=8)
-    max_failures: int = 5
+    free_failures: int = 3
+    """Failures of one username from one client before delays start (people mistype)."""
+    first_delay: dt.timedelta = dt.timedelta(seconds=30)
+    """The first delay; it doubles with each further failure."""
+    max_delay: dt.timedelta = dt.timedelta(minutes=15)
+    """The longest delay for one username from one client."""
+    failure_memory: dt.timedelta = dt.timedelta(hours=24)
+    """How long a failure counts towards the delays and is shown to the admin."""
+    max_client_failures: int = 20
+    """Failures of one client (any usernames) within ``failure_window`` before its lockout."""
     failure_window: dt.timedelta = dt.timedelta(minutes=15)
     lockout: dt.timedelta = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class FailedSignIns:
+    """A username's failed sign-ins within :attr:`AuthPolicy.failure_memory`, for the admin.
+
+    Attributes:
+        count: How many.
+        clients: From how many different clients (addresses).
+        last: When the latest was.
+    """
+
+    count: int
+    clients: int
+    last: dt.datetime
 
 
 def normalize_username(username: str) -> str:
@@ -249,7 +279,8 @@ class Auth:
             client: Who is asking (the client's IP address), for per-client limits.
 
         Raises:
-            LoginLocked: Too many recent failures for this username or this client.
+            LoginLocked: This client must wait: it failed too often for this username (a
+                growing delay) or for any usernames (the client lockout).
         """
         name = normalize_username(username)[:64]
         client = client[:64]
@@ -262,7 +293,13 @@ class Auth:
             elif self._matches(user.password_hash, password):
                 if self._hasher.check_needs_rehash(user.password_hash):
                     user.password_hash = self._hasher.hash(password)
-                session.execute(sa.delete(login_failures).where(login_failures.c.username == name))
+                # Only this client's count starts again: a stranger's failures elsewhere stay
+                # slowed, and stay visible to the admin.
+                session.execute(
+                    sa.delete(login_failures).where(
+                        login_failures.c.username == name, login_failures.c.client == client
+                    )
+                )
                 self._audit(session, name, "login", f"来自 {client}")
                 return user
             session.add(LoginFailure(at=now, username=name, client=client))
@@ -274,27 +311,64 @@ class Auth:
         except (VerificationError, InvalidHashError):
             return False
 
+    def failed_sign_ins(self) -> dict[str, FailedSignIns]:
+        """Recent failed sign-ins by username (known or not), for the accounts list."""
+        since = self._now() - self.policy.failure_memory
+        query = (
+            sa.select(
+                login_failures.c.username,
+                sa.func.count(),
+                sa.func.count(sa.distinct(login_failures.c.client)),
+                sa.func.max(login_failures.c.at),
+            )
+            .where(login_failures.c.at >= since)
+            .group_by(login_failures.c.username)
+        )
+        with self._sessions() as session:
+            return {
+                name: FailedSignIns(count=count, clients=clients, last=last)
+                for name, count, clients, last in session.execute(query).all()
+            }
+
     def _check_lockout(self, session: Session, name: str, client: str, now: dt.datetime) -> None:
         policy = self.policy
-        since = now - policy.failure_window - policy.lockout
-        session.execute(sa.delete(login_failures).where(login_failures.c.at < since))
-        for column, value in ((login_failures.c.username, name), (login_failures.c.client, client)):
-            times: list[dt.datetime] = (
-                session.execute(
-                    sa.select(login_failures.c.at)
-                    .where(column == value, login_failures.c.at >= since)
-                    .order_by(login_failures.c.at)
-                )
-                .scalars()
-                .all()
+        forget = now - max(policy.failure_memory, policy.failure_window + policy.lockout)
+        session.execute(sa.delete(login_failures).where(login_failures.c.at < forget))
+        client_times = self._failure_times(
+            session, now - policy.failure_window - policy.lockout, login_failures.c.client == client
+        )
+        until = self._locked_until(client_times)
+        pair_times = self._failure_times(
+            session,
+            now - policy.failure_memory,
+            login_failures.c.client == client,
+            login_failures.c.username == name,
+        )
+        extra = len(pair_times) - policy.free_failures + 1  # the attempt now being made
+        if extra > 0:
+            delay = min(policy.first_delay * 2 ** min(extra - 1, 32), policy.max_delay)
+            until = max(until or pair_times[-1], pair_times[-1] + delay)
+        if until is not None and now < until:
+            raise LoginLocked(math.ceil((until - now).total_seconds()))
+
+    @staticmethod
+    def _failure_times(
+        session: Session, since: dt.datetime, *where: sa.sql.ColumnElement[bool]
+    ) -> list[dt.datetime]:
+        times: list[dt.datetime] = (
+            session.execute(
+                sa.select(login_failures.c.at)
+                .where(login_failures.c.at >= since, *where)
+                .order_by(login_failures.c.at)
             )
-            until = self._locked_until(times)
-            if until is not None and now < until:
-                raise LoginLocked(math.ceil((until - now).total_seconds()))
+            .scalars()
+            .all()
+        )
+        return times
 
     def _locked_until(self, times: list[dt.datetime]) -> dt.datetime | None:
-        """When the latest burst of ``max_failures`` failures within the window stops counting."""
-        n, policy = self.policy.max_failures, self.policy
+        """When the client's latest burst of failures within the window stops counting."""
+        n, policy = self.policy.max_client_failures, self.policy
         for last in range(len(times) - 1, n - 2, -1):
             if times[last] - times[last - n + 1] <= policy.failure_window:
                 return times[last] + policy.lockout

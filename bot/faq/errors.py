@@ -47,6 +47,7 @@ class LoginLocked(FaqError):
 
     def __init__(self, retry_after: int) -> None:
         """Refuse sign-ins for ``retry_after`` more seconds."""
-        minutes = max(1, -(-retry_after // 60))
-        super().__init__(f"登录失败次数过多，请 {minutes} 分钟后再试。")
+        # Under a minute the seconds (the first delays are 30 s); else whole minutes, rounded up.
+        wait = f"{retry_after} 秒" if retry_after < 60 else f"{-(-retry_after // 60)} 分钟"
+        super().__init__(f"登录失败次数过多，请 {wait}后再试。")
         self.retry_after = retry_after

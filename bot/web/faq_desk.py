@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.dialogue.answers import faq_answer, one_bubble
-from bot.faq.auth import Auth
+from bot.faq.auth import Auth, FailedSignIns
 from bot.faq.content import ANSWER_MAX, QUESTION_MAX, multi_line, one_line
 from bot.faq.db import make_engine, migrate
 from bot.faq.errors import ValidationError
@@ -57,6 +57,19 @@ def user_dict(user: User) -> dict[str, Any]:
         "role_name": ROLE_NAMES.get(user.role, user.role),
         "active": user.active,
         "created_at": user.created_at.isoformat(),
+    }
+
+
+def failures_dict(failures: FailedSignIns | None) -> dict[str, Any]:
+    """A username's recent failed sign-ins for the accounts list (``None``: there were none).
+
+    So the admin notices someone guessing a member of staff's password: the delays only slow
+    the guesser's own client, they no longer lock the account.
+    """
+    return {
+        "failed_sign_ins": failures.count if failures else 0,
+        "failed_clients": failures.clients if failures else 0,
+        "last_failed_at": failures.last.isoformat() if failures else None,
     }
 
 

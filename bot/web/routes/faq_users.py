@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from bot.web.deps import AdminReader, AdminWriter, Desk
-from bot.web.faq_desk import user_dict
+from bot.web.faq_desk import failures_dict, user_dict
 from bot.web.schemas import UserChangeIn, UserIn
 
 router = APIRouter(prefix="/api/faq", tags=["faq"])
@@ -15,8 +15,14 @@ router = APIRouter(prefix="/api/faq", tags=["faq"])
 
 @router.get("/users")
 def list_users(_staff: AdminReader, desk: Desk) -> dict[str, Any]:
-    """Every account (admins only)."""
-    return {"users": [user_dict(user) for user in desk.auth.users()]}
+    """Every account with its recent failed sign-ins (admins only)."""
+    failures = desk.auth.failed_sign_ins()
+    return {
+        "users": [
+            {**user_dict(user), **failures_dict(failures.get(user.username))}
+            for user in desk.auth.users()
+        ]
+    }
 
 
 @router.post("/users", status_code=201)

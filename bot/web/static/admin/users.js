@@ -24,6 +24,10 @@
         tr.appendChild(el("td", null, u.role_name));
         tr.appendChild(el("td", null, u.active ? "启用" : "已停用"));
         tr.appendChild(el("td", null, when(u.created_at)));
+        // Someone guessing this account's password shows here (the last 24 hours).
+        tr.appendChild(el("td", null, u.failed_sign_ins
+          ? u.failed_sign_ins + " 次（" + u.failed_clients + " 个地址），最近 " + when(u.last_failed_at)
+          : "无"));
         tr.appendChild(userActions(u));
         body.appendChild(tr);
       });
