@@ -17,7 +17,7 @@ CLI and the staff lookup use it directly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import spacy
 import yaml
 from spacy.tokens import Doc, Span
 
+from bot.nlu.attribution import Attribution
 from bot.nlu.normalize import normalize
 from bot.nlu.segmentation import load_user_dictionary
 from bot.paths import DATA_DIR
@@ -32,6 +33,9 @@ from bot.policy.facts import FACTS, FactValue
 
 DEFAULT_PATTERNS = DATA_DIR / "facts" / "patterns.yml"
 
+
+MOVE_GOALS = frozenset({"settle_urban", "move_rural"})
+"""Goals whose subject is the applicant (the person who wants to move)."""
 
 NEGATION_CHARS = frozenset("没不未无非")
 """A token glued to a match that ends in one of these negates it (没开|公司)."""
@@ -51,6 +55,7 @@ class Rule:
     when_negated: FactValue | None
     negatable: bool
     inner_negation: bool
+    others_hukou: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
         when_negated = None if negated_raw == "ignore" else _parse_value(fact, negated_raw, where)
         negatable = bool(raw.get("negatable", True))
         inner = bool(raw.get("inner_negation", False))
+        others = bool(raw.get("others_hukou", False))
         phrases = [str(p) for p in raw.get("phrases") or []]
         if phrases:
             # Longest first, so 租房子 wins over 租房 at the same place.
@@ -112,7 +118,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
                 compiled = re.compile(str(pattern))
             except re.error as exc:
                 raise PatternError(f"{where}: bad regex {pattern!r}: {exc}") from exc
-            rules.append(Rule(fact, value, compiled, when_negated, negatable, inner))
+            rules.append(Rule(fact, value, compiled, when_negated, negatable, inner, others))
         if not phrases and not raw.get("regex"):
             raise PatternError(f"{where}: no phrases or regex")
     settings = {
@@ -134,14 +140,21 @@ class FactExtractor:
         """Load the rules and build the spaCy pipeline (blank ``zh`` + jieba)."""
         load_user_dictionary()
         self.settings, self.rules = load_patterns(rules_path)
+        self.attribution = Attribution()
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
     def mentions(self, text: str) -> list[FactMention]:
         """Return every fact statement in ``text`` (normalised first), in text order."""
         doc = self.nlp(normalize(text))
+        people = self.attribution.people(doc.text)
         found: list[FactMention] = []
         for rule in self.rules:
             for match in rule.pattern.finditer(doc.text):
+                if rule.others_hukou and (
+                    self.attribution.subject(doc.text, match.start(), match.start() + 2, people)
+                    == "self"
+                ):
+                    continue  # 我户口在村里，想迁过去: the applicant's own hukou, not a target
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
                     continue
@@ -158,6 +171,7 @@ class FactExtractor:
                         rule.fact, value, match.start(), match.end(), match.group(), not polarity
                     )
                 )
+        found = self._attribute(doc.text, found)
         found.sort(key=lambda m: (m.start, -m.end))
         # A match inside a longer match of the same fact is part of it (有房子 in 没有房子).
         return [
@@ -172,6 +186,31 @@ class FactExtractor:
                 for o in found
             )
         ]
+
+    def _attribute(self, text: str, found: list[FactMention]) -> list[FactMention]:
+        """Keep the applicant's facts, turn a relative's hukou into theirs, add 户口在… places.
+
+        See :mod:`bot.nlu.attribution`: a fact said of someone else, or of a place outside
+        Liling where only Liling counts, is not the applicant's.
+        """
+        who = self.attribution
+        people, places = who.people(text), who.places(text)
+        moves = [(m.start, m.end) for m in found if m.fact == "goal" and m.value in MOVE_GOALS]
+        applicant = who.applicant(text, people, moves)
+        kept: list[FactMention] = []
+        for mention in found:
+            keep, becomes = who.keep(
+                mention.fact, text, mention.start, mention.end, people, places, applicant
+            )
+            if becomes is not None:
+                mention = replace(mention, fact=becomes)
+            elif not keep:
+                continue
+            value = who.area_value(mention.fact, mention.value, text, mention.start, places)
+            kept.append(replace(mention, value=value))
+        for fact, area, start, end in who.hukou_statements(text, people, places, applicant):
+            kept.append(FactMention(fact, area, start, end, text[start:end], False))
+        return kept
 
     def facts(self, text: str) -> dict[str, FactValue]:
         """Return the facts stated in ``text``, one value per fact (see :meth:`chosen`)."""
