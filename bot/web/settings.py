@@ -15,6 +15,11 @@ class Settings(BaseSettings):
     """Gateway settings, read from ``HUKOU_*`` environment variables."""
 
     rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = Field(default="", repr=False)
+    """The Rasa workers' ``--auth-token`` (``HUKOU_RASA_TOKEN``, a secret): sent as
+    ``?token=`` to every Rasa HTTP API route the gateway calls (``/status``, ``/model/parse``).
+    Empty: the workers run without one. Kept out of the settings' ``repr`` so that it is never
+    logged. The REST channel's webhook is not covered by it (Rasa checks no token there)."""
     rasa_urls: str = ""
     """Several Rasa workers, comma-separated (``HUKOU_RASA_URLS``); empty: ``rasa_url`` alone.
     Each conversation stays on one worker (:mod:`bot.web.workers`)."""
