@@ -17,6 +17,11 @@ also needs the token (``--auth-token``) that the profile gives (``HUKOU_RASA_TOK
 :meth:`Stack.start` makes, new for each start; the gateway gets the same token. Rasa's REST
 webhook takes no token: loopback is what protects it and the action server here.
 
+**A process that dies is restarted, the others go on** (:class:`Supervisor`): a crashed Rasa
+worker comes back after 1 s, then 2, 4 … up to 30 s between tries, while the gateway keeps
+serving the pages, the FAQ, the hotline lookup and the search, and ``/healthz`` names what is
+down. Before, one exit stopped everything, so a Rasa crash took /faq, /staff and /admin with it.
+
 It prints where to talk to the assistant once everything answers, and stops all of it
 cleanly on Ctrl-C or SIGTERM.
 """
@@ -31,6 +36,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,8 +238,85 @@ class Stack:
             self._endpoints = None
 
 
+@dataclass(frozen=True)
+class Backoff:
+    """How long to wait before restarting a process that died.
+
+    ``first`` seconds after the first crash, doubling with each crash in a row up to
+    ``longest``; a process that ran ``stable`` seconds before dying starts again from
+    ``first``. Restarting at once, every time, would spin a process that cannot start
+    (a broken model, a port taken) at full speed on a shared machine.
+    """
+
+    first: float = 1.0
+    longest: float = 30.0
+    stable: float = 60.0
+
+    def delay(self, crashes: int) -> float:
+        """The wait before the restart after ``crashes`` crashes in a row (1, 2, …)."""
+        return float(min(self.longest, self.first * 2 ** max(0, crashes - 1)))
+
+
+class Supervisor:
+    """Restarts the processes of a running :class:`Stack` that exit, one at a time.
+
+    Only the dead process is started again; the others, the gateway above all, keep serving.
+    :meth:`check` is one round; :func:`serve` calls it twice a second.
+    """
+
+    def __init__(
+        self,
+        stack: Stack,
+        backoff: Backoff | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        report: Callable[[str], None] = lambda line: print(line, flush=True),
+    ) -> None:
+        """Watch ``stack``'s processes from now on.
+
+        Args:
+            stack: A started stack.
+            backoff: The delays between restarts (default :class:`Backoff`).
+            clock: Seconds, monotonic (tests pass their own).
+            report: Where to say what died and what is restarted (one Chinese line each).
+        """
+        self.stack = stack
+        self.backoff = backoff or Backoff()
+        self.clock = clock
+        self.report = report
+        now = clock()
+        self._started = {name: now for name in stack.names}
+        self._crashes: dict[str, int] = {}
+        self._due: dict[str, float] = {}
+        self.restarts: dict[str, int] = {}
+        """How often each process was restarted (for tests and the log)."""
+
+    def check(self) -> None:
+        """Note the processes that died and restart those whose wait is over."""
+        now = self.clock()
+        for name in self.stack.names:
+            proc = self.stack.process(name)
+            if proc.poll() is None:
+                continue
+            if name not in self._due:
+                ran = now - self._started.get(name, now)
+                crashes = 1 if ran >= self.backoff.stable else self._crashes.get(name, 0) + 1
+                self._crashes[name] = crashes
+                wait = self.backoff.delay(crashes)
+                self._due[name] = now + wait
+                self.report(
+                    f"{name} 意外退出（代码 {proc.returncode}），{wait:.0f} 秒后重新启动；"
+                    "其他服务照常运行。"
+                )
+            elif now >= self._due[name]:
+                del self._due[name]
+                self.stack.spawn(name)
+                self._started[name] = now
+                self.restarts[name] = self.restarts.get(name, 0) + 1
+                self.report(f"正在重新启动 {name}（第 {self.restarts[name]} 次）。")
+
+
 def serve(rasa_port: int, action_port: int, web_port: int = 8000, train: bool = True) -> int:
-    """Train if needed, start everything, print the address and wait for Ctrl-C."""
+    """Train if needed, start everything, print the address and supervise until Ctrl-C."""
     if train and model_is_stale():
         print("正在训练模型（首次约需 3–5 分钟）…", flush=True)
         subprocess.run(train_command(), cwd=ROOT, check=True)
@@ -266,13 +349,9 @@ def serve(rasa_port: int, action_port: int, web_port: int = 8000, train: bool = 
             f"端口 {rasa_port} 起；动作服务器 :{action_port}）。按 Ctrl-C 停止。",
             flush=True,
         )
+        supervisor = Supervisor(stack)
         while not stopping:
-            for name, proc in stack.procs:
-                if proc.poll() is not None:
-                    print(
-                        f"{name} 意外退出（代码 {proc.returncode}），正在停止全部服务。", flush=True
-                    )
-                    stopping = True
+            supervisor.check()
             time.sleep(0.5)
     except RuntimeError as exc:
         print(f"启动失败：{exc}", file=sys.stderr)
