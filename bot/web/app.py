@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RateLimitMiddleware,
         chat_limiter=RateLimiter(settings.rate_limit_per_minute),
         api_limiter=RateLimiter(settings.rate_limit_per_minute * 10),
-        trust_forwarded=settings.trust_forwarded,
+        trusted_proxies=settings.trusted_proxies,
     )
     app.mount("/static", StaticAssets(directory=STATIC), name="static")
     for router in ROUTERS:

@@ -16,10 +16,16 @@ from bot.web.errors import AssistantBusy, AssistantUnavailable
 from bot.web.workers import WorkerBusy, WorkerPool
 
 
-async def probe(client: aiohttp.ClientSession, url: str) -> str:
-    """``ok`` when ``url`` answers 200 within 3 s, else what went wrong."""
+async def probe(client: aiohttp.ClientSession, url: str, token: str = "") -> str:
+    """``ok`` when ``url`` answers 200 within 3 s, else what went wrong.
+
+    ``token`` is sent as ``?token=`` (Rasa's HTTP API, ``--auth-token``); the answer never
+    repeats the URL, so the token cannot end up in ``/healthz``.
+    """
+    params = {"token": token} if token else None
+    timeout = aiohttp.ClientTimeout(total=3.0)
     try:
-        async with client.get(url, timeout=aiohttp.ClientTimeout(total=3.0)) as response:
+        async with client.get(url, params=params, timeout=timeout) as response:
             return "ok" if response.status == 200 else f"HTTP {response.status}"
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         return f"down ({type(exc).__name__})"

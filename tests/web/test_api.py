@@ -116,6 +116,7 @@ def test_chat_and_health_with_the_assistant_running(assistant: Stack) -> None:
     settings = Settings(
         rasa_url=f"http://127.0.0.1:{assistant.rasa_port}",
         action_url=f"http://127.0.0.1:{assistant.action_port}",
+        rasa_token=assistant.rasa_token,
     )
     with TestClient(create_app(settings)) as client:
         health = client.get("/healthz")
