@@ -36,9 +36,6 @@ class Settings(BaseSettings):
     action_url: str = "http://127.0.0.1:5055"
     """The action server (``HUKOU_ACTION_URL``); empty when the actions run inside the Rasa
     workers (``HUKOU_ACTIONS=in-process``), which then answer for them."""
-    rasa_token: str | None = None
-    """Rasa's API token (``HUKOU_RASA_TOKEN``; the workers' ``--auth-token``), sent with the
-    hotline lookup's ``/model/parse``; ``None``: the workers have no token."""
     max_message_chars: int = 1000
     upstream_timeout: float = 30.0
     rate_limit_per_minute: int = 60

@@ -33,10 +33,13 @@ CASES = [
     ("我哥是法人，我在他厂里做事", {"employed_in_liling": True}),
     # the speaker's own facts stay theirs, and a relative's hukou becomes the relative's fact
     ("我在城里租了房子", {"housing": "rented"}),
-    ("来电人说她老公户口在城区", {"marital_status": "married", "spouse_hukou_area": "liling_urban"}),
+    (
+        "来电人说她老公户口在城区",
+        {"marital_status": "married", "spouse_hukou_area": "liling_urban"},
+    ),
     ("我爸户口在城区", {"relative_hukou_area": "liling_urban"}),
     ("前夫户口在城区", {"marital_status": "divorced"}),
-    # where: outside Liling is not Liling, a village is rural even in a town, a town alone is unknown
+    # where: outside Liling is not Liling; a village is rural even in a town; a town alone: unknown
     ("我在东莞上班", {}),
     ("我老家是江西农村的", {"origin_rural": False}),
     ("我户口在衡阳乡下", {"current_hukou_area": "outside_liling"}),
@@ -73,7 +76,11 @@ def test_a_word_that_contains_a_person_names_none(who: Attribution) -> None:
 def test_places_decide_the_area(who: Attribution) -> None:
     text = normalize("衡阳乡下")
     assert who.area_in(who.places(text), 0, len(text)) == "outside_liling"
-    for words, area in (("城区", "liling_urban"), ("孙家湾镇的村里", "liling_rural"), ("浦口镇", None)):
+    for words, area in (
+        ("城区", "liling_urban"),
+        ("孙家湾镇的村里", "liling_rural"),
+        ("浦口镇", None),
+    ):
         text = normalize(words)
         assert who.area_in(who.places(text), 0, len(text)) == area, words
 
