@@ -18,7 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.dialogue.answers import out_of_scope_answer, topic_answer, validity_answer
+from bot.dialogue.answers import (
+    other_city_answer,
+    out_of_scope_answer,
+    topic_answer,
+    validity_answer,
+)
 from bot.dialogue.situation import TOPIC_INTENTS, situation_from_parse
 from bot.policy import Situation, assess
 from bot.policy.facts import FactValue
@@ -43,12 +48,15 @@ class Reading:
         confidence: The classifier's confidence in ``intent``.
         source: ``model`` (a worker's NLU: rules and classifier), ``rules`` (the fact rules
             alone: no worker could be reached) or ``none`` (no text).
+        other_city: When the words ask about settling in another city: the city, and the
+            situation read as if it were in Liling.
     """
 
     facts: dict[str, FactValue] = field(default_factory=dict)
     intent: str | None = None
     confidence: float = 0.0
     source: Source = "none"
+    other_city: tuple[str, dict[str, FactValue]] | None = None
 
     @classmethod
     def from_parse(cls, parse: Mapping[str, Any]) -> Reading:
@@ -59,20 +67,41 @@ class Reading:
             intent=intent.get("name"),
             confidence=float(intent.get("confidence") or 0.0),
             source="model",
+            other_city=other_city_of(parse),
         )
 
     @classmethod
-    def from_rules(cls, facts: Mapping[str, FactValue]) -> Reading:
+    def from_rules(
+        cls,
+        facts: Mapping[str, FactValue],
+        other_city: tuple[str, dict[str, FactValue]] | None = None,
+    ) -> Reading:
         """The facts the rules found, with no classifier (no topic, no decline)."""
-        return cls(facts=dict(facts), source="rules")
+        return cls(facts=dict(facts), source="rules", other_city=other_city)
 
     def describe(self) -> dict[str, Any]:
         """What the hotline page shows about how the words were read."""
         return {"intent": self.intent, "confidence": self.confidence, "source": self.source}
 
 
-def kind_of_answer(reading: Reading) -> Literal["topic", "validity", "declined", "assessment"]:
+def other_city_of(parse: Mapping[str, Any]) -> tuple[str, dict[str, FactValue]] | None:
+    """The ``other_city`` property of a parse (:mod:`bot.rasa_ext.components`), decoded."""
+    raw = parse.get("other_city")
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("place"), str):
+        return None
+    facts = situation_from_parse(
+        {"entities": [{"entity": k, "value": v} for k, v in (raw.get("facts") or {}).items()]}
+    )
+    return raw["place"], facts.to_dict()
+
+
+Kind = Literal["other_city", "topic", "validity", "declined", "assessment"]
+
+
+def kind_of_answer(reading: Reading) -> Kind:
     """The kind of first answer the chat's rules give to this reading."""
+    if reading.other_city is not None:
+        return "other_city"
     if reading.intent in TOPIC_INTENTS:
         return "topic"
     if reading.intent == VALIDITY_INTENT:
@@ -97,8 +126,8 @@ def first_answer(
         today: The date the policy's validity is judged on.
 
     Returns:
-        The answer's payload (``type`` ``assessment``, ``clause``, ``policy`` or
-        ``out_of_scope``) with ``understood`` (the facts read from the words) and
+        The answer's payload (``type`` ``assessment``, ``clause``, ``policy``,
+        ``other_city`` or ``out_of_scope``) with ``understood`` (the facts read from the words) and
         ``understanding`` (how they were read). An answer that is not an assessment also
         carries ``text`` (what the chat would say) and, under ``assessment``, the assessment
         of the facts known, so the operator sees both.
@@ -109,7 +138,10 @@ def first_answer(
     kind = kind_of_answer(reading)
     if kind == "assessment":
         return {**assessed, **common}
-    if kind == "topic":
+    if kind == "other_city" and reading.other_city is not None:
+        place, facts = reading.other_city
+        text, answer = other_city_answer(place, {**facts, **ticked}, kb, today)
+    elif kind == "topic":
         text, answer = topic_answer(TOPIC_INTENTS[str(reading.intent)], kb, today)
     elif kind == "validity":
         text, answer = validity_answer(kb, today)

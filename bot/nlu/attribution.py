@@ -88,6 +88,19 @@ HUKOU_AT = re.compile(
 
 Only what *is* (户口在, 户口已经迁到了): 户口迁到城里 and 把户口落在村里 say what is wanted."""
 
+TARGET_BEFORE = re.compile(r"(落|迁到|迁去|迁往|迁回|落到|转到|入|嫁到|去|到)$")
+TARGET_AFTER = re.compile(
+    r"(市|省|那边|这边|的|那里|这里)?(的)?[^,.;!?。]{0,8}?(落户|入户|上户口|户口(?!在|是|还)|居住证)"
+)
+LILING_TARGET = re.compile(
+    r"(落|迁|转|来|到)[^,.;!?。]{0,3}醴陵|醴陵[^,.;!?。]{0,4}(落户|入户|上户口)"
+)
+GENERIC_ELSEWHERE = frozenset({"外地", "外省", "外市", "外县", "省外", "市外", "县外", "异地"})
+"""Words for "not Liling" that name no city to refer the citizen to."""
+
+JOINED = re.compile(r"(和|跟|与|及|以及|、|还有|和我)")
+"""Between two people named as one subject (我和爱人)."""
+
 OWNER_AFTER = re.compile(r"(的名字|名下|的名下|的名义|的(?![村家屋那这里]))")
 """What makes a person named after a fact its owner."""
 
@@ -248,7 +261,19 @@ class Attribution:
                 if third:
                     last_third = person
             found.append(person)
-        return found
+        # 我 right before a relative (我老公, 我的女儿) is a possessive, not a person.
+        return [
+            p
+            for p, following in zip(found, [*found[1:], None][: len(found)], strict=True)
+            if not (
+                p.role == "self"
+                and not p.third_person
+                and following is not None
+                and following.role != "self"
+                and following.start in (p.end, p.end + 1)
+                and text[p.end : following.start] in ("", "的", "家", "们")
+            )
+        ]
 
     def places(self, text: str) -> list[PlaceMention]:
         """The places named in ``text``, in text order."""
@@ -289,6 +314,11 @@ class Attribution:
             if named and named[-1].role in RELATIVE_APPLICANTS:
                 return named[-1].role
         for start, end in moves:
+            c_start, _ = self.clause_bounds(text, start)
+            movers = [p for p in people if c_start <= p.start and p.end <= start]
+            # 把我本人和老婆孩子的户口迁过来: the speaker moves, the others come along.
+            if any(p.role == "self" for p in movers):
+                return "self"
             role = self.subject(text, start, end, people)
             return role if role in RELATIVE_APPLICANTS else "self"
         return "self"
@@ -315,6 +345,19 @@ class Attribution:
             s_start = match.end()
         earlier = [p for p in people if s_start <= p.start and p.end <= c_start]
         return earlier[-1].role if earlier else "self"
+
+    def subjects(self, text: str, start: int, end: int, people: Sequence[Person]) -> list[Role]:
+        """Like :meth:`subject`, with the people joined to it by 和/跟/与 (我和爱人户口都在…)."""
+        c_start, _ = self.clause_bounds(text, start)
+        before = [p for p in people if c_start <= p.start and p.end <= start]
+        if not before:
+            return [self.subject(text, start, end, people)]
+        joined = [before[-1]]
+        for person in reversed(before[:-1]):
+            if JOINED.fullmatch(text[person.end : joined[-1].start]) is None:
+                break
+            joined.append(person)
+        return [p.role for p in reversed(joined)]
 
     def area_in(self, places: Sequence[PlaceMention], start: int, end: int) -> Area | None:
         """The area the places within ``[start, end)`` say, if they say one.
@@ -350,7 +393,11 @@ class Attribution:
             c_start, _ = self.clause_bounds(text, match.start())
             if HYPOTHETICAL.search(text, c_start, window_end):
                 continue  # 户口在农村的人能不能… asks about others, states nothing
-            role = relative_to(self.subject(text, match.start(), match.end(), people), applicant)
+            roles = [
+                relative_to(r, applicant)
+                for r in self.subjects(text, match.start(), match.end(), people)
+            ]
+            role = roles[-1]
             past = PAST.search(text, max(0, match.start() - 5), match.start()) is not None or any(
                 word in match.group() for word in ("原来", "本来")
             )
@@ -361,10 +408,28 @@ class Attribution:
                         ("origin_rural", area == "liling_rural", match.start(), window_end)
                     )
                 continue
-            fact = AREA_FACTS.get(role)
-            if fact is not None:
-                found.append((fact, area, match.start(), window_end))
+            for each in dict.fromkeys(roles):  # 我和爱人户口都在…: both
+                fact = AREA_FACTS.get(each)
+                if fact is not None:
+                    found.append((fact, area, match.start(), window_end))
         return found
+
+    def other_city(self, text: str) -> str | None:
+        """The place outside Liling a message asks to settle in, if it asks that.
+
+        "能不能落长沙户口", "成都落户有什么要求", "长沙的居住证", "把户口落到韶关来": the place is
+        the *target*. "户口在湘潭，想迁到醴陵" names an outside place as where the hukou is now,
+        and a message that also names Liling as the target is about Liling.
+        """
+        for place in self.places(text):
+            if place.area != "outside_liling" or place.text in GENERIC_ELSEWHERE:
+                continue
+            before = text[max(0, place.start - 4) : place.start]
+            after = text[place.end : place.end + 12]
+            targeted = TARGET_BEFORE.search(before) or TARGET_AFTER.match(after)
+            if targeted and not LILING_TARGET.search(text):
+                return place.text
+        return None
 
     # -- deciding ---------------------------------------------------------------------
 
@@ -377,8 +442,12 @@ class Attribution:
         people: Sequence[Person],
         places: Sequence[PlaceMention],
         applicant: Role = "self",
+        where_counts: bool = True,
     ) -> tuple[bool, str | None]:
         """Whether a match of ``fact`` at ``[start, end)`` is the applicant's.
+
+        ``where_counts=False`` reads the facts as if they were about Liling (for a question
+        about another city, answered with Liling's rule for the same situation).
 
         Returns:
             (keep, becomes): ``becomes`` is the fact it states instead (a relative's hukou).
@@ -393,7 +462,7 @@ class Attribution:
             if fact == "current_hukou_area" and role in AREA_FACTS:
                 return False, AREA_FACTS[role]
             return False, None
-        area = self.area_in(places, c_start, c_end)
+        area = self.area_in(places, c_start, c_end) if where_counts else None
         if fact in IN_LILING_FACTS and area == "outside_liling":
             return False, None
         if fact in URBAN_HOUSING_FACTS and area in ("outside_liling", "liling_rural"):

@@ -143,8 +143,12 @@ class FactExtractor:
         self.attribution = Attribution()
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
-    def mentions(self, text: str) -> list[FactMention]:
-        """Return every fact statement in ``text`` (normalised first), in text order."""
+    def mentions(self, text: str, where_counts: bool = True) -> list[FactMention]:
+        """Return every fact statement in ``text`` (normalised first), in text order.
+
+        ``where_counts=False`` keeps facts stated of a place outside Liling (see
+        :meth:`as_if_in_liling`).
+        """
         doc = self.nlp(normalize(text))
         people = self.attribution.people(doc.text)
         found: list[FactMention] = []
@@ -171,7 +175,7 @@ class FactExtractor:
                         rule.fact, value, match.start(), match.end(), match.group(), not polarity
                     )
                 )
-        found = self._attribute(doc.text, found)
+        found = self._attribute(doc.text, found, where_counts)
         found.sort(key=lambda m: (m.start, -m.end))
         # A match inside a longer match of the same fact is part of it (有房子 in 没有房子).
         return [
@@ -187,7 +191,9 @@ class FactExtractor:
             )
         ]
 
-    def _attribute(self, text: str, found: list[FactMention]) -> list[FactMention]:
+    def _attribute(
+        self, text: str, found: list[FactMention], where_counts: bool = True
+    ) -> list[FactMention]:
         """Keep the applicant's facts, turn a relative's hukou into theirs, add 户口在… places.
 
         See :mod:`bot.nlu.attribution`: a fact said of someone else, or of a place outside
@@ -200,14 +206,23 @@ class FactExtractor:
         kept: list[FactMention] = []
         for mention in found:
             keep, becomes = who.keep(
-                mention.fact, text, mention.start, mention.end, people, places, applicant
+                mention.fact,
+                text,
+                mention.start,
+                mention.end,
+                people,
+                places,
+                applicant,
+                where_counts,
             )
             if becomes is not None:
                 mention = replace(mention, fact=becomes)
             elif not keep:
                 continue
-            value = who.area_value(mention.fact, mention.value, text, mention.start, places)
-            kept.append(replace(mention, value=value))
+            if where_counts:
+                value = who.area_value(mention.fact, mention.value, text, mention.start, places)
+                mention = replace(mention, value=value)
+            kept.append(mention)
         for fact, area, start, end in who.hukou_statements(text, people, places, applicant):
             kept.append(FactMention(fact, area, start, end, text[start:end], False))
         return kept
@@ -216,6 +231,19 @@ class FactExtractor:
         """Return the facts stated in ``text``, one value per fact (see :meth:`chosen`)."""
         return {name: mention.value for name, mention in self.chosen(text).items()}
 
+    def other_city(self, text: str) -> tuple[str, dict[str, FactValue]] | None:
+        """A question about settling in another city: the city and the situation as if in Liling.
+
+        "在长沙买了套房，能不能落长沙户口" → ("长沙", {housing: owned, goal: settle_urban}): the
+        assistant answers for Liling only, and gives Liling's rule for the same situation.
+        """
+        normalized = normalize(text)
+        place = self.attribution.other_city(normalized)
+        if place is None:
+            return None
+        chosen = self._choose(self.mentions(text, where_counts=False))
+        return place, {name: mention.value for name, mention in chosen.items()}
+
     def chosen(self, text: str) -> dict[str, FactMention]:
         """Return the winning statement of each fact in ``text``, in fact order.
 
@@ -223,8 +251,12 @@ class FactExtractor:
         For an enum fact a direct statement wins over one inferred from a negation
         (没有自己的房，租的 → rented), then the last one wins.
         """
+        return self._choose(self.mentions(text))
+
+    @staticmethod
+    def _choose(mentions: list[FactMention]) -> dict[str, FactMention]:
         chosen: dict[str, FactMention] = {}
-        for mention in self.mentions(text):
+        for mention in mentions:
             previous = chosen.get(mention.fact)
             if (
                 previous is not None

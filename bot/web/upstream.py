@@ -94,6 +94,9 @@ async def _post(
         except WorkerBusy as exc:
             # Never sent: the citizen can send it again without it counting twice.
             raise AssistantBusy() from exc
+        except aiohttp.ClientResponseError as exc:
+            # Not chained: its message holds the URL, and with it Rasa's API token.
+            raise AssistantUnavailable(f"助手暂时无法回复（HTTP {exc.status}）。") from None
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             raise AssistantUnavailable() from exc
         workers.mark_up(url)

@@ -71,3 +71,16 @@ def test_ticked_facts_override_the_words(kb: Knowledge) -> None:
     answer = first_answer(reading, {"housing": "none"}, kb, BEFORE_EXPIRY)
     assert answer["type"] == "assessment" and answer["situation"]["housing"] == "none"
     assert answer["understood"] == {"goal": "settle_urban", "housing": "rented"}
+
+
+def test_another_city_gets_liling_s_rule_for_the_same_situation(kb: Knowledge) -> None:
+    parse = {
+        **_parse("out_of_scope"),
+        "other_city": {"place": "长沙", "facts": {"housing": "owned"}},
+    }
+    answer = first_answer(Reading.from_parse(parse), {}, kb, BEFORE_EXPIRY)
+    assert answer["type"] == "other_city" and answer["place"] == "长沙"
+    assert "3.1.5" in [c["id"] for c in answer["clauses"]]
+    assert "只解答醴陵" in answer["text"] and "长沙当地" in answer["text"]
+    # Liling's rule, not an answer for 长沙: nothing is given as applicable at the top.
+    assert "outcome" not in answer

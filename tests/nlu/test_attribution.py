@@ -24,6 +24,9 @@ def who() -> Attribution:
 
 
 CASES = [
+    # no person named at all (the zip over neighbours must not fail)
+    ("你好", {}),
+    ("户口", {}),
     # whose fact: a relative's or someone else's is not the applicant's
     ("房子是我女儿的名字", {}),
     ("我女儿的房子在城里", {}),
@@ -121,3 +124,30 @@ def test_the_gazetteer_is_sourced_and_decides_by_the_policys_definition(who: Att
     assert area("白市社区") == "liling_urban"  # a town's 社区 (白市居委会, also said 社区)
     assert area("长庆村") == "liling_rural"  # a village in 白兔潭镇, not 长庆街道
     assert area("浦口镇") is None  # a town alone: ask
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("在长沙买了套房，能不能落长沙户口", "长沙"),
+        ("成都落户有什么要求", "成都"),
+        ("把户口落到韶关来要满足什么条件", "韶关"),
+        ("我户口在湘潭，想迁到醴陵城里", None),  # the outside place is where the hukou is now
+        ("我是外地的，在醴陵上班", None),
+    ],
+)
+def test_a_question_about_another_city(
+    extractor: FactExtractor, text: str, place: str | None
+) -> None:
+    found = extractor.other_city(text)
+    assert (found[0] if found else None) == place
+
+
+def test_another_citys_situation_is_read_as_if_in_liling(extractor: FactExtractor) -> None:
+    # 长沙's house is no house in Liling for this citizen, but the question is "what is the
+    # rule for a house": Liling's 三(一)5 is the answer to give.
+    assert extractor.facts("在长沙买了套房，能不能落长沙户口").get("housing") is None
+    assert extractor.other_city("在长沙买了套房，能不能落长沙户口") == (
+        "长沙",
+        {"housing": "owned"},
+    )

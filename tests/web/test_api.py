@@ -139,6 +139,7 @@ def test_lookup_reads_words_as_the_chat_does(assistant: Stack) -> None:
     settings = Settings(
         rasa_url=f"http://127.0.0.1:{assistant.rasa_port}",
         action_url=f"http://127.0.0.1:{assistant.action_port}",
+        rasa_token=assistant.rasa_token,
     )
     with TestClient(create_app(settings)) as client:
         topic = client.post("/api/lookup", json={"text": "进城落户以后老家的宅基地还能保留吗"})

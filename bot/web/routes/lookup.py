@@ -57,5 +57,6 @@ async def lookup(
             reading = Reading.from_parse(parsed)
         except (AssistantUnavailable, AssistantBusy) as exc:
             log.warning("lookup read by the rules alone: %s", type(exc).__name__)
-            reading = Reading.from_rules(_rules().facts(masked))
+            rules = _rules()
+            reading = Reading.from_rules(rules.facts(masked), rules.other_city(masked))
     return first_answer(reading, ticked, kb, dt.date.today())
