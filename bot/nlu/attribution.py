@@ -403,7 +403,7 @@ class Attribution:
             )
             if past:
                 # Where the hukou was: a Liling village is the applicant's rural origin.
-                if role == "self" and area != "liling_urban":
+                if role == "self":
                     found.append(
                         ("origin_rural", area == "liling_rural", match.start(), window_end)
                     )

@@ -133,6 +133,24 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
     return settings, rules
 
 
+def _implied_goal(chosen: dict[str, FactMention]) -> FactMention | None:
+    """The goal a stated move to a relative implies, when no goal is stated.
+
+    "我想把户口迁到儿子那里去…儿子户口在国瓷街道": joining a relative whose hukou is in
+    Liling's urban area is settling there (三(一)1); in its rural area, a move there (三(二)5).
+    """
+    joined = chosen.get("join_relative")
+    if "goal" in chosen or joined is None or joined.value == "none":
+        return None
+    where = chosen.get("spouse_hukou_area" if joined.value == "spouse" else "relative_hukou_area")
+    goal = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
+        str(where.value) if where else ""
+    )
+    if goal is None:
+        return None
+    return FactMention("goal", goal, joined.start, joined.end, joined.text, False)
+
+
 class FactExtractor:
     """Extract :class:`FactMention` objects from citizens' messages."""
 
@@ -266,6 +284,9 @@ class FactExtractor:
             ):
                 continue
             chosen[mention.fact] = mention
+        goal = _implied_goal(chosen)
+        if goal is not None:
+            chosen["goal"] = goal
         return {name: chosen[name] for name in FACTS if name in chosen}
 
     def _polarity(self, doc: Doc, span: Span, rule: Rule, prefix: str = "") -> bool | None:
