@@ -98,6 +98,9 @@ LILING_TARGET = re.compile(
 GENERIC_ELSEWHERE = frozenset({"外地", "外省", "外市", "外县", "省外", "市外", "县外", "异地"})
 """Words for "not Liling" that name no city to refer the citizen to."""
 
+PRONOUN_GENDER = {"她": "f", "她们": "f", "他": "m"}
+"""他们 and 其 say no gender."""
+
 JOINED = re.compile(r"(和|跟|与|及|以及|、|还有|和我)")
 """Between two people named as one subject (我和爱人)."""
 
@@ -182,6 +185,8 @@ class Attribution:
             for word in _words(words):
                 self._role_of[word] = (role, True)
         self._pronouns = set(_words(data.get("pronouns")))
+        self._gender = {w: "f" for w in _words(data.get("female"))}
+        self._gender.update({w: "m" for w in _words(data.get("male"))})
         self._not_persons = _alternation(_words(data.get("not_persons")))
         self._people = _alternation([*self._role_of, *self._pronouns])
 
@@ -246,20 +251,32 @@ class Attribution:
         """The people named in ``text``, pronouns resolved, in text order."""
         blocked = [(m.start(), m.end()) for m in self._not_persons.finditer(text)]
         found: list[Person] = []
-        last_third: Person | None = None
+        thirds: list[tuple[Person, str | None]] = []  # third persons named, with gender
+        caller: str | None = None  # the caller's gender, once a pronoun has shown it
+        hotline = False
         for match in self._people.finditer(text):
             if any(s <= match.start() < e for s, e in blocked):
                 continue
             word = match.group()
             if word in self._pronouns:
-                if last_third is None:
+                gender = PRONOUN_GENDER.get(word)
+                if hotline and thirds and thirds[-1][0].role == "self" and caller is None:
+                    caller = gender  # 来电人说她…: the caller is a woman
+                if hotline and (caller is None or gender is None or gender == caller):
+                    # A hotline note is about the caller: 她 is the caller unless the
+                    # gender says otherwise (…她老公…，他在城里上班: 他 is the husband).
+                    found.append(Person(match.start(), match.end(), "self", True))
                     continue
-                person = Person(match.start(), match.end(), last_third.role, True)
-            else:
-                role, third = self._role_of[word]
-                person = Person(match.start(), match.end(), role, third)
-                if third:
-                    last_third = person
+                fits = [p for p, g in thirds if g is None or gender is None or g == gender]
+                if not fits:
+                    continue
+                found.append(Person(match.start(), match.end(), fits[-1].role, True))
+                continue
+            role, third = self._role_of[word]
+            person = Person(match.start(), match.end(), role, third)
+            if third:
+                hotline = hotline or role == "self"
+                thirds.append((person, self._gender.get(word)))
             found.append(person)
         # 我 right before a relative (我老公, 我的女儿) is a possessive, not a person.
         return [

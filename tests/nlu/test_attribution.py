@@ -52,6 +52,14 @@ CASES = [
     ("我户口在株洲醴陵城区", {"current_hukou_area": "liling_urban"}),
     # a hypothetical or a wish is not where the hukou is
     ("户口在农村的人能不能落户", {}),
+    # a hotline note is about the caller: 她 is the caller unless the gender says otherwise
+    ("来电人说她女儿在城里买了房，她户口在村里", {"current_hukou_area": "liling_rural"}),
+    (
+        "来电人说她老公户口在城区，他在城里上班",
+        {"marital_status": "married", "spouse_hukou_area": "liling_urban"},
+    ),
+    # a kept hukou was not cancelled, whatever is said about prison
+    ("服刑期间户口一直保留在原籍农村没有被注销", {"released_hukou_cancelled": False}),
     # asked for someone else: the person who wants to move is the applicant
     (
         "我儿子退伍了，入伍前户口在我们村里，他想把户口落回来",

@@ -66,9 +66,16 @@
 
   // A topic question, the policy's dates or a decline: what the chat would answer.
   function showAnswer(p, lines) {
-    var KINDS = { clause: "政策原文", policy: "政策效力", out_of_scope: "不属于本政策范围" };
+    var KINDS = { clause: "政策原文", policy: "政策效力", out_of_scope: "不属于本政策范围",
+      other_city: "外地落户：只答醴陵的同类规定" };
     result.appendChild(el("div", "outcome", KINDS[p.type] || "答复"));
     lines.push(KINDS[p.type] || "");
+    if (p.type === "other_city" && p.text) {
+      // The referral comes first: this is Liling's rule, not the other city's.
+      var first = p.text.split("\n")[0];
+      result.appendChild(el("div", "confirm", first));
+      lines.push(first);
+    }
     p.clauses.forEach(function (c) {
       result.appendChild(clauseBox(c, false));
       lines.push(c.label + " " + c.title + "：“" + c.quote + "”");
