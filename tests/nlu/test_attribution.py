@@ -59,7 +59,10 @@ CASES = [
         {"marital_status": "married", "spouse_hukou_area": "liling_urban"},
     ),
     # a kept hukou was not cancelled, whatever is said about prison
-    ("服刑期间户口一直保留在原籍农村没有被注销", {"released_hukou_cancelled": False}),
+    (
+        "服刑期间户口一直保留在原籍农村没有被注销",
+        {"origin_rural": True, "released_hukou_cancelled": False},
+    ),
     # asked for someone else: the person who wants to move is the applicant
     (
         "我儿子退伍了，入伍前户口在我们村里，他想把户口落回来",
