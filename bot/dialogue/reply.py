@@ -100,12 +100,12 @@ Kind = Literal["other_city", "topic", "validity", "declined", "assessment"]
 
 def kind_of_answer(reading: Reading) -> Kind:
     """The kind of first answer the chat's rules give to this reading."""
-    if reading.other_city is not None:
-        return "other_city"
     if reading.intent in TOPIC_INTENTS:
         return "topic"
     if reading.intent == VALIDITY_INTENT:
         return "validity"
+    if reading.other_city is not None:
+        return "other_city"
     if reading.intent in DECLINED_INTENTS:
         return "declined"
     return "assessment"
@@ -147,4 +147,5 @@ def first_answer(
         text, answer = validity_answer(kb, today)
     else:
         text, answer = out_of_scope_answer(kb, today)
-    return {**answer, "text": text, "assessment": assessed, **common}
+    # Another city's answer carries its own (as-if-in-Liling) assessment; keep that one.
+    return {"assessment": assessed, **answer, "text": text, **common}

@@ -57,13 +57,15 @@ APPLICANT_FACTS = frozenset(
         "fresh_graduate",
         "hukou_at_school",
         "released_hukou_cancelled",
+        "moved_for_marriage",
+        "moved_to_town_under_hunan_rules",
     }
 )
 """Facts about the applicant themselves: kept only when said of the applicant."""
 
 LIKE_APPLICANT: dict[str, frozenset[Role]] = {
-    # A minor who moves is usually the applicant's child, named as such (孩子8岁).
-    "is_minor": frozenset({"self", "child"}),
+    # 本人是未成年人: a child's age (孩子8岁) is the child's, unless the child is the applicant.
+    "is_minor": frozenset({"self"}),
 }
 
 IN_LILING_FACTS = frozenset({"employed_in_liling", "urban_social_insurance"})
@@ -88,18 +90,24 @@ HUKOU_AT = re.compile(
 
 Only what *is* (户口在, 户口已经迁到了): 户口迁到城里 and 把户口落在村里 say what is wanted."""
 
-TARGET_BEFORE = re.compile(r"(落|迁到|迁去|迁往|迁回|落到|转到|入|嫁到|去|到)$")
+TARGET_BEFORE = re.compile(r"(落|迁到|迁去|迁往|落到|转到|入)$")
 TARGET_AFTER = re.compile(
-    r"(市|省|那边|这边|的|那里|这里)?(的)?[^,.;!?。]{0,8}?(落户|入户|上户口|户口(?!在|是|还)|居住证)"
+    r"(市|省|那边|这边|那里|这里)?(的)?[^,.;!?。]{0,8}?(落户|入户|上户口|居住证)"
 )
 LILING_TARGET = re.compile(
     r"(落|迁|转|来|到)[^,.;!?。]{0,3}醴陵|醴陵[^,.;!?。]{0,4}(落户|入户|上户口)"
+    r"|过来|回来|迁回|迁来|回醴陵"
 )
+SOURCE_BEFORE = re.compile(r"(从|是|在|由)$")
+"""从江西迁过来, 我是长沙户口: the place is where the hukou is, not where it should go."""
 GENERIC_ELSEWHERE = frozenset({"外地", "外省", "外市", "外县", "省外", "市外", "县外", "异地"})
 """Words for "not Liling" that name no city to refer the citizen to."""
 
 PRONOUN_GENDER = {"她": "f", "她们": "f", "他": "m"}
 """他们 and 其 say no gender."""
+
+MOVE_VERB = re.compile(r"迁|落户|落到|落回|投靠|转户|上户口|入户")
+"""The verb of a move: its subject is the person who moves."""
 
 JOINED = re.compile(r"(和|跟|与|及|以及|、|还有|和我)")
 """Between two people named as one subject (我和爱人)."""
@@ -112,15 +120,21 @@ PAST = re.compile(
 )
 """Before 户口: where the hukou *was* (入伍前户口在村里) — the origin, not where it is."""
 
-HYPOTHETICAL = re.compile(r"如果|假如|要是|万一|假设|比如|的话|的人|是不是|能不能|可不可以|有没有")
+HYPOTHETICAL = re.compile(
+    r"如果|假如|要是|万一|假设|比如|的话|的人|是不是|能不能|可不可以|有没有|在不在|还是|哪里|哪个|搞不清|不知道|不清楚"
+)
 
-RURAL_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,4}(村|组)(?![民子里上委])")
+RURAL_SUFFIX = re.compile(
+    r"[\u4e00-\u9fff]{1,4}村(?![民子里上委])|[一二三四五六七八九十\d]{1,3}组(?![织长建合成])"
+)
 
 
-RELATIVE_APPLICANTS: frozenset[Role] = frozenset({"spouse", "parent", "child", "sibling"})
-"""Relatives a speaker asks for (帮我儿子问); anyone else asks for themselves."""
+RELATIVE_APPLICANTS: frozenset[Role] = frozenset(
+    {"spouse", "parent", "child", "sibling", "grandchild", "other"}
+)
+"""People a speaker may ask for (帮我儿子问, 他离了婚想迁回乡下): the one who moves."""
 
-PROXY = re.compile(r"(帮|替|给|代)(我|我们)?(家)?(的)?[\u4e00-\u9fff]{1,4}?(问|咨询|打听|办|了解)")
+PROXY = re.compile(r"(帮|替|代)(我|我们)?(家)?(的)?[\u4e00-\u9fff]{1,4}?(问|咨询|打听|了解)")
 """帮我女儿问一下, 替我爸咨询: the person named is the applicant."""
 
 _INVERSE: dict[Role, Role] = {"child": "parent", "parent": "child", "spouse": "spouse"}
@@ -268,9 +282,9 @@ class Attribution:
                     found.append(Person(match.start(), match.end(), "self", True))
                     continue
                 fits = [p for p, g in thirds if g is None or gender is None or g == gender]
-                if not fits:
-                    continue
-                found.append(Person(match.start(), match.end(), fits[-1].role, True))
+                # No one it can refer to: someone the message has not named, not the speaker.
+                role = fits[-1].role if fits else "other"
+                found.append(Person(match.start(), match.end(), role, True))
                 continue
             role, third = self._role_of[word]
             person = Person(match.start(), match.end(), role, third)
@@ -278,6 +292,16 @@ class Attribution:
                 hotline = hotline or role == "self"
                 thirds.append((person, self._gender.get(word)))
             found.append(person)
+        # Someone else's relative is someone else (我同事的老公, 我女儿的老公); 老婆孩子 (no 的)
+        # names two people.
+        for index in range(1, len(found)):
+            owner, person = found[index - 1], found[index]
+            if (
+                owner.role != "self"
+                and person.role != "self"
+                and text[owner.end : person.start] in ("的", "家的")
+            ):
+                found[index] = Person(person.start, person.end, "other", True)
         # 我 right before a relative (我老公, 我的女儿) is a possessive, not a person.
         return [
             p
@@ -297,7 +321,9 @@ class Attribution:
         found: list[PlaceMention] = []
         for match in self._places.finditer(text):
             area = self._place_kind[match.group()]
-            if area == "outside_liling" and text.startswith(self._liling_after, match.end()):
+            if area == "outside_liling" and any(
+                text.startswith(after, match.end()) for after in self._liling_after
+            ):
                 continue  # 株洲醴陵: Liling, named with its prefecture
             found.append(PlaceMention(match.start(), match.end(), match.group(), area))  # type: ignore[arg-type]
         for match in RURAL_SUFFIX.finditer(text):
@@ -330,13 +356,18 @@ class Attribution:
             named = [p for p in people if proxy.start() <= p.start < proxy.end()]
             if named and named[-1].role in RELATIVE_APPLICANTS:
                 return named[-1].role
-        for start, end in moves:
-            c_start, _ = self.clause_bounds(text, start)
-            movers = [p for p in people if c_start <= p.start and p.end <= start]
+        for start, end in sorted(moves):
+            # The mover is the subject of the verb (老公户口在城里，我想迁过去: 我), named in the
+            # verb's own clause; a person named earlier is often the one joined (我想投靠爸妈，
+            # 把户口迁回村里), so nothing carries over from another clause.
+            verbs = [m.start() for m in MOVE_VERB.finditer(text, start, end)]
+            at = verbs[-1] if verbs else start
+            c_start, _ = self.clause_bounds(text, at)
+            movers = [p for p in people if c_start <= p.start and p.end <= at]
             # 把我本人和老婆孩子的户口迁过来: the speaker moves, the others come along.
-            if any(p.role == "self" for p in movers):
+            if not movers or any(p.role == "self" for p in movers):
                 return "self"
-            role = self.subject(text, start, end, people)
+            role = movers[-1].role
             return role if role in RELATIVE_APPLICANTS else "self"
         return "self"
 
@@ -386,6 +417,8 @@ class Attribution:
         kinds = [p.area for p in places if start <= p.start and p.end <= end]
         if "outside_liling" in kinds:
             return "outside_liling"
+        if "liling_rural" in kinds and "liling_urban" in kinds:
+            return None  # 城里还是村里: not said
         if "liling_rural" in kinds:
             return "liling_rural"
         if "liling_urban" in kinds:
@@ -444,6 +477,8 @@ class Attribution:
             before = text[max(0, place.start - 4) : place.start]
             after = text[place.end : place.end + 12]
             targeted = TARGET_BEFORE.search(before) or TARGET_AFTER.match(after)
+            if SOURCE_BEFORE.search(before):
+                continue
             if targeted and not LILING_TARGET.search(text):
                 return place.text
         return None
@@ -471,10 +506,16 @@ class Attribution:
         """
         role = relative_to(self.subject(text, start, end, people), applicant)
         c_start, c_end = self.clause_bounds(text, start)
+        inside = [p for p in people if start <= p.start and p.end <= end]
         if fact in LIKE_APPLICANT:
+            # 孩子8岁: the person in the words is whose age it is.
+            if inside:
+                role = relative_to(inside[0].role, applicant)
             return role in LIKE_APPLICANT[fact], None
         if fact not in APPLICANT_FACTS:
-            return True, None
+            # A relative's fact (老公户口在城区) is not this applicant's relative's when the
+            # relative is someone else's (我同事的老公).
+            return not any(p.role == "other" for p in inside), None
         if role != "self":
             if fact == "current_hukou_area" and role in AREA_FACTS:
                 return False, AREA_FACTS[role]

@@ -504,7 +504,12 @@ def _read_clause(
 ) -> Clause:
     cid = str(entry["id"])
     line = entry.line
-    for quote in (entry["quote"], *_tuple(entry.get("extra_quotes"))):
+    heading = entry.get("heading")
+    for quote in (
+        entry["quote"],
+        *_tuple(entry.get("extra_quotes")),
+        *((heading,) if heading else ()),
+    ):
         if str(quote) not in policy_text.text:
             reader.problem(
                 "clauses.yml",
@@ -544,6 +549,7 @@ def _read_clause(
         title=str(entry["title"]),
         quote=str(entry["quote"]),
         extra_quotes=_tuple(entry.get("extra_quotes")),
+        heading=str(heading) if heading else None,
         condition=condition,
         companions=entry.get("companions"),
         annex=annex,

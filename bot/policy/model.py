@@ -108,6 +108,9 @@ class Clause:
     title: str
     quote: str
     extra_quotes: tuple[str, ...] = ()
+    heading: str | None = None
+    """The section's own heading, verbatim (``(一)全面放开我市城镇地区落户限制``): quoted when the
+    section is shown as the overview of an undetermined route, instead of its fallback quote."""
     condition: Condition | None = None
     companions: str | None = None
     annex: tuple[str, ...] = ()

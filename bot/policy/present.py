@@ -90,9 +90,18 @@ def _note(note: Note) -> dict[str, Any]:
     }
 
 
-def _finding(finding: ClauseFinding) -> dict[str, Any]:
+def _is_overview(assessment: Assessment, finding: ClauseFinding) -> bool:
+    return finding.clause is assessment.overview and finding not in assessment.cited
+
+
+def _finding(finding: ClauseFinding, overview: bool = False) -> dict[str, Any]:
+    brief = clause_brief(finding.clause)
+    if overview and finding.clause.heading:
+        # The section as a whole: its heading, not the residence-permit fallback sentence.
+        brief["quote"] = finding.clause.heading
     return {
-        **clause_brief(finding.clause),
+        **brief,
+        "overview": overview,
         "why": [reason.text() for reason in finding.reasons],
         "companions": finding.clause.companions,
         "departments": list(finding.clause.departments),
@@ -134,7 +143,7 @@ def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[
         "type": "assessment",
         "outcome": assessment.outcome.value,
         "situation": assessment.situation.to_dict(),
-        "clauses": [_finding(f) for f in assessment.shown],
+        "clauses": [_finding(f, _is_overview(assessment, f)) for f in assessment.shown],
         "documents": [_document(need) for need in assessment.documents],
         "missing": list(assessment.missing),
         "questions": [question(name) for name in assessment.missing],
@@ -173,7 +182,8 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
         clause = finding.clause
         lines.append("")
         lines.append(f"【{clause.label}】{clause.title}")
-        lines.append(f"原文：“{clause.quote}”")
+        quote = clause.heading if _is_overview(assessment, finding) and clause.heading else None
+        lines.append(f"原文：“{quote or clause.quote}”")
         if finding.reasons:
             label = "已知情况" if assessment.outcome is Outcome.UNDETERMINED else "适用理由"
             lines.append(f"{label}：" + "；".join(reason.text() for reason in finding.reasons))

@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.dialogue.situation import INTENT_GOALS, entity_value
+from bot.dialogue.situation import INTENT_GOALS, TOPIC_INTENTS, entity_value
 from bot.nlu.extractor import FactExtractor, FactMention
 from bot.nlu.normalize import is_noise, normalize
 
@@ -166,6 +166,8 @@ class PolicyFactExtractor(GraphComponent, EntityExtractorMixin):
 
 
 GOAL_INTENTS = {goal: intent for intent, goal in INTENT_GOALS.items()}
+KEEP_INTENTS = frozenset({*TOPIC_INTENTS, "ask_policy_validity"})
+"""Questions answered from the clauses wherever the citizen is: never turned into a decline."""
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -199,7 +201,7 @@ class FactBackedIntent(_Stateless):
             if not facts and is_noise(str(message.get(TEXT) or "")):
                 message.set(INTENT, {"name": "nlu_fallback", "confidence": 1.0}, add_to_output=True)
                 continue
-            if message.get(OTHER_CITY):
+            if message.get(OTHER_CITY) and intent.get("name") not in KEEP_INTENTS:
                 # Another city's rules are not this policy's: declined, with Liling's rule
                 # for the same situation (action_out_of_scope reads the property).
                 message.set(INTENT, {"name": "out_of_scope", "confidence": 1.0}, add_to_output=True)

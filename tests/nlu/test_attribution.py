@@ -63,6 +63,19 @@ CASES = [
         "服刑期间户口一直保留在原籍农村没有被注销",
         {"origin_rural": True, "released_hukou_cancelled": False},
     ),
+    # the second reader's cases: the mover is the subject of the move's own verb
+    (
+        "我老公户口在城里，我想迁过去",
+        {"goal": "settle_urban", "marital_status": "married", "spouse_hukou_area": "liling_urban"},
+    ),
+    ("我想投靠爸妈，把户口迁回村里", {"goal": "move_rural", "join_relative": "parent"}),
+    ("我想落户城里，孩子8岁", {"goal": "settle_urban"}),  # the child's age, not the applicant's
+    ("我同事的老公户口在城区", {}),
+    ("他在醴陵买了房", {}),  # a 他 who was never named is not the speaker
+    ("我户口在不在城里我也不知道", {}),
+    ("我在城里买了房子组织关系在单位", {"housing": "owned"}),  # 组织 is no village 组
+    ("我户口在株洲市醴陵市城区", {"current_hukou_area": "liling_urban"}),
+    ("我同事想落户城里，他交了社保", {"goal": "settle_urban", "urban_social_insurance": True}),
     # asked for someone else: the person who wants to move is the applicant
     (
         "我儿子退伍了，入伍前户口在我们村里，他想把户口落回来",
@@ -144,6 +157,9 @@ def test_the_gazetteer_is_sourced_and_decides_by_the_policys_definition(who: Att
         ("成都落户有什么要求", "成都"),
         ("把户口落到韶关来要满足什么条件", "韶关"),
         ("我户口在湘潭，想迁到醴陵城里", None),  # the outside place is where the hukou is now
+        ("我是长沙户口，想在城里买房落户", None),
+        ("从江西迁户口过来要什么材料", None),
+        ("嫁到长沙的女儿户口能迁回来吗", None),
         ("我是外地的，在醴陵上班", None),
     ],
 )

@@ -9,8 +9,10 @@ The citizen and the hotline:
   never reach Rasa's tracker store, event broker or logs; the conversation's worker is chosen
   by consistent hashing and one sender's messages pass in order (:mod:`bot.web.workers`)
   (:mod:`.chat`).
-* ``POST /api/lookup`` — the hotline's one-shot answer: facts understood from the caller's
-  words (rules, no model) plus ticked facts, and the engine's assessment payload (:mod:`.lookup`).
+* ``POST /api/lookup`` — the hotline's one-shot answer: the caller's words read by a worker's
+  NLU (``/model/parse``: the chat's fact rules and intent classifier; the rules alone when no
+  worker answers) plus ticked facts, answered as the chat would first answer — a topic's
+  clauses, a decline, another city's referral, or the engine's assessment (:mod:`.lookup`).
 * ``GET  /api/search?q=`` — BM25 full-text search over the policy with marked snippets;
   ``GET  /api/clauses``, ``GET /api/clauses/{id}`` — the knowledge base; ``GET  /api/facts`` —
   the facts a situation may contain, with labels and answer options (:mod:`.policy`).
