@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from bot.paths import STATIC, policy_dir
 from bot.policy import load_knowledge
+from bot.web.bodylimit import BodyLimitMiddleware
 from bot.web.errors import EXCEPTION_HANDLERS
 from bot.web.faq_desk import FaqDesk
 from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
@@ -70,6 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_in_flight=settings.worker_concurrency,
     )
     app.state.faq_desk = FaqDesk.from_settings(settings, kb)
+    # The last middleware added runs first: a request is counted by the rate limit before
+    # its body is measured, so an oversized one still counts against its client.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     # Citizens' chat turns are limited per client; the staff page looks up as staff type,
     # so lookup and search get ten times the allowance.
     app.add_middleware(
