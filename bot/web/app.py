@@ -4,7 +4,9 @@
 knowledge base, the Rasa workers (:mod:`bot.web.workers`) and the FAQ desk
 (:mod:`bot.web.faq_desk`) on ``app.state`` for the dependencies (:mod:`bot.web.deps`); the
 lifespan; the error handlers (:mod:`bot.web.errors`); the rate limit
-(:mod:`bot.web.ratelimit`); and the routers, listed in :mod:`bot.web.routes`.
+(:mod:`bot.web.ratelimit`) and the body-size limit (:mod:`bot.web.bodylimit`); the routers,
+listed in :mod:`bot.web.routes`; and the OpenAPI document with the errors the API really
+answers (:mod:`bot.web.openapi`).
 Uvicorn runs it as ``bot.web.app:create_app --factory``.
 """
 
@@ -21,6 +23,7 @@ from bot.policy import load_knowledge
 from bot.web.bodylimit import BodyLimitMiddleware
 from bot.web.errors import EXCEPTION_HANDLERS
 from bot.web.faq_desk import FaqDesk
+from bot.web.openapi import document_api
 from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
 from bot.web.routes import ROUTERS
 from bot.web.routes.pages import StaticAssets
@@ -85,4 +88,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticAssets(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    document_api(app, settings.max_message_chars)
     return app
