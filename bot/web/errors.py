@@ -39,6 +39,7 @@ from bot.faq.errors import (
     ValidationError,
 )
 from bot.policy import SituationError
+from bot.web.headers import security_headers
 
 log = logging.getLogger(__name__)
 
@@ -257,8 +258,12 @@ async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
     return _error(422, validation_message(exc.errors()))
 
 
-async def _unexpected(_request: Request, _exc: Exception) -> Response:
-    return _error(500, "服务出现了问题。" + HOTLINE_HINT)
+async def _unexpected(request: Request, _exc: Exception) -> Response:
+    # Starlette sends this answer from ServerErrorMiddleware, outside every other middleware,
+    # so SecurityHeadersMiddleware never sees it: the headers are added here.
+    response = _error(500, "服务出现了问题。" + HOTLINE_HINT)
+    response.headers.update(security_headers(request.url.path, "application/json"))
+    return response
 
 
 EXCEPTION_HANDLERS: Mapping[
