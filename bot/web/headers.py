@@ -24,7 +24,8 @@ outermost one and also marks the 429 and 413 answered by the limits; only Starle
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
+from functools import lru_cache
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _SAME_ORIGIN = (
@@ -51,21 +52,29 @@ DOCS = frozenset({"/docs", "/redoc"})
 def security_headers(path: str, content_type: str) -> dict[str, str]:
     """The security headers of a response to ``path`` whose body is of ``content_type``."""
     is_page = content_type.startswith("text/html")
-    frameable = is_page and path in FRAMEABLE
-    if path in DOCS:
-        policy = DOCS_POLICY
-    elif is_page:
-        policy = PAGE_POLICY
-    else:
-        policy = NOTHING_POLICY
-    headers = {
-        "Content-Security-Policy": policy if frameable else f"{policy}; frame-ancestors 'none'",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "same-origin",
-    }
+    return dict(_headers(path in DOCS, is_page, is_page and path in FRAMEABLE))
+
+
+@lru_cache(maxsize=8)
+def _headers(docs: bool, page: bool, frameable: bool) -> tuple[tuple[str, str], ...]:
+    policy = DOCS_POLICY if docs else PAGE_POLICY if page else NOTHING_POLICY
+    headers = [
+        ("Content-Security-Policy", policy if frameable else f"{policy}; frame-ancestors 'none'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+    ]
     if not frameable:
-        headers["X-Frame-Options"] = "DENY"
-    return headers
+        headers.append(("X-Frame-Options", "DENY"))
+    return tuple(headers)
+
+
+@lru_cache(maxsize=8)
+def _raw_headers(docs: bool, page: bool, frameable: bool) -> tuple[tuple[bytes, bytes], ...]:
+    """:func:`_headers` as ASGI header pairs (lower-case names), encoded once."""
+    return tuple(
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in _headers(docs, page, frameable)
+    )
 
 
 class SecurityHeadersMiddleware:
@@ -84,9 +93,15 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in security_headers(path, headers.get("content-type", "")).items():
-                    headers[name] = value
+                # Pairs encoded once per kind of response, replacing any of the same name.
+                # This is on every chat turn: the middleware adds ≈ 3 µs a response so, and
+                # ≈ 10 µs with Starlette's MutableHeaders (ad hoc, on this 2-core machine).
+                headers = list(message.get("headers", ()))
+                content_type = next((v for n, v in headers if n == b"content-type"), b"")
+                page = content_type.startswith(b"text/html")
+                raw = _raw_headers(path in DOCS, page, page and path in FRAMEABLE)
+                ours = {name for name, _ in raw}
+                message["headers"] = [h for h in headers if h[0] not in ours] + list(raw)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
