@@ -24,12 +24,14 @@ from bot.dialogue.answers import (
     handoff_answer,
     not_covered,
     one_bubble,
+    other_city_answer,
     out_of_scope_answer,
     topic_answer,
     validity_answer,
 )
 from bot.dialogue.domain import ask_action, button
 from bot.dialogue.payloads import entry_id, fact_entities, first_entity
+from bot.dialogue.reply import other_city_of
 from bot.dialogue.situation import (
     LIKELY_SLOT,
     SKIPPED_SLOT,
@@ -366,6 +368,9 @@ class ActionOutOfScope(AnswerAction):
         if not _has_chinese(str(tracker.latest_message.get("text") or "")):
             clarify = clarify_answer(KB, today(), second_time=False)
             return clarify, clarify[1].get("options", [])
+        elsewhere = other_city_of(tracker.latest_message)
+        if elsewhere is not None:
+            return other_city_answer(*elsewhere, KB, today()), []
         return out_of_scope_answer(KB, today()), []
 
 

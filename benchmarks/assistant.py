@@ -92,9 +92,14 @@ async def timed_post(
     return time.perf_counter() - start
 
 
-async def run_level(base: str, concurrency: int, turns: int, parse_only: bool) -> dict[str, Any]:
-    """``turns`` requests spread over ``concurrency`` workers; each turn a new conversation."""
-    url = f"{base}/model/parse" if parse_only else f"{base}/webhooks/rest/webhook"
+async def run_level(
+    base: str, concurrency: int, turns: int, parse_only: bool, token: str = ""
+) -> dict[str, Any]:
+    """``turns`` requests spread over ``concurrency`` workers; each turn a new conversation.
+
+    ``token`` is the worker's API token, which ``/model/parse`` needs (the webhook does not).
+    """
+    url = f"{base}/model/parse?token={token}" if parse_only else f"{base}/webhooks/rest/webhook"
     timeout = aiohttp.ClientTimeout(total=60)
     latencies: list[float] = []
     errors = 0
@@ -165,7 +170,9 @@ def main() -> None:
         results["cold_start_seconds"] = round(time.perf_counter() - start, 1)
         base = f"http://127.0.0.1:{stack.rasa_port}"
         asyncio.run(run_level(base, 1, 20, parse_only=False))  # warm-up
-        results["nlu_parse"] = asyncio.run(run_level(base, 1, args.turns, parse_only=True))
+        results["nlu_parse"] = asyncio.run(
+            run_level(base, 1, args.turns, parse_only=True, token=stack.rasa_token)
+        )
         results["full_turn"] = [
             asyncio.run(run_level(base, level, args.turns, parse_only=False))
             for level in (1, 8, 32)

@@ -21,6 +21,11 @@ Judging, the same for both paths (the issue's definition):
   assessment shows no facts and is left out of the chat fact figures;
 * **agreement**: the chat and lookup facts are equal (cases where the chat shows them).
 
+**Rules only** (the path ``rules``): the lookup's answer with the learned layer taken away —
+the same fact rules and attribution, read in this process, with no intent classifier (no
+topic answers, no declines, no goal from an intent). The difference to ``lookup`` is what the
+learned layer (DIET's intents) adds.
+
 The report lists the dev half's failures (tune on those only) and the test half's figures
 alone. Writes ``reports/understanding.md`` and ``.json``. Run: ``make eval-understanding``
 (≈ 4 min: starts the whole assistant on loopback).
@@ -165,6 +170,27 @@ async def run_all(base: str, cases: list[dict[str, Any]]) -> dict[str, list[dict
     return results
 
 
+def rules_only(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every case through the lookup's decision with the fact rules alone (no classifier)."""
+    import datetime as dt
+
+    from bot.dialogue.reply import Reading, first_answer
+    from bot.nlu.extractor import FactExtractor
+    from bot.policy import load_knowledge
+    from bot.privacy.masking import mask_pii
+
+    extractor, kb, today = FactExtractor(), load_knowledge(), dt.date.today()
+    rows = []
+    for case in cases:
+        text = mask_pii("。".join(m.strip().rstrip("。") for m in case["messages"]))
+        reading = Reading.from_rules(extractor.facts(text), extractor.other_city(text))
+        body = first_answer(reading, {}, kb, today)
+        answer = read_payloads([body])
+        answer.facts = dict(body.get("understood") or {})
+        rows.append({"case": case, **judge(case, answer)})
+    return sorted(rows, key=lambda row: row["case"]["id"])
+
+
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}% ({part}/{whole})" if whole else "–"
 
@@ -297,6 +323,8 @@ def main() -> None:
     finally:
         stack.stop()
         faq.cleanup()
+    for half in halves:
+        results[half]["rules"] = rules_only(corpus[half])
     seconds = time.monotonic() - start
     out = ROOT / "reports"
     out.mkdir(exist_ok=True)

@@ -16,9 +16,22 @@
 #   server      the old layout: run containers with the `actions` role and give the workers
 #               and the gateway HUKOU_ACTION_URL, its base URL (e.g. http://actions:5055).
 #
-# The command lines are those `hukou serve` (bot/stack/processes.py, class Stack) starts on one machine,
-# listening on every interface instead of 127.0.0.1. Nothing is trained or downloaded here:
-# the model was trained when the image was built (deploy/Dockerfile).
+# The command lines are those `hukou serve` (bot/stack/processes.py, class Stack) starts on one machine.
+# Nothing is trained or downloaded here: the model was trained when the image was built
+# (deploy/Dockerfile).
+#
+# What protects the internal services (README, "Security"):
+#   HUKOU_LISTEN_ADDRESS  the address the rasa and actions roles listen on; default 127.0.0.1,
+#                         i.e. reachable from inside their own container or pod only. Set it
+#                         to 0.0.0.0 only where the network keeps everyone else out: compose
+#                         publishes no port of theirs, and in Kubernetes the NetworkPolicies
+#                         let only the gateway reach Rasa and only Rasa reach the actions
+#                         (deploy/k8s/networkpolicy.yaml, actions.yaml). rasa_sdk has no
+#                         authentication of its own: that isolation is all it has.
+#   HUKOU_RASA_TOKEN      required by the rasa role: Rasa's HTTP API (--enable-api) answers
+#                         only with ?token=<it>; the gateway gets the same secret. It goes to
+#                         Rasa through the private endpoints file, never on the command line.
+#                         Rasa's REST webhook is not covered by it: the isolation above is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +49,8 @@ try:
     profile = Profile.from_env()
 except ProfileError as exc:
     sys.exit(f"entrypoint: {exc}")
+if not profile.rasa_token:
+    sys.exit("entrypoint: the rasa role needs HUKOU_RASA_TOKEN, the HTTP API token (a secret)")
 base = os.environ.get("HUKOU_ACTION_URL", "").strip().rstrip("/")
 if profile.actions_in_process:
     if base:
@@ -53,7 +68,9 @@ PY
 
 case "$role" in
   actions)
-    exec python -m rasa_sdk --actions actions --port 5055 "$@"
+    # rasa_sdk takes its address from SANIC_HOST only (its own default: every interface).
+    SANIC_HOST="${HUKOU_LISTEN_ADDRESS:-127.0.0.1}" exec python -m rasa_sdk --actions actions \
+      --port 5055 "$@"
     ;;
   rasa)
     if [ "${HUKOU_PROFILE:-}" != production ]; then
@@ -61,19 +78,27 @@ case "$role" in
       echo "entrypoint: the rasa role needs HUKOU_PROFILE=production (got '${HUKOU_PROFILE:-}')" >&2
       exit 2
     fi
+    if [ -z "${HUKOU_RASA_TOKEN:-}" ]; then
+      # Without it anyone who reaches the port reads and rewrites every conversation.
+      echo "entrypoint: the rasa role needs HUKOU_RASA_TOKEN, the HTTP API token (a secret)" >&2
+      exit 2
+    fi
     # As bot/stack/processes.py: a lock left by a worker that died mid-turn expires after 15 s.
     export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-15}"
-    # The endpoints file (tracker store, lock store, event broker, and the action endpoint:
-    # in this process, or the action server at HUKOU_ACTION_URL with HUKOU_ACTIONS=server) is
-    # written from the environment into a private temporary file (mode 600), as `hukou serve`
-    # does.
+    # The endpoints file (tracker store, lock store, event broker, the action endpoint: in
+    # this process, or the action server at HUKOU_ACTION_URL with HUKOU_ACTIONS=server; and
+    # the API token) is written from the environment into a private temporary file (mode 600),
+    # as `hukou serve` does.
     endpoints="$(write_endpoints)"
     exec python -m bot.rasa_ext.server run --model models/hukou.tar.gz --endpoints "$endpoints" \
-      --credentials bot/credentials.yml --port 5005 --enable-api --interface 0.0.0.0 "$@"
+      --credentials bot/credentials.yml --port 5005 --enable-api \
+      --interface "${HUKOU_LISTEN_ADDRESS:-127.0.0.1}" "$@"
     ;;
   gateway)
+    # --no-proxy-headers: the gateway alone decides which X-Forwarded-For address is the
+    # client's (HUKOU_TRUSTED_PROXIES); uvicorn's own rule would trust any local connection.
     exec python -m uvicorn bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 \
-      --ws none "$@"
+      --ws none --no-proxy-headers "$@"
     ;;
   migrate)
     : "${DATABASE_URL:?DATABASE_URL must name the FAQ database}"

@@ -7,12 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.policy.facts import FACTS
+from bot.policy.engine import assess
+from bot.policy.facts import FACTS, FactValue
 from bot.policy.model import Clause, Knowledge
-from bot.policy.present import clause_brief, cn_date, note_line, policy_block, validity_notice
+from bot.policy.present import (
+    clause_brief,
+    cn_date,
+    note_line,
+    payload,
+    policy_block,
+    validity_notice,
+)
+from bot.policy.situation import Situation
 
 Answer = tuple[str, dict[str, Any]]
 
@@ -107,6 +116,41 @@ def out_of_scope_answer(kb: Knowledge, today: dt.date) -> Answer:
         "护照、身份证或户口本补办、外地落户等事项，请向相关部门或派出所咨询。"
     )
     return text, _payload("out_of_scope", kb, today)
+
+
+def other_city_answer(
+    place: str, facts: Mapping[str, FactValue], kb: Knowledge, today: dt.date
+) -> Answer:
+    """Another city's rules: say so, refer there, and give Liling's rule for the same case.
+
+    "嫁到苏州几年能落户": the assistant answers for Liling only; where 醴政发〔2017〕6号 has a
+    rule for the same situation (三(一)1 sets no marriage-length condition) it quotes it,
+    as Liling's, not as the other city's.
+    """
+    known = dict(facts)
+    known.setdefault("goal", "settle_urban")
+    assessment = assess(Situation.from_mapping(known), kb, today)
+    assessed = payload(assessment, kb)
+    shown = assessment.shown[:3]
+    lines = [
+        f"我只解答醴陵市的户籍政策（{kb.meta.doc_no}），不能回答{place}的落户规定，"
+        f"请向{place}当地的公安机关（派出所户籍窗口）咨询。",
+    ]
+    if shown:
+        lines += ["", "如果您问的是在醴陵遇到同样的情况，醴陵的规定是："]
+        for finding in shown:
+            lines.append("")
+            lines.extend(_clause_lines(finding.clause))
+    lines += ["", validity_notice(kb, today)]
+    answer = _payload(
+        "other_city",
+        kb,
+        today,
+        place=place,
+        clauses=assessed["clauses"][:3],
+        assessment=assessed,
+    )
+    return "\n".join(lines), answer
 
 
 def not_covered(kb: Knowledge, today: dt.date) -> Answer:

@@ -69,6 +69,25 @@ def situation_from_slots(slots: Mapping[str, Any]) -> Situation:
     return Situation(known)
 
 
+def situation_from_parse(parse: Mapping[str, Any]) -> Situation:
+    """The facts a parsed message states: its fact entities, and the goal its intent names.
+
+    Read the same way everywhere a message is understood (the hotline lookup, ``hukou ask``);
+    the chat reaches the same facts through slots filled from the same entities.
+    """
+    known: dict[str, FactValue] = {}
+    for entity in parse.get("entities") or []:
+        name = entity.get("entity")
+        if name in FACTS:
+            value = slot_value(name, entity.get("value"))
+            if value is not None:
+                known[name] = value
+    intent = (parse.get("intent") or {}).get("name")
+    if "goal" not in known and intent in INTENT_GOALS:
+        known["goal"] = INTENT_GOALS[intent]
+    return Situation(known)
+
+
 def entity_value(value: FactValue) -> str:
     """Encode a fact value as an entity/slot string (``"true"``, ``"false"``, ``"rented"``)."""
     if isinstance(value, bool):

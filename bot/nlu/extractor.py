@@ -17,7 +17,7 @@ CLI and the staff lookup use it directly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import spacy
 import yaml
 from spacy.tokens import Doc, Span
 
+from bot.nlu.attribution import Attribution
 from bot.nlu.normalize import normalize
 from bot.nlu.segmentation import load_user_dictionary
 from bot.paths import DATA_DIR
@@ -32,6 +33,9 @@ from bot.policy.facts import FACTS, FactValue
 
 DEFAULT_PATTERNS = DATA_DIR / "facts" / "patterns.yml"
 
+
+MOVE_GOALS = frozenset({"settle_urban", "move_rural"})
+"""Goals whose subject is the applicant (the person who wants to move)."""
 
 NEGATION_CHARS = frozenset("没不未无非")
 """A token glued to a match that ends in one of these negates it (没开|公司)."""
@@ -51,6 +55,7 @@ class Rule:
     when_negated: FactValue | None
     negatable: bool
     inner_negation: bool
+    others_hukou: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
         when_negated = None if negated_raw == "ignore" else _parse_value(fact, negated_raw, where)
         negatable = bool(raw.get("negatable", True))
         inner = bool(raw.get("inner_negation", False))
+        others = bool(raw.get("others_hukou", False))
         phrases = [str(p) for p in raw.get("phrases") or []]
         if phrases:
             # Longest first, so 租房子 wins over 租房 at the same place.
@@ -112,7 +118,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
                 compiled = re.compile(str(pattern))
             except re.error as exc:
                 raise PatternError(f"{where}: bad regex {pattern!r}: {exc}") from exc
-            rules.append(Rule(fact, value, compiled, when_negated, negatable, inner))
+            rules.append(Rule(fact, value, compiled, when_negated, negatable, inner, others))
         if not phrases and not raw.get("regex"):
             raise PatternError(f"{where}: no phrases or regex")
     settings = {
@@ -127,6 +133,24 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
     return settings, rules
 
 
+def _implied_goal(chosen: dict[str, FactMention]) -> FactMention | None:
+    """The goal a stated move to a relative implies, when no goal is stated.
+
+    "我想把户口迁到儿子那里去…儿子户口在国瓷街道": joining a relative whose hukou is in
+    Liling's urban area is settling there (三(一)1); in its rural area, a move there (三(二)5).
+    """
+    joined = chosen.get("join_relative")
+    if "goal" in chosen or joined is None or joined.value == "none":
+        return None
+    where = chosen.get("spouse_hukou_area" if joined.value == "spouse" else "relative_hukou_area")
+    goal = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
+        str(where.value) if where else ""
+    )
+    if goal is None:
+        return None
+    return FactMention("goal", goal, joined.start, joined.end, joined.text, False)
+
+
 class FactExtractor:
     """Extract :class:`FactMention` objects from citizens' messages."""
 
@@ -134,14 +158,25 @@ class FactExtractor:
         """Load the rules and build the spaCy pipeline (blank ``zh`` + jieba)."""
         load_user_dictionary()
         self.settings, self.rules = load_patterns(rules_path)
+        self.attribution = Attribution()
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
-    def mentions(self, text: str) -> list[FactMention]:
-        """Return every fact statement in ``text`` (normalised first), in text order."""
+    def mentions(self, text: str, where_counts: bool = True) -> list[FactMention]:
+        """Return every fact statement in ``text`` (normalised first), in text order.
+
+        ``where_counts=False`` keeps facts stated of a place outside Liling (see
+        :meth:`as_if_in_liling`).
+        """
         doc = self.nlp(normalize(text))
+        people = self.attribution.people(doc.text)
         found: list[FactMention] = []
         for rule in self.rules:
             for match in rule.pattern.finditer(doc.text):
+                if rule.others_hukou and (
+                    self.attribution.subject(doc.text, match.start(), match.start() + 2, people)
+                    == "self"
+                ):
+                    continue  # 我户口在村里，想迁过去: the applicant's own hukou, not a target
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
                     continue
@@ -158,6 +193,7 @@ class FactExtractor:
                         rule.fact, value, match.start(), match.end(), match.group(), not polarity
                     )
                 )
+        found = self._attribute(doc.text, found, where_counts)
         found.sort(key=lambda m: (m.start, -m.end))
         # A match inside a longer match of the same fact is part of it (有房子 in 没有房子).
         return [
@@ -173,9 +209,58 @@ class FactExtractor:
             )
         ]
 
+    def _attribute(
+        self, text: str, found: list[FactMention], where_counts: bool = True
+    ) -> list[FactMention]:
+        """Keep the applicant's facts, turn a relative's hukou into theirs, add 户口在… places.
+
+        See :mod:`bot.nlu.attribution`: a fact said of someone else, or of a place outside
+        Liling where only Liling counts, is not the applicant's.
+        """
+        who = self.attribution
+        people, places = who.people(text), who.places(text)
+        moves = [(m.start, m.end) for m in found if m.fact == "goal" and m.value in MOVE_GOALS]
+        applicant = who.applicant(text, people, moves)
+        kept: list[FactMention] = []
+        for mention in found:
+            keep, becomes = who.keep(
+                mention.fact,
+                text,
+                mention.start,
+                mention.end,
+                people,
+                places,
+                applicant,
+                where_counts,
+            )
+            if becomes is not None:
+                mention = replace(mention, fact=becomes)
+            elif not keep:
+                continue
+            if where_counts:
+                value = who.area_value(mention.fact, mention.value, text, mention.start, places)
+                mention = replace(mention, value=value)
+            kept.append(mention)
+        for fact, area, start, end in who.hukou_statements(text, people, places, applicant):
+            kept.append(FactMention(fact, area, start, end, text[start:end], False))
+        return kept
+
     def facts(self, text: str) -> dict[str, FactValue]:
         """Return the facts stated in ``text``, one value per fact (see :meth:`chosen`)."""
         return {name: mention.value for name, mention in self.chosen(text).items()}
+
+    def other_city(self, text: str) -> tuple[str, dict[str, FactValue]] | None:
+        """A question about settling in another city: the city and the situation as if in Liling.
+
+        "在长沙买了套房，能不能落长沙户口" → ("长沙", {housing: owned, goal: settle_urban}): the
+        assistant answers for Liling only, and gives Liling's rule for the same situation.
+        """
+        normalized = normalize(text)
+        place = self.attribution.other_city(normalized)
+        if place is None:
+            return None
+        chosen = self._choose(self.mentions(text, where_counts=False))
+        return place, {name: mention.value for name, mention in chosen.items()}
 
     def chosen(self, text: str) -> dict[str, FactMention]:
         """Return the winning statement of each fact in ``text``, in fact order.
@@ -184,8 +269,12 @@ class FactExtractor:
         For an enum fact a direct statement wins over one inferred from a negation
         (没有自己的房，租的 → rented), then the last one wins.
         """
+        return self._choose(self.mentions(text))
+
+    @staticmethod
+    def _choose(mentions: list[FactMention]) -> dict[str, FactMention]:
         chosen: dict[str, FactMention] = {}
-        for mention in self.mentions(text):
+        for mention in mentions:
             previous = chosen.get(mention.fact)
             if (
                 previous is not None
@@ -195,6 +284,9 @@ class FactExtractor:
             ):
                 continue
             chosen[mention.fact] = mention
+        goal = _implied_goal(chosen)
+        if goal is not None:
+            chosen["goal"] = goal
         return {name: chosen[name] for name in FACTS if name in chosen}
 
     def _polarity(self, doc: Doc, span: Span, rule: Rule, prefix: str = "") -> bool | None:

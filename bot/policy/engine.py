@@ -116,6 +116,8 @@ class Assessment:
             (``role: referral_for`` in clauses.yml: 3.1.7, 3.2.9).
         today: The date the assessment was made for.
         expired: Whether the policy's marked validity has ended on ``today``.
+        overview: While the route is undetermined, the section that governs the goal
+            (``role: section_for``: 三(一) or 三(二)); shown, not cited for documents.
 
     The Chinese notices (validity, where the policy is silent, confirm documents) are
     presentation: :func:`bot.policy.present.notices` builds them from this assessment.
@@ -134,6 +136,10 @@ class Assessment:
     referrals: tuple[Clause, ...]
     today: dt.date
     expired: bool
+    overview: Clause | None = None
+
+    OVERVIEW_AFTER = 2
+    """Where the overview goes among the likely clauses: after the two best ones."""
 
     @property
     def likely(self) -> tuple[ClauseFinding, ...]:
@@ -144,6 +150,19 @@ class Assessment:
     def cited(self) -> tuple[ClauseFinding, ...]:
         """The clauses the answer rests on: applicable ones, else the fallback, else likely."""
         return self.applicable or self.fallback or self.likely
+
+    @property
+    def shown(self) -> tuple[ClauseFinding, ...]:
+        """The clauses the answer shows: :attr:`cited`, with the overview among them.
+
+        The overview comes after the two best likely routes: a message that points to a
+        route shows that route first, a general one ("城里落户有哪些办法") the section.
+        """
+        if self.overview is None:
+            return self.cited
+        cited = self.cited
+        at = self.OVERVIEW_AFTER
+        return (*cited[:at], ClauseFinding(self.overview), *cited[at:])
 
 
 def assess(
@@ -216,6 +235,7 @@ def assess(
         referrals=referrals,
         today=today,
         expired=kb.meta.expired(today),
+        overview=kb.section_for(goal) if outcome is Outcome.UNDETERMINED else None,
     )
 
 

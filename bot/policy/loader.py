@@ -197,6 +197,7 @@ def _load(directory: Path) -> Knowledge:
         general_notes=requirements.notes.get("general", ()),
         fallbacks=roles.fallbacks,
         referrals=roles.referrals,
+        sections=roles.sections,
     )
 
 
@@ -222,6 +223,7 @@ class _Roles:
 
     fallbacks: dict[str, tuple[str, ...]]
     referrals: dict[str, str]
+    sections: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -422,7 +424,7 @@ def _read_clauses(
     return clauses, _read_roles(reader, entries)
 
 
-_ROLE_KEYS = ("fallback_for", "referral_for")
+_ROLE_KEYS = ("fallback_for", "referral_for", "section_for")
 
 
 def _read_roles(reader: _Reader, entries: list[_LineMap]) -> _Roles:
@@ -430,6 +432,8 @@ def _read_roles(reader: _Reader, entries: list[_LineMap]) -> _Roles:
     goals = FACTS["goal"].values
     fallbacks: dict[str, list[tuple[str, int]]] = {}
     referrals: dict[str, list[tuple[str, int]]] = {}
+    sections: dict[str, list[tuple[str, int]]] = {}
+    tables = {"fallback_for": fallbacks, "referral_for": referrals, "section_for": sections}
     for entry in entries:
         cid, role = str(entry["id"]), entry.get("role")
         if role is None:
@@ -453,17 +457,17 @@ def _read_roles(reader: _Reader, entries: list[_LineMap]) -> _Roles:
                         f"clause {cid}: {key}: unknown goal '{goal}' (allowed: {', '.join(goals)})",
                     )
                     continue
-                table = fallbacks if key == "fallback_for" else referrals
-                table.setdefault(goal, []).append((cid, entry.line))
-    for goal, found in referrals.items():
-        for cid, line in found[1:]:
-            first, first_line = found[0]
-            reader.problem(
-                "clauses.yml",
-                line,
-                f"clause {cid}: goal '{goal}' already has the referral clause {first} "
-                f"(line {first_line}); a goal has exactly one",
-            )
+                tables[key].setdefault(goal, []).append((cid, entry.line))
+    for what, table in (("referral", referrals), ("section", sections)):
+        for goal, found in table.items():
+            for cid, line in found[1:]:
+                first, first_line = found[0]
+                reader.problem(
+                    "clauses.yml",
+                    line,
+                    f"clause {cid}: goal '{goal}' already has the {what} clause {first} "
+                    f"(line {first_line}); a goal has exactly one",
+                )
     # A goal with a fallback has a referral and the reverse: the engine points to the
     # referral whenever nothing applies yet (undetermined included) and cites the fallback
     # once nothing can apply, so one without the other is a gap in the data.
@@ -485,6 +489,7 @@ def _read_roles(reader: _Reader, entries: list[_LineMap]) -> _Roles:
     return _Roles(
         fallbacks={goal: tuple(cid for cid, _ in found) for goal, found in fallbacks.items()},
         referrals={goal: found[0][0] for goal, found in referrals.items()},
+        sections={goal: found[0][0] for goal, found in sections.items()},
     )
 
 

@@ -169,6 +169,8 @@ class Knowledge:
     """Goal → the clauses cited when nothing applies (``role: fallback_for`` in clauses.yml)."""
     referrals: dict[str, str] = field(default_factory=dict)
     """Goal → its catch-all clause (``role: referral_for`` in clauses.yml)."""
+    sections: dict[str, str] = field(default_factory=dict)
+    """Goal → the section that governs it as a whole (``role: section_for`` in clauses.yml)."""
 
     def clause(self, clause_id: str) -> Clause:
         """Return a clause by id (``3.1.5``, ``annex.3``).
@@ -186,6 +188,11 @@ class Knowledge:
     def referral_for(self, goal: object) -> Clause | None:
         """The catch-all clause for ``goal`` ("其他符合…的情形"), if the goal has one."""
         cid = self.referrals.get(goal) if isinstance(goal, str) else None
+        return None if cid is None else self.clauses[cid]
+
+    def section_for(self, goal: object) -> Clause | None:
+        """The section that governs ``goal`` as a whole (三(一) for settling in a town)."""
+        cid = self.sections.get(goal) if isinstance(goal, str) else None
         return None if cid is None else self.clauses[cid]
 
     def clauses_for_topic(self, topic: str) -> list[Clause]:

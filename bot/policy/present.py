@@ -134,7 +134,7 @@ def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[
         "type": "assessment",
         "outcome": assessment.outcome.value,
         "situation": assessment.situation.to_dict(),
-        "clauses": [_finding(f) for f in assessment.cited],
+        "clauses": [_finding(f) for f in assessment.shown],
         "documents": [_document(need) for need in assessment.documents],
         "missing": list(assessment.missing),
         "questions": [question(name) for name in assessment.missing],
@@ -169,7 +169,7 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
     lines = [_HEADLINES[assessment.outcome]]
     if assessment.outcome is Outcome.UNDETERMINED and not assessment.likely:
         lines = ["还需要了解一些情况才能判断。"]
-    for finding in assessment.cited:
+    for finding in assessment.shown:
         clause = finding.clause
         lines.append("")
         lines.append(f"【{clause.label}】{clause.title}")

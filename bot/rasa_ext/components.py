@@ -25,6 +25,8 @@ from bot.nlu.extractor import FactExtractor, FactMention
 from bot.nlu.normalize import is_noise, normalize
 
 EXTRACTOR_NAME = "PolicyFactExtractor"
+OTHER_CITY = "other_city"
+"""Message property: ``{"place", "facts"}`` when the message asks about settling elsewhere."""
 
 
 def _longest_free_run(start: int, end: int, taken: set[int]) -> tuple[int, int] | None:
@@ -152,6 +154,14 @@ class PolicyFactExtractor(GraphComponent, EntityExtractorMixin):
             ]
             entities = self.add_extractor_name(entities)
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+            elsewhere = self.extractor.other_city(text)
+            if elsewhere is not None:
+                place, facts = elsewhere
+                message.set(
+                    OTHER_CITY,
+                    {"place": place, "facts": {k: entity_value(v) for k, v in facts.items()}},
+                    add_to_output=True,
+                )
         return messages
 
 
@@ -160,12 +170,13 @@ GOAL_INTENTS = {goal: intent for intent, goal in INTENT_GOALS.items()}
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class FactBackedIntent(_Stateless):
-    """Rescue low-confidence messages that clearly state policy facts.
+    """Rescue low-confidence messages that clearly state policy facts; route other cities.
 
     Runs after the ``FallbackClassifier``. A message the classifier is unsure about, but in
     which the fact rules found a goal (城区落户) or other facts (法人代表), is a citizen
     describing their situation: it becomes the goal's intent, or ``inform``, instead of a
-    clarifying question. Messages without any stated fact keep ``nlu_fallback``.
+    clarifying question. Messages without any stated fact keep ``nlu_fallback``. A message
+    that asks about settling in another city (``other_city``) becomes ``out_of_scope``.
     """
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -187,6 +198,11 @@ class FactBackedIntent(_Stateless):
             }
             if not facts and is_noise(str(message.get(TEXT) or "")):
                 message.set(INTENT, {"name": "nlu_fallback", "confidence": 1.0}, add_to_output=True)
+                continue
+            if message.get(OTHER_CITY):
+                # Another city's rules are not this policy's: declined, with Liling's rule
+                # for the same situation (action_out_of_scope reads the property).
+                message.set(INTENT, {"name": "out_of_scope", "confidence": 1.0}, add_to_output=True)
                 continue
             if intent.get("name") != "nlu_fallback" or not facts:
                 continue

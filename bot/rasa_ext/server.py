@@ -22,6 +22,14 @@ citizen test messages under both loaders); fine-tuning still takes Rasa's own pa
 **Custom actions in the worker.** With the action endpoint set to ``inprocess://actions`` the
 actions run inside the worker, without HTTP (:mod:`bot.rasa_ext.inprocess_actions`).
 
+**The HTTP API token from the endpoints file.** ``rasa run --enable-api`` lets anyone who
+reaches it read and rewrite every conversation unless ``--auth-token`` is given. A token on
+the command line is readable by every user of the machine (``ps``), so the stack writes it into
+the private endpoints file (:data:`TOKEN_KEY`, mode 600) and it is added to Rasa's arguments
+here, inside the process. Rasa's REST channel webhook (``/webhooks/rest/webhook``) is not
+covered by the token: it stays reachable only from the gateway (loopback, or a Kubernetes
+NetworkPolicy).
+
 Usage is the same as ``rasa``: ``python -m bot.rasa_ext.server run --model …``.
 """
 
@@ -39,6 +47,10 @@ from jsonschema.exceptions import best_match
 from bot.rasa_ext import inprocess_actions
 
 _validators: dict[str, Any] = {}
+
+TOKEN_KEY = "http_api_token"
+"""The endpoints file's key for the HTTP API token; Rasa reads only the endpoint keys it knows
+(``action_endpoint``, ``tracker_store`` …) and ignores this one."""
 
 
 def cached_validate(instance: Any, schema: dict[str, Any], *args: Any, **kwargs: Any) -> None:
@@ -128,18 +140,23 @@ def _endpoints_file(argv: list[str]) -> Path | None:
 
 
 def prepare(argv: list[str]) -> bool:
-    """Apply the fixes; load the custom actions here if the endpoints file says so.
+    """Apply the fixes; add the API token and load the custom actions as the endpoints say.
 
-    When the ``--endpoints`` file names :data:`bot.rasa_ext.inprocess_actions.IN_PROCESS_URL` as the
-    action endpoint, the custom actions run in this process; they are imported now, before
-    Rasa starts serving, so the first conversation does not wait for them. Returns whether
-    they run here.
+    ``argv`` is changed in place: with a :data:`TOKEN_KEY` in the ``--endpoints`` file,
+    ``rasa run`` gets ``--auth-token`` with it (unless one is given already). When the file
+    names :data:`bot.rasa_ext.inprocess_actions.IN_PROCESS_URL` as the action endpoint, the
+    custom actions run in this process; they are imported now, before Rasa starts serving, so
+    the first conversation does not wait for them. Returns whether they run here.
     """
     apply()
     endpoints = _endpoints_file(argv)
     if endpoints is None or not endpoints.exists():
         return False
     config = yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}
+    token = config.get(TOKEN_KEY)
+    given = any(arg == "--auth-token" or arg.startswith("--auth-token=") for arg in argv)
+    if token and argv[1:2] == ["run"] and not given:
+        argv += ["--auth-token", str(token)]
     if (config.get("action_endpoint") or {}).get("url") != inprocess_actions.IN_PROCESS_URL:
         return False
     inprocess_actions.apply(preload=True)

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.dialogue.situation import INTENT_GOALS, slot_value
-from bot.policy.facts import FACTS, FactValue
+from bot.dialogue.situation import situation_from_parse
 from bot.policy.situation import Situation
 
 
@@ -24,21 +23,6 @@ class Understanding:
     confidence: float
     entities: list[dict[str, Any]]
     situation: Situation
-
-
-def situation_from_parse(parse: dict[str, Any]) -> Situation:
-    """Facts from the entities; the goal from the intent when no entity states one."""
-    known: dict[str, FactValue] = {}
-    for entity in parse.get("entities") or []:
-        name = entity.get("entity")
-        if name in FACTS:
-            value = slot_value(name, entity.get("value"))
-            if value is not None:
-                known[name] = value
-    intent = (parse.get("intent") or {}).get("name")
-    if "goal" not in known and intent in INTENT_GOALS:
-        known["goal"] = INTENT_GOALS[intent]
-    return Situation(known)
 
 
 def understand(text: str, model: Path) -> Understanding:

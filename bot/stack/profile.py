@@ -17,16 +17,23 @@ variable               what                                          default (th
 ``HUKOU_WORKERS``      Rasa worker processes behind the gateway      ``2``
 =====================  ============================================  ==========================
 
+``HUKOU_RASA_TOKEN`` (either profile) is the Rasa workers' HTTP API token, a secret: the
+gateway reads the same variable. Unset, :class:`bot.stack.processes.Stack` makes a random one
+for each start; a worker started by ``deploy/entrypoint.sh`` refuses to run without it.
+
 The endpoints file handed to Rasa is written at start-up into a private temporary file
-(mode 600), so passwords exist only in the environment and that file.
+(mode 600), so passwords and the token exist only in the environment and that file; the token
+goes in as ``http_api_token`` and :mod:`bot.rasa_ext.server` hands it to Rasa's
+``--auth-token``, never on a command line that ``ps`` shows every user of the machine.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -36,6 +43,7 @@ import yaml
 PROFILES = ("embedded", "production")
 ACTION_MODES = ("in-process", "server")
 """Where custom actions run: inside each Rasa worker, or in the separate action server."""
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 DEFAULTS = {
     "HUKOU_TRACKER_URL": "postgresql://postgres@127.0.0.1:5432/hukou_tracker",
     "HUKOU_REDIS_URL": "redis://127.0.0.1:6379/1",
@@ -79,6 +87,10 @@ class Profile:
     lock of a worker that died mid-turn expires (Rasa's default is 60; the gateway already
     passes one sender's messages one at a time and a turn takes well under a second)."""
 
+    rasa_token: str = field(default="", repr=False)
+    """``HUKOU_RASA_TOKEN``: the Rasa workers' ``--auth-token``; empty: made per start by the
+    stack. Out of ``repr`` so that no log line shows it."""
+
     @property
     def actions_in_process(self) -> bool:
         """Whether the custom actions run inside the Rasa workers."""
@@ -99,11 +111,20 @@ class Profile:
         lock_lifetime = (env.get("TICKET_LOCK_LIFETIME") or "15").strip()
         if not lock_lifetime.isascii() or not lock_lifetime.isdigit() or int(lock_lifetime) < 1:
             raise ProfileError("TICKET_LOCK_LIFETIME must be a whole number of seconds (≥ 1)")
+        rasa_token = (env.get("HUKOU_RASA_TOKEN") or "").strip()
+        # Rasa reads it from the query string (``?token=``): characters that need escaping
+        # there would make every call fail with 401.
+        if rasa_token and not _TOKEN.fullmatch(rasa_token):
+            raise ProfileError(
+                "HUKOU_RASA_TOKEN may hold only letters, digits, - and _ "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
         if name == "embedded":
             return cls(
                 faq_url=env.get("DATABASE_URL") or None,
                 actions=actions or "server",
                 lock_lifetime=lock_lifetime,
+                rasa_token=rasa_token,
             )
 
         def get(key: str) -> str:
@@ -125,19 +146,27 @@ class Profile:
             workers=workers,
             actions=actions or "in-process",
             lock_lifetime=lock_lifetime,
+            rasa_token=rasa_token,
         )
         profile.endpoints("http://127.0.0.1:5055/webhook")  # validate every URL now
         return profile
 
-    def endpoints(self, action_url: str) -> dict[str, Any]:
+    def endpoints(self, action_url: str, rasa_token: str | None = None) -> dict[str, Any]:
         """Rasa's endpoints configuration for this profile.
 
-        ``action_url`` is the action server's webhook, used unless the actions run in process.
+        Args:
+            action_url: The action server's webhook, used unless the actions run in process.
+            rasa_token: The HTTP API token (:data:`bot.rasa_ext.server.TOKEN_KEY`); ``None``:
+                the profile's.
         """
         from bot.rasa_ext.inprocess_actions import IN_PROCESS_URL
+        from bot.rasa_ext.server import TOKEN_KEY
 
         url = IN_PROCESS_URL if self.actions_in_process else action_url
         config: dict[str, Any] = {"action_endpoint": {"url": url}}
+        token = self.rasa_token if rasa_token is None else rasa_token
+        if token:
+            config[TOKEN_KEY] = token
         if self.name == "embedded":
             return config
         assert self.tracker_url and self.redis_url and self.amqp_url
@@ -175,10 +204,10 @@ class Profile:
         }
         return config
 
-    def write_endpoints(self, action_url: str) -> Path:
+    def write_endpoints(self, action_url: str, rasa_token: str | None = None) -> Path:
         """Write :meth:`endpoints` to a private temporary file and return its path."""
         fd, name = tempfile.mkstemp(prefix="hukou-", suffix="-endpoints.yml")
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            yaml.safe_dump(self.endpoints(action_url), handle, allow_unicode=True)
+            yaml.safe_dump(self.endpoints(action_url, rasa_token), handle, allow_unicode=True)
         return Path(name)

@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RateLimitMiddleware,
         chat_limiter=RateLimiter(settings.rate_limit_per_minute),
         api_limiter=RateLimiter(settings.rate_limit_per_minute * 10),
-        trust_forwarded=settings.trust_forwarded,
+        trusted_proxies=settings.trusted_proxies,
     )
     # Outermost, so the limits' 429 and 413 carry the headers too.
     app.add_middleware(SecurityHeadersMiddleware)

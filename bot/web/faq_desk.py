@@ -128,7 +128,7 @@ class FaqDesk:
         kb: Knowledge,
         *,
         secure_cookies: bool = False,
-        trust_forwarded: bool = False,
+        trusted_proxies: int = 0,
     ) -> None:
         """Serve the desk from ``engine`` (migrated on the first :meth:`ready`).
 
@@ -136,15 +136,15 @@ class FaqDesk:
             engine: The FAQ desk's database.
             kb: The policy; entries may cite only its clauses.
             secure_cookies: Mark the session cookie ``Secure`` (HTTPS only).
-            trust_forwarded: Count failed sign-ins per ``X-Forwarded-For`` client (behind a
-                proxy) rather than per connecting address.
+            trusted_proxies: The proxies in front of the gateway: failed sign-ins are counted
+                per client as :func:`bot.web.ratelimit.client_address` finds it.
         """
         self.engine = engine
         self.kb = kb
         self.store = FaqStore(engine, kb.clauses)
         self.auth = Auth(engine)
         self.secure_cookies = secure_cookies
-        self.trust_forwarded = trust_forwarded
+        self.trusted_proxies = trusted_proxies
         self._migrated = False
         self._lock = threading.Lock()
 
@@ -161,7 +161,7 @@ class FaqDesk:
             make_engine(settings.database_url),
             kb,
             secure_cookies=settings.secure_cookies,
-            trust_forwarded=settings.trust_forwarded,
+            trusted_proxies=settings.trusted_proxies,
         )
         try:
             desk.ready()

@@ -1,8 +1,9 @@
 """Per-client rate limiting for the gateway's API (in-process sliding window).
 
-Embedded default: one process, memory only. Behind a proxy, the client is the first address
-in ``X-Forwarded-For`` when ``trust_forwarded`` is set. A limited request gets 429 with a
-Chinese message and ``Retry-After``; nothing the citizen typed is lost (the widget keeps it).
+Embedded default: one process, memory only. Behind proxies, the client is the address
+``trusted_proxies`` hops from the right of ``X-Forwarded-For`` (:func:`client_address`). A
+limited request gets 429 with a Chinese message and ``Retry-After``; nothing the citizen typed
+is lost (the widget keeps it).
 
 :class:`RateLimitMiddleware` is a plain ASGI middleware, added with ``app.add_middleware``:
 Starlette's ``BaseHTTPMiddleware`` would add a task and a stream wrapper to every request, a
@@ -21,18 +22,37 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
-def client_address(request: HTTPConnection, trust_forwarded: bool) -> str:
+def client_address(request: HTTPConnection, trusted_proxies: int = 0) -> str:
     """The client a request comes from, for rate limits and failed sign-ins.
+
+    Each proxy appends the address it was connected from to ``X-Forwarded-For``, so only the
+    right-hand end of the header was written by proxies we run; everything to the left of it
+    is whatever the client sent. With ``n`` trusted proxies the client is therefore the
+    ``n``-th address from the right (one Ingress: the last one). Taking the first address, as
+    this did before, let anyone dodge every limit by sending a made-up one.
 
     Args:
         request: The request (or any HTTP connection).
-        trust_forwarded: Behind a proxy: the first address in ``X-Forwarded-For`` is the
-            client's. Off, that header is ignored, since anyone can send it.
+        trusted_proxies: How many proxies of our own stand in front of the gateway
+            (``HUKOU_TRUSTED_PROXIES``); 0: the header is ignored, since anyone can send it.
+
+    Returns:
+        The client's address; the connecting address when no proxy is trusted or the header
+        holds fewer addresses than there are proxies (the request did not come through them).
     """
-    forwarded = request.headers.get("x-forwarded-for")
-    if trust_forwarded and forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else "unknown"
+    peer = request.client.host if request.client else "unknown"
+    if trusted_proxies <= 0:
+        return peer
+    # Several X-Forwarded-For headers are one list, in order (RFC 9110, section 5.3).
+    hops = [
+        hop.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for hop in header.split(",")
+        if hop.strip()
+    ]
+    if len(hops) < trusted_proxies:
+        return peer
+    return hops[-trusted_proxies]
 
 
 class RateLimiter:
@@ -82,7 +102,7 @@ class RateLimitMiddleware:
         app: ASGIApp,
         chat_limiter: RateLimiter,
         api_limiter: RateLimiter,
-        trust_forwarded: bool = False,
+        trusted_proxies: int = 0,
     ) -> None:
         """Limit the requests that reach ``app``.
 
@@ -90,18 +110,18 @@ class RateLimitMiddleware:
             app: The rest of the middleware stack.
             chat_limiter: The allowance for chat turns.
             api_limiter: The allowance for the other API routes.
-            trust_forwarded: Count per ``X-Forwarded-For`` client (behind a proxy).
+            trusted_proxies: The proxies in front of the gateway (:func:`client_address`).
         """
         self.app = app
         self.chat_limiter = chat_limiter
         self.api_limiter = api_limiter
-        self.trust_forwarded = trust_forwarded
+        self.trusted_proxies = trusted_proxies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Refuse the request with 429 and ``Retry-After``, or pass it on."""
         path = scope.get("path", "")
         if scope["type"] == "http" and path.startswith("/api/"):
-            client = client_address(HTTPConnection(scope), self.trust_forwarded)
+            client = client_address(HTTPConnection(scope), self.trusted_proxies)
             limiter = self.chat_limiter if path == "/api/chat" else self.api_limiter
             wait = limiter.check(client)
             if wait:

@@ -8,13 +8,18 @@ Every field is read from the ``HUKOU_``-prefixed variable of its name (``HUKOU_R
 
 from __future__ import annotations
 
-from pydantic import BaseSettings
+from pydantic import BaseSettings, Field, validator
 
 
 class Settings(BaseSettings):
     """Gateway settings, read from ``HUKOU_*`` environment variables."""
 
     rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = Field(default="", repr=False)
+    """The Rasa workers' ``--auth-token`` (``HUKOU_RASA_TOKEN``, a secret): sent as
+    ``?token=`` to every Rasa HTTP API route the gateway calls (``/status``, ``/model/parse``).
+    Empty: the workers run without one. Kept out of the settings' ``repr`` so that it is never
+    logged. The REST channel's webhook is not covered by it (Rasa checks no token there)."""
     rasa_urls: str = ""
     """Several Rasa workers, comma-separated (``HUKOU_RASA_URLS``); empty: ``rasa_url`` alone.
     Each conversation stays on one worker (:mod:`bot.web.workers`)."""
@@ -38,11 +43,30 @@ class Settings(BaseSettings):
     their limits and every character ``\\u``-escaped, is about 75 KB. 0: no limit."""
     upstream_timeout: float = 30.0
     rate_limit_per_minute: int = 60
+    trusted_proxies: int = Field(default=0, ge=0, le=10)
+    """How many proxies of our own stand in front of the gateway (``HUKOU_TRUSTED_PROXIES``):
+    the client is the address that many hops from the right of ``X-Forwarded-For``
+    (:func:`bot.web.ratelimit.client_address`). 0 (direct clients): the header is ignored.
+    Behind the Kubernetes Ingress (one ingress-nginx hop): 1."""
     trust_forwarded: bool = False
+    """Replaced by ``trusted_proxies``; still read only to refuse it (see the validator)."""
     database_url: str | None = None
     """The FAQ desk's database; ``None``: ``DATABASE_URL``, else ``var/hukou.sqlite3``."""
     secure_cookies: bool = False
     """Mark the FAQ desk's session cookie ``Secure`` (set it when served over HTTPS)."""
+
+    @validator("trust_forwarded")
+    def _trust_forwarded_is_replaced(cls, value: bool) -> bool:
+        """Refuse ``HUKOU_TRUST_FORWARDED=true``: it trusted the left end of the header.
+
+        Ignoring it instead would silently count every citizen behind the proxy as one client.
+        """
+        if value:
+            raise ValueError(
+                "HUKOU_TRUST_FORWARDED is no longer read: set HUKOU_TRUSTED_PROXIES to the "
+                "number of proxies in front of the gateway (1 behind the Kubernetes Ingress)"
+            )
+        return value
 
     class Config:
         """Environment prefix."""

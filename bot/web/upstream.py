@@ -16,10 +16,16 @@ from bot.web.errors import AssistantBusy, AssistantUnavailable
 from bot.web.workers import WorkerBusy, WorkerPool
 
 
-async def probe(client: aiohttp.ClientSession, url: str) -> str:
-    """``ok`` when ``url`` answers 200 within 3 s, else what went wrong."""
+async def probe(client: aiohttp.ClientSession, url: str, token: str = "") -> str:
+    """``ok`` when ``url`` answers 200 within 3 s, else what went wrong.
+
+    ``token`` is sent as ``?token=`` (Rasa's HTTP API, ``--auth-token``); the answer never
+    repeats the URL, so the token cannot end up in ``/healthz``.
+    """
+    params = {"token": token} if token else None
+    timeout = aiohttp.ClientTimeout(total=3.0)
     try:
-        async with client.get(url, timeout=aiohttp.ClientTimeout(total=3.0)) as response:
+        async with client.get(url, params=params, timeout=timeout) as response:
             return "ok" if response.status == 200 else f"HTTP {response.status}"
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         return f"down ({type(exc).__name__})"
@@ -54,25 +60,81 @@ async def forward(
         AssistantUnavailable: No worker answered.
     """
     async with workers.turn(sender):
-        for url in workers.candidates(sender):
-            try:
-                async with (
-                    workers.in_flight(url, queue_seconds),
-                    client.post(
-                        f"{url}/webhooks/rest/webhook",
-                        json={"sender": sender, "message": message},
-                    ) as response,
-                ):
-                    response.raise_for_status()
-                    answer = await response.json()
-            except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError):
-                workers.mark_down(url)
-                continue
-            except WorkerBusy as exc:
-                # Never sent: the citizen can send it again without it counting twice.
-                raise AssistantBusy() from exc
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-                raise AssistantUnavailable() from exc
-            workers.mark_up(url)
-            return answer
+        return await _post(
+            client,
+            workers,
+            workers.candidates(sender),
+            "/webhooks/rest/webhook",
+            {"sender": sender, "message": message},
+            queue_seconds,
+        )
+
+
+async def _post(
+    client: aiohttp.ClientSession,
+    workers: WorkerPool,
+    urls: list[str],
+    path: str,
+    body: dict[str, Any],
+    queue_seconds: float,
+    params: dict[str, str] | None = None,
+) -> Any:
+    """POST ``body`` to ``path`` on the first of ``urls`` that takes the connection."""
+    for url in urls:
+        try:
+            async with (
+                workers.in_flight(url, queue_seconds),
+                client.post(f"{url}{path}", json=body, params=params) as response,
+            ):
+                response.raise_for_status()
+                answer = await response.json()
+        except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError):
+            workers.mark_down(url)
+            continue
+        except WorkerBusy as exc:
+            # Never sent: the citizen can send it again without it counting twice.
+            raise AssistantBusy() from exc
+        except aiohttp.ClientResponseError as exc:
+            # Not chained: its message holds the URL, and with it Rasa's API token.
+            raise AssistantUnavailable(f"助手暂时无法回复（HTTP {exc.status}）。") from None
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise AssistantUnavailable() from exc
+        workers.mark_up(url)
+        return answer
     raise AssistantUnavailable()
+
+
+async def parse(
+    client: aiohttp.ClientSession,
+    workers: WorkerPool,
+    text: str,
+    queue_seconds: float,
+    token: str | None = None,
+) -> dict[str, Any]:
+    """Read ``text`` with a worker's NLU (``POST /model/parse``), as the chat reads a message.
+
+    The workers run the same pipeline for the chat (normaliser, fact rules, classifier), so
+    the hotline lookup gets the same facts, goal and intent as a citizen typing the same
+    words. Like :func:`forward`, a worker that refuses the connection is skipped.
+
+    Args:
+        client: The gateway's pooled session.
+        workers: The Rasa workers.
+        text: The description, personal data already masked.
+        queue_seconds: The longest the request may wait for a place on a worker.
+        token: Rasa's API token (``--auth-token``), when the workers have one.
+
+    Returns:
+        Rasa's parse: ``intent``, ``intent_ranking``, ``entities``, ``text``.
+
+    Raises:
+        AssistantBusy: Every place was taken for longer than ``queue_seconds``.
+        AssistantUnavailable: No worker answered.
+    """
+    params = {"token": token} if token else None
+    # Any worker will do (no conversation); spreading by text keeps repeats on one worker.
+    urls = workers.candidates(f"parse\x00{text}")
+    parsed: dict[str, Any] = await _post(
+        client, workers, urls, "/model/parse", {"text": text}, queue_seconds, params
+    )
+    return parsed

@@ -65,7 +65,7 @@ COMPOSE_BACKING = {
     "rabbitmq": "rabbitmq:3-management",
 }
 REQUIRED = {
-    "actions": {"DATABASE_URL"},
+    "actions": {"DATABASE_URL", "HUKOU_LISTEN_ADDRESS"},
     "rasa": {
         "HUKOU_PROFILE",
         "HUKOU_TRACKER_URL",
@@ -74,12 +74,15 @@ REQUIRED = {
         "HUKOU_EVENT_QUEUE",
         "HUKOU_ACTIONS",
         "DATABASE_URL",
+        "HUKOU_RASA_TOKEN",
+        "HUKOU_LISTEN_ADDRESS",
     },
     "gateway": {
         "HUKOU_RASA_URLS",
         "HUKOU_ACTION_URL",
         "HUKOU_WORKER_CONCURRENCY",
         "DATABASE_URL",
+        "HUKOU_RASA_TOKEN",
     },
     "migrate": {"DATABASE_URL"},
 }
@@ -261,10 +264,12 @@ def container_env(container: Mapping[str, Any]) -> dict[str, str]:
 
 @cache
 def code_env_names() -> frozenset[str]:
-    """The environment variables the app reads: the production profile's and the gateway's."""
+    """The environment variables the app reads: the production profile's, the gateway's and
+    the entrypoint's own (``${HUKOU_…}`` in ``deploy/entrypoint.sh``)."""
     from bot.web.settings import Settings
 
-    names = set(DEFAULTS) | {"HUKOU_PROFILE", "HUKOU_ACTIONS"}
+    names = set(DEFAULTS) | {"HUKOU_PROFILE", "HUKOU_ACTIONS", "HUKOU_RASA_TOKEN"}
+    names |= set(re.findall(r"\$\{(HUKOU_[A-Z_]+)", ENTRYPOINT.read_text(encoding="utf-8")))
     for field in Settings.__fields__.values():
         names |= {name.upper() for name in field.field_info.extra["env_names"]}
     return frozenset(names)
@@ -612,7 +617,7 @@ def test_the_code_reads_the_variables_the_deployment_relies_on() -> None:
     assert server.endpoints("http://actions:5055/webhook")["action_endpoint"] == {
         "url": "http://actions:5055/webhook"
     }
-    assert "HUKOU_SECURE_COOKIES" in names and "HUKOU_TRUST_FORWARDED" in names
+    assert "HUKOU_SECURE_COOKIES" in names and "HUKOU_TRUSTED_PROXIES" in names
 
 
 def test_compose_sets_only_variables_the_code_reads() -> None:
@@ -676,7 +681,14 @@ def test_the_gateway_settings_accept_the_environment(
     # Empty: /healthz checks no action server (the actions run in the Rasa workers).
     assert settings.action_url == env["HUKOU_ACTION_URL"] == ""
     assert settings.worker_concurrency == int(env["HUKOU_WORKER_CONCURRENCY"]) >= 1
-    assert isinstance(settings.secure_cookies, bool) and isinstance(settings.trust_forwarded, bool)
+    assert isinstance(settings.secure_cookies, bool)
+    assert settings.trusted_proxies == int(env["HUKOU_TRUSTED_PROXIES"])
+    # The same secret as the workers': /healthz and the API calls need it.
+    assert settings.rasa_token == env["HUKOU_RASA_TOKEN"] != ""
+    worker_env = (
+        compose_env("rasa-0") if source == "compose" else container_env(app_container("rasa"))
+    )
+    assert Profile.from_env(worker_env).rasa_token == settings.rasa_token
 
 
 def test_the_worker_concurrency_is_the_measured_one_everywhere() -> None:
@@ -793,9 +805,15 @@ def test_k8s_rasa_probes_are_its_routes_and_allow_model_loading() -> None:
     assert {"/", "/status"} <= routes
     container = app_container("rasa")
     probes = http_probes(container)
-    assert set(probes) == {"startupProbe", "readinessProbe", "livenessProbe"}
+    assert set(probes) == {"startupProbe", "livenessProbe"}
     for probe in probes.values():
         assert probe["httpGet"]["path"] in routes
+    # Readiness is the model answering /status, which needs the API token: an exec probe
+    # that reads it from the container's environment (an httpGet path cannot).
+    (command,) = [c for c in container["readinessProbe"]["exec"]["command"] if "/status" in c]
+    assert "http://127.0.0.1:5005/status?token=" in command
+    assert "os.environ['HUKOU_RASA_TOKEN']" in command
+    assert "HUKOU_RASA_TOKEN" in container_env(container)
     assert probes["startupProbe"]["httpGet"]["path"] == "/"
     startup = probes["startupProbe"]
     budget = startup.get("initialDelaySeconds", 0) + startup.get("periodSeconds", 10) * startup.get(
@@ -1048,6 +1066,7 @@ def stub_python(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
         'if [ "${1:-}" = "-m" ]; then\n'
         f"  printf '%s\\n' \"$@\" > {log}\n"
         f'  echo "TICKET_LOCK_LIFETIME=${{TICKET_LOCK_LIFETIME:-}}" > {log}.env\n'
+        f'  echo "SANIC_HOST=${{SANIC_HOST:-}}" >> {log}.env\n'
         "  exit 0\n"
         "fi\n"
         f'exec {sys.executable} "$@"\n',
@@ -1080,7 +1099,8 @@ def run_role(role: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[s
         ("actions", "-m rasa_sdk --actions actions --port 5055"),
         (
             "gateway",
-            "-m uvicorn bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 --ws none",
+            "-m uvicorn bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 --ws none"
+            " --no-proxy-headers",
         ),
         ("migrate", "-m bot.cli db upgrade"),
     ],
@@ -1130,7 +1150,7 @@ def test_entrypoint_starts_a_rasa_worker_with_the_profile_endpoints(
     assert "HUKOU_ACTION_URL" not in result.stderr
     assert (ROOT / "bot" / "credentials.yml").is_file()
     # As `hukou serve`: a dead worker's conversation lock expires after 15 s.
-    assert Path(f"{log}.env").read_text(encoding="utf-8").strip() == "TICKET_LOCK_LIFETIME=15"
+    assert "TICKET_LOCK_LIFETIME=15" in Path(f"{log}.env").read_text(encoding="utf-8").split()
 
 
 @pytest.mark.parametrize(
@@ -1236,3 +1256,135 @@ def test_readme_describes_the_deployment() -> None:
         "RasaHQ/rasa#9213",
     ):
         assert needed in section, needed
+
+
+# --- who can reach the internal services (issue 19, items 4 and 5) ------------------------
+
+
+def pod_labels(workload: dict[str, Any]) -> dict[str, str]:
+    return dict(workload["spec"]["template"]["metadata"]["labels"])
+
+
+def selects(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+    assert set(selector) <= {"matchLabels"}, f"only matchLabels is understood here: {selector}"
+    return bool(dict(selector.get("matchLabels", {})).items() <= labels.items())
+
+
+def allowed_sources(target: str, docs: list[tuple[Path, dict[str, Any]]]) -> set[str]:
+    """The components whose pods may connect to ``target``'s pods under the NetworkPolicies
+    of ``docs``; ``*`` stands for anyone (no policy, a rule without ``from``, another namespace
+    or an IP block)."""
+    (workload,) = [w for w in app_workloads() if component(w) == target]
+    labels = pod_labels(workload)
+    policies = [
+        doc
+        for _, doc in docs
+        if doc["kind"] == "NetworkPolicy"
+        and "Ingress" in doc["spec"].get("policyTypes", ["Ingress"])
+        and selects(doc["spec"]["podSelector"], labels)
+    ]
+    if not policies:
+        return {"*"}
+    sources: set[str] = set()
+    for policy in policies:
+        for rule in policy["spec"].get("ingress", []):
+            peers = rule.get("from")
+            if not peers:
+                return {"*"}
+            for peer in peers:
+                if set(peer) != {"podSelector"}:
+                    return {"*"}
+                sources |= {
+                    component(w)
+                    for w in app_workloads()
+                    if selects(peer["podSelector"], pod_labels(w))
+                }
+    return sources
+
+
+def test_k8s_only_the_gateway_reaches_the_rasa_workers() -> None:
+    # Rasa's REST webhook takes no token: the policy is what keeps it from everyone else.
+    assert allowed_sources("rasa", default_k8s_docs()) == {"gateway"}
+    (policy,) = [doc for path, doc in default_k8s_docs() if doc["kind"] == "NetworkPolicy"]
+    for rule in policy["spec"]["ingress"]:
+        assert [p["port"] for p in rule["ports"]] == [PORTS["rasa"]]
+
+
+def test_k8s_only_rasa_reaches_the_optional_action_server() -> None:
+    with_actions = [(p, d) for p, d in k8s_docs() if p.name == ACTION_SERVER.name]
+    assert allowed_sources("actions", with_actions) == {"rasa"}
+    # The policy comes with the action server itself, so that applying it applies both.
+    kinds = {d["kind"] for _, d in with_actions}
+    assert {"Deployment", "Service", "NetworkPolicy"} <= kinds
+
+
+def test_internal_services_listen_on_the_pod_address_only_where_a_policy_guards_them() -> None:
+    for role, guarded_by in (("rasa", "gateway"), ("actions", "rasa")):
+        env = container_env(app_container(role))
+        assert env["HUKOU_LISTEN_ADDRESS"] == "0.0.0.0", role
+        assert allowed_sources(role, k8s_docs()) == {guarded_by}, role
+    # The gateway is the one meant to be reached (through its Service and the Ingress).
+    assert "HUKOU_LISTEN_ADDRESS" not in container_env(app_container("gateway"))
+
+
+def test_compose_publishes_only_the_gateway() -> None:
+    published = {name for name, service in services().items() if service.get("ports")}
+    assert published == {"gateway"}
+    for worker in ("rasa-0", "rasa-1"):
+        assert compose_env(worker)["HUKOU_LISTEN_ADDRESS"] == "0.0.0.0"
+        assert "expose" not in services()[worker]
+
+
+def test_the_rasa_token_is_one_secret_shared_by_workers_and_gateway() -> None:
+    raw = {
+        name: services()[name]["environment"]["HUKOU_RASA_TOKEN"]
+        for name in COMPOSE_APP
+        if name != "migrate"
+    }
+    assert len(set(raw.values())) == 1 and ":?" in raw["gateway"], raw
+    assert env_example()["HUKOU_RASA_TOKEN"] == PLACEHOLDER
+    assert secret_data("hukou-secrets")["HUKOU_RASA_TOKEN"] == PLACEHOLDER
+    for role in ("rasa", "gateway"):
+        (item,) = [e for e in app_container(role)["env"] if e["name"] == "HUKOU_RASA_TOKEN"]
+        assert item["valueFrom"]["secretKeyRef"] == {
+            "name": "hukou-secrets",
+            "key": "HUKOU_RASA_TOKEN",
+        }
+    assert "HUKOU_RASA_TOKEN" not in config_map_data("hukou-config")
+
+
+def test_entrypoint_binds_rasa_and_actions_to_loopback_unless_configured(
+    stub_python: tuple[Path, dict[str, str]],
+) -> None:
+    log, env = stub_python
+    rasa_env = {k: v for k, v in compose_env("rasa-0").items() if k != "HUKOU_LISTEN_ADDRESS"}
+    _, argv, _ = start_rasa_worker(log, {**env, **rasa_env})
+    assert argv[argv.index("--interface") + 1] == "127.0.0.1"
+    result = run_role("actions", env)
+    assert result.returncode == 0, result.stderr
+    # rasa_sdk's own default is 0.0.0.0; it reads its address from SANIC_HOST alone.
+    assert "SANIC_HOST=127.0.0.1" in Path(f"{log}.env").read_text(encoding="utf-8").split()
+    spec = importlib.util.find_spec("rasa_sdk.endpoint")
+    assert spec and spec.origin
+    assert 'os.environ.get("SANIC_HOST", "0.0.0.0")' in Path(spec.origin).read_text("utf-8")
+    result = run_role("actions", {**env, "HUKOU_LISTEN_ADDRESS": "0.0.0.0"})
+    assert "SANIC_HOST=0.0.0.0" in Path(f"{log}.env").read_text(encoding="utf-8").split()
+
+
+def test_entrypoint_gives_rasa_the_token_through_the_endpoints_file_only(
+    stub_python: tuple[Path, dict[str, str]],
+) -> None:
+    from bot.rasa_ext.server import TOKEN_KEY
+
+    log, env = stub_python
+    rasa_env = {**compose_env("rasa-0"), "HUKOU_RASA_TOKEN": "k8s-secret_Token-123"}
+    _, argv, written = start_rasa_worker(log, {**env, **rasa_env})
+    assert written[TOKEN_KEY] == "k8s-secret_Token-123"
+    # Not on the command line, where every user of the node would read it (ps).
+    assert not any("k8s-secret" in arg for arg in argv) and "--auth-token" not in argv
+    # Without a token the worker does not start: its API would be open to anyone.
+    for missing in ({"HUKOU_RASA_TOKEN": ""}, {"HUKOU_RASA_TOKEN": "  "}):
+        result = run_role("rasa", {**env, **rasa_env, **missing})
+        assert result.returncode != 0 and "HUKOU_RASA_TOKEN" in result.stderr, missing
+    result = run_role("rasa", {**env, **rasa_env, "HUKOU_RASA_TOKEN": "a&b"})
+    assert result.returncode != 0 and "HUKOU_RASA_TOKEN" in result.stderr

@@ -29,7 +29,7 @@ def test_slot_values_become_fact_values() -> None:
 
 
 def test_parse_results_become_a_situation() -> None:
-    from bot.rasa_ext.understand import situation_from_parse
+    from bot.dialogue.situation import situation_from_parse
 
     parse = {
         "intent": {"name": "want_settle_urban", "confidence": 0.9},

@@ -42,7 +42,9 @@ CASES = [
         "佢離咗婚想將戶口遷返鄉下",
         {"goal": "move_rural", "marital_status": "divorced", "origin_rural": True},
     ),
-    ("佢个崽大學畢業咗，冇房", {"fulltime_graduate": True, "housing": "none"}),
+    ("我大學畢業咗，冇房", {"fulltime_graduate": True, "housing": "none"}),
+    # … and his son's degree and housing are not the applicant's (佢个崽: his son)
+    ("佢个崽大學畢業咗，冇房", {}),
     ("我没房", {"housing": "none"}),
     ("我没有交社保", {"urban_social_insurance": False}),
     ("从来没有交过社保", {"urban_social_insurance": False}),

@@ -108,3 +108,39 @@ def test_residence_permit_answer_states_its_conditions(kb: Knowledge) -> None:
     notes = [note.text for f in result.cited for note in f.clause.notes]
     assert any("半年以上" in text for text in notes)
     assert result.procedures[0].id == "residence_permit"
+
+
+def test_an_undetermined_route_shows_the_section_after_the_likely_routes(kb: Knowledge) -> None:
+    from bot.policy.engine import Outcome
+    from bot.policy.present import payload
+
+    general = assess(Situation.from_mapping({"goal": "settle_urban"}), kb, BEFORE_EXPIRY)
+    assert general.outcome is Outcome.UNDETERMINED and not general.likely
+    # Nothing points to a route yet: the section that governs the goal comes first …
+    assert [f.clause.id for f in general.shown][:1] == ["3.1"]
+    # … and it is shown, not cited: no residence-permit documents for a general question.
+    assert all(f.clause.id != "3.1" for f in general.cited)
+    assert [c["id"] for c in payload(general, kb)["clauses"]][:1] == ["3.1"]
+
+    pointed = assess(
+        Situation.from_mapping({"goal": "settle_urban", "employed_in_liling": True}),
+        kb,
+        BEFORE_EXPIRY,
+    )
+    assert pointed.outcome is Outcome.UNDETERMINED and pointed.likely
+    shown = [f.clause.id for f in pointed.shown]
+    assert shown[0] == pointed.likely[0].clause.id and "3.1" in shown
+
+    eligible = assess(
+        Situation.from_mapping(
+            {"goal": "settle_urban", "current_hukou_area": "liling_rural", "housing": "owned"}
+        ),
+        kb,
+        BEFORE_EXPIRY,
+    )
+    if eligible.outcome is Outcome.ELIGIBLE:
+        assert eligible.overview is None and eligible.shown == eligible.cited
+    rural = assess(Situation.from_mapping({"goal": "move_rural"}), kb, BEFORE_EXPIRY)
+    assert [f.clause.id for f in rural.shown][:1] == ["3.2"]
+    newborn = assess(Situation.from_mapping({"goal": "newborn"}), kb, BEFORE_EXPIRY)
+    assert newborn.overview is None

@@ -117,7 +117,7 @@ def test_missing_file(data_dir: Path) -> None:
 
 # The fallback and referral roles (``role:`` in clauses.yml).
 
-FALLBACK_3_2 = "role: {fallback_for: [move_rural]}"
+FALLBACK_3_2 = "role: {fallback_for: [move_rural], section_for: [move_rural]}"
 REFERRAL_3_2_9 = "role: {referral_for: [move_rural]}"
 
 
@@ -136,11 +136,26 @@ def test_the_shipped_roles() -> None:
     referral = kb.referral_for("move_rural")
     assert referral is not None and referral.id == "3.2.9"
     assert kb.referral_for("death") is None
+    assert kb.sections == {"settle_urban": "3.1", "move_rural": "3.2"}
+    section = kb.section_for("settle_urban")
+    assert section is not None and section.id == "3.1"
+    assert kb.section_for("newborn") is None and kb.section_for(None) is None
+
+
+def test_two_sections_for_one_goal(data_dir: Path) -> None:
+    path = data_dir / "clauses.yml"
+    _edit(path, REFERRAL_3_2_9, "role: {referral_for: [move_rural], section_for: [move_rural]}")
+    (problem,) = _problems(data_dir)
+    line, first = _entry_line(path, "3.2.9"), _entry_line(path, "3.2")
+    assert problem == (
+        f"policy_text/clauses.yml:{line}: clause 3.2.9: goal 'move_rural' already has "
+        f"the section clause 3.2 (line {first}); a goal has exactly one"
+    )
 
 
 def test_role_with_an_unknown_goal(data_dir: Path) -> None:
     path = data_dir / "clauses.yml"
-    _edit(path, FALLBACK_3_2, "role: {fallback_for: [move_rurall]}")
+    _edit(path, FALLBACK_3_2, "role: {fallback_for: [move_rurall], section_for: [move_rural]}")
     problems = _problems(data_dir)
     line = _entry_line(path, "3.2")
     assert any(
@@ -193,7 +208,7 @@ def test_fallback_without_referral(data_dir: Path) -> None:
 
 def test_referral_without_fallback(data_dir: Path) -> None:
     path = data_dir / "clauses.yml"
-    _edit(path, f"    {FALLBACK_3_2}\n", "")
+    _edit(path, f"    {FALLBACK_3_2}\n", "    role: {section_for: [move_rural]}\n")
     (problem,) = _problems(data_dir)
     line = _entry_line(path, "3.2.9")
     assert problem == (

@@ -32,7 +32,10 @@ def payload(messages: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def tracker(stack: Stack, sender: str) -> dict[str, Any]:
-    url = f"http://127.0.0.1:{stack.rasa_ports[1]}/conversations/{sender}/tracker"
+    url = (
+        f"http://127.0.0.1:{stack.rasa_ports[1]}/conversations/{sender}/tracker"
+        f"?token={stack.rasa_token}"
+    )
     with urllib.request.urlopen(url, timeout=30) as response:
         data: dict[str, Any] = json.loads(response.read())
     return data

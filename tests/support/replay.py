@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -88,9 +89,14 @@ def meets(conversation: Conversation, expect: str | None) -> bool:
     return payload.get("type") == expect
 
 
-def story(base_url: str, conversation: Conversation) -> dict[str, Any]:
-    """Fetch the conversation as a Rasa story (``GET /conversations/{id}/story``)."""
+def story(base_url: str, conversation: Conversation, token: str = "") -> dict[str, Any]:
+    """Fetch the conversation as a Rasa story (``GET /conversations/{id}/story``).
+
+    ``token`` is the worker's ``--auth-token`` (``HUKOU_RASA_TOKEN``), which this route needs.
+    """
     url = f"{base_url}/conversations/{conversation.sender}/story"
+    if token:
+        url += f"?token={token}"
     with urllib.request.urlopen(url, timeout=30) as response:
         data = yaml.safe_load(response.read().decode("utf-8"))
     recorded = dict(data["stories"][0])
@@ -109,6 +115,11 @@ def main() -> None:
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--record", action="store_true", help=f"write {STORIES.name}")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("HUKOU_RASA_TOKEN", ""),
+        help="the Rasa API token (default: HUKOU_RASA_TOKEN; run `hukou serve` with it set)",
+    )
     args = parser.parse_args()
     stories = []
     failed = 0
@@ -125,7 +136,7 @@ def main() -> None:
                 print(f"     > {turn.message}")
                 for text in turn.texts:
                     print(f"       {text[:100]!r}")
-        stories.append(story(args.url, conversation))
+        stories.append(story(args.url, conversation, args.token))
     if args.record:
         header = (
             "# Recorded by `python -m tests.support.replay --record` from scenarios.yml; "

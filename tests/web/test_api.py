@@ -69,6 +69,8 @@ def test_lookup_understands_the_callers_words(offline: TestClient) -> None:
     assert data["understood"]["urban_social_insurance"] is False
     assert [c["id"] for c in data["clauses"]] == ["3.1.5"]
     assert data["policy"]["expires"] == "2022-07-28" and data["documents"]
+    # No worker answers here: the fact rules alone read the words, and the page is told.
+    assert data["understanding"]["source"] == "rules" and data["understanding"]["intent"] is None
 
 
 def test_lookup_ticked_facts_override_words(offline: TestClient) -> None:
@@ -114,6 +116,7 @@ def test_chat_and_health_with_the_assistant_running(assistant: Stack) -> None:
     settings = Settings(
         rasa_url=f"http://127.0.0.1:{assistant.rasa_port}",
         action_url=f"http://127.0.0.1:{assistant.action_port}",
+        rasa_token=assistant.rasa_token,
     )
     with TestClient(create_app(settings)) as client:
         health = client.get("/healthz")
@@ -129,6 +132,27 @@ def test_chat_and_health_with_the_assistant_running(assistant: Stack) -> None:
         assert html.status_code == 200 and all(
             "<b>" not in (m["text"] or "") for m in html.json()["messages"]
         )
+
+
+def test_lookup_reads_words_as_the_chat_does(assistant: Stack) -> None:
+    """One understanding: the lookup asks a worker's NLU, so topics and declines match the chat."""
+    settings = Settings(
+        rasa_url=f"http://127.0.0.1:{assistant.rasa_port}",
+        action_url=f"http://127.0.0.1:{assistant.action_port}",
+        rasa_token=assistant.rasa_token,
+    )
+    with TestClient(create_app(settings)) as client:
+        topic = client.post("/api/lookup", json={"text": "进城落户以后老家的宅基地还能保留吗"})
+        body = topic.json()
+        assert topic.status_code == 200 and body["understanding"]["source"] == "model"
+        assert body["type"] == "clause" and "5.1" in [c["id"] for c in body["clauses"]]
+        assert body["text"] and body["assessment"]["type"] == "assessment"
+        words = "我在醴陵城里租了房子想把户口迁过来，没交社保"
+        lookup = client.post("/api/lookup", json={"text": words}).json()
+        chat = client.post("/api/chat", json={"sender": "same-words", "message": words}).json()
+        assessed = [m["custom"] for m in chat["messages"] if (m["custom"] or {}).get("situation")]
+        assert assessed and assessed[-1]["situation"] == lookup["understood"]
+        assert lookup["type"] == "assessment" and lookup["understood"]["goal"] == "settle_urban"
 
 
 def test_pages_are_served_with_local_assets_only(offline: TestClient) -> None:

@@ -18,7 +18,9 @@ from bot.web.settings import Settings
 class FakeRasa:
     """A REST-channel stand-in that records what it receives; ``slow`` messages take 0.3 s."""
 
-    def __init__(self) -> None:
+    def __init__(self, token: str = "") -> None:
+        self.token = token
+        """With a token, ``/status`` answers 401 without it, as Rasa's ``--auth-token``."""
         self.received: list[tuple[str, str]] = []
         self.finished: list[tuple[str, str]] = []
         self.loop = asyncio.new_event_loop()
@@ -41,7 +43,9 @@ class FakeRasa:
                 [{"recipient_id": body["sender"], "text": f"echo {body['message']}", "custom": {}}]
             )
 
-        async def status(_request: web.Request) -> web.Response:
+        async def status(request: web.Request) -> web.Response:
+            if self.token and request.query.get("token") != self.token:
+                return web.json_response({"reason": "NotAuthenticated"}, status=401)
             return web.json_response({})
 
         async def start() -> None:
@@ -169,3 +173,15 @@ def test_in_process_actions_need_no_action_server_for_health(fakes: list[FakeRas
         health = client.get("/healthz")
     assert health.status_code == 200
     assert health.json()["actions"] == "ok (in the Rasa workers)"
+
+
+def test_health_asks_rasa_with_its_token_and_never_shows_it() -> None:
+    """Issue 19, item 5: the workers' API needs ``--auth-token``; /healthz sends it."""
+    locked = FakeRasa(token="s3cret-token-value")
+    for token, code, state in (("s3cret-token-value", 200, "ok"), ("", 503, "HTTP 401")):
+        settings = Settings(rasa_urls=locked.url, action_url="", rasa_token=token)
+        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+            health = client.get("/healthz")
+        assert health.status_code == code and health.json()["rasa"] == state, token
+        assert "s3cret" not in health.text
+    assert "s3cret" not in repr(Settings(rasa_token="s3cret-token-value"))

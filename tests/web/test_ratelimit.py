@@ -8,9 +8,12 @@ import pytest
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.web.app import create_app
+from bot.web.ratelimit import client_address
 from bot.web.settings import Settings
 
 
@@ -76,16 +79,53 @@ def test_too_many_requests_get_429_with_retry_after(tmp_path: Path) -> None:
         assert client.get("/static/chat.js").status_code == 200
 
 
-@pytest.mark.parametrize(("trusted", "second"), [(False, 429), (True, 200)])
-def test_forwarded_clients_are_told_apart_only_when_trusted(
-    tmp_path: Path, trusted: bool, second: int
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "second"),
+    [
+        (0, "10.9.9.9, 10.0.0.{n}", 429),  # no proxy trusted: one client
+        (1, "10.9.9.9, 10.0.0.{n}", 200),  # the Ingress appended a different client each time
+        # Issue 19, item 7: a made-up first address, rotated, no longer dodges the limit.
+        (1, "198.51.100.{n}, 203.0.113.7", 429),
+    ],
+)
+def test_forwarded_clients_are_told_apart_only_by_what_trusted_proxies_wrote(
+    tmp_path: Path, proxies: int, forwarded: str, second: int
 ) -> None:
-    app = create_app(_settings(tmp_path, rate_limit_per_minute=1, trust_forwarded=trusted))
+    app = create_app(_settings(tmp_path, rate_limit_per_minute=1, trusted_proxies=proxies))
     with TestClient(app, raise_server_exceptions=False) as client:
         codes = [
             client.get(
-                "/api/clauses/5.1", headers={"X-Forwarded-For": f"10.0.0.{n}, 10.9.9.9"}
+                "/api/clauses/5.1", headers={"X-Forwarded-For": forwarded.format(n=n)}
             ).status_code
             for n in range(11)
         ]
     assert codes == [200] * 10 + [second]
+
+
+def _connection(peer: str, *forwarded: str) -> HTTPConnection:
+    headers = [(b"x-forwarded-for", value.encode()) for value in forwarded]
+    return HTTPConnection({"type": "http", "headers": headers, "client": (peer, 40000)})
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "client"),
+    [
+        (0, ["198.51.100.1, 203.0.113.7"], "10.1.0.5"),  # no proxy trusted: the peer
+        (1, ["198.51.100.1, 203.0.113.7"], "203.0.113.7"),  # one Ingress: the last address
+        (1, ["203.0.113.7"], "203.0.113.7"),
+        (2, ["198.51.100.1, 203.0.113.7, 10.2.0.9"], "203.0.113.7"),  # a load balancer + Ingress
+        (2, ["198.51.100.1", "203.0.113.7, 10.2.0.9"], "203.0.113.7"),  # two headers: one list
+        (1, [" 198.51.100.1 ,, 203.0.113.7 "], "203.0.113.7"),
+        (2, ["203.0.113.7"], "10.1.0.5"),  # fewer hops than proxies: not through them
+        (1, [], "10.1.0.5"),
+    ],
+)
+def test_client_address_counts_trusted_proxies_from_the_right(
+    proxies: int, forwarded: list[str], client: str
+) -> None:
+    assert client_address(_connection("10.1.0.5", *forwarded), proxies) == client
+
+
+def test_the_old_left_trusting_setting_is_refused() -> None:
+    with pytest.raises(ValidationError, match="HUKOU_TRUSTED_PROXIES"):
+        Settings(trust_forwarded=True)

@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api/faq", tags=["faq"], responses=error_responses(40
 def login(body: LoginIn, request: Request, response: Response, desk: Desk) -> dict[str, Any]:
     """Sign in: sets the session cookie and returns the user and CSRF token."""
     user = desk.auth.authenticate(
-        body.username, body.password, client_address(request, desk.trust_forwarded)
+        body.username, body.password, client_address(request, desk.trusted_proxies)
     )
     if user is None:
         raise HTTPException(401, "用户名或密码不正确")

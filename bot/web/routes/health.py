@@ -25,7 +25,8 @@ async def healthz(
     states: dict[str, str] = {"knowledge": f"ok ({len(kb.clauses)} clauses)"}
     for number, url in enumerate(workers.urls):
         name = "rasa" if len(workers.urls) == 1 else f"rasa-{number}"
-        states[name] = await probe(client, f"{url}/status")
+        # /status answers only with the token; a 401 here means the gateway has the wrong one.
+        states[name] = await probe(client, f"{url}/status", settings.rasa_token)
     states["actions"] = (
         await probe(client, f"{settings.action_url}/health")
         if settings.action_url

@@ -3,34 +3,60 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter
 
-from bot.nlu.extractor import FactExtractor
-from bot.policy import Situation, assess
-from bot.policy.present import payload
-from bot.web.deps import Config, KnowledgeBase
+from bot.dialogue.reply import Reading, first_answer
+from bot.policy import Situation
+from bot.privacy.masking import mask_pii
+from bot.web.deps import Client, Config, KnowledgeBase, Workers
+from bot.web.errors import AssistantBusy, AssistantUnavailable
 from bot.web.schemas import LookupIn, within_limit
+from bot.web.upstream import parse
+
+if TYPE_CHECKING:
+    from bot.nlu.extractor import FactExtractor
 
 router = APIRouter(prefix="/api", tags=["lookup"])
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def _extractor() -> FactExtractor:
+def _rules() -> FactExtractor:
+    # Loaded only when no worker answers: spaCy and jieba cost the gateway ≈ 100 MB, and
+    # the workers already hold them.
+    from bot.nlu.extractor import FactExtractor
+
     return FactExtractor()
 
 
 @router.post("/lookup")
-async def lookup(body: LookupIn, kb: KnowledgeBase, settings: Config) -> dict[str, Any]:
+async def lookup(
+    body: LookupIn, kb: KnowledgeBase, settings: Config, client: Client, workers: Workers
+) -> dict[str, Any]:
     """The caller's situation assessed, with the facts understood from their words.
 
-    The words are read by rules (no model); the facts staff ticked override them. Unknown
-    facts or values are a 422.
+    The words are read by a worker's NLU, as the chat reads them (fact rules and the intent
+    classifier): a topic question gets the topic's clauses, an out-of-scope one a decline,
+    a situation its assessment. When no worker answers, the fact rules alone read them
+    (``understanding.source`` says which). The facts staff ticked override the words;
+    unknown facts or values are a 422.
     """
-    text = within_limit(body.text, "描述", settings.max_message_chars)
-    understood = _extractor().facts(text) if text.strip() else {}
-    situation = Situation.from_mapping({**understood, **body.facts})
-    result = assess(situation, kb, dt.date.today())
-    return {"understood": understood, **payload(result, kb)}
+    text = within_limit(body.text, "描述", settings.max_message_chars).strip()
+    ticked = Situation.from_mapping(body.facts).to_dict()
+    reading = Reading()
+    if text:
+        masked = mask_pii(text)
+        try:
+            parsed = await parse(
+                client, workers, masked, settings.worker_queue_seconds, settings.rasa_token
+            )
+            reading = Reading.from_parse(parsed)
+        except (AssistantUnavailable, AssistantBusy) as exc:
+            log.warning("lookup read by the rules alone: %s", type(exc).__name__)
+            rules = _rules()
+            reading = Reading.from_rules(rules.facts(masked), rules.other_city(masked))
+    return first_answer(reading, ticked, kb, dt.date.today())

@@ -55,21 +55,42 @@
     return f.label + "：" + (option ? option.label : String(values[name]));
   }
 
-  function show(res) {
-    result.textContent = ""; understoodBox.textContent = "";
-    if (!res.ok) { result.appendChild(el("div", "confirm", res.body.detail || "查询失败")); copyBtn.disabled = true; return; }
-    var p = res.body;
-    var u = Object.keys(p.understood || {});
-    understoodBox.textContent = u.length ? "从描述中理解到：" + u.map(describe.bind(null, p.understood)).join("；") : "";
-    result.appendChild(el("div", "outcome", OUTCOMES[p.outcome] || p.outcome));
-    var lines = [OUTCOMES[p.outcome] || ""];
+  function clauseBox(c, maybe) {
+    var box = el("div", "clause" + (maybe ? " maybe" : ""));
+    box.appendChild(el("h3", null, c.label + " " + c.title));
+    box.appendChild(el("blockquote", null, c.quote));
+    if (c.why && c.why.length) box.appendChild(el("div", "muted", "理由：" + c.why.join("；")));
+    if (c.departments && c.departments.length) box.appendChild(el("div", "muted", "负责部门：" + c.departments.join("、")));
+    return box;
+  }
+
+  // A topic question, the policy's dates or a decline: what the chat would answer.
+  function showAnswer(p, lines) {
+    var KINDS = { clause: "政策原文", policy: "政策效力", out_of_scope: "不属于本政策范围",
+      other_city: "外地落户：只答醴陵的同类规定" };
+    result.appendChild(el("div", "outcome", KINDS[p.type] || "答复"));
+    lines.push(KINDS[p.type] || "");
+    if (p.type === "other_city" && p.text) {
+      // The referral comes first: this is Liling's rule, not the other city's.
+      var first = p.text.split("\n")[0];
+      result.appendChild(el("div", "confirm", first));
+      lines.push(first);
+    }
     p.clauses.forEach(function (c) {
-      var box = el("div", "clause" + (p.outcome === "undetermined" ? " maybe" : ""));
-      box.appendChild(el("h3", null, c.label + " " + c.title));
-      box.appendChild(el("blockquote", null, c.quote));
-      if (c.why && c.why.length) box.appendChild(el("div", "muted", "理由：" + c.why.join("；")));
-      if (c.departments && c.departments.length) box.appendChild(el("div", "muted", "负责部门：" + c.departments.join("、")));
-      result.appendChild(box);
+      result.appendChild(clauseBox(c, false));
+      lines.push(c.label + " " + c.title + "：“" + c.quote + "”");
+    });
+    if (!p.clauses.length && p.text) {
+      result.appendChild(el("div", null, p.text));
+      lines.push(p.text);
+    }
+  }
+
+  function showAssessment(p, lines) {
+    result.appendChild(el("div", "outcome", OUTCOMES[p.outcome] || p.outcome));
+    lines.push(OUTCOMES[p.outcome] || "");
+    p.clauses.forEach(function (c) {
+      result.appendChild(clauseBox(c, p.outcome === "undetermined"));
       lines.push(c.label + " " + c.title + "：“" + c.quote + "”");
     });
     if (p.missing.length) {
@@ -96,9 +117,26 @@
       box.appendChild(el("div", null, "不适用 " + c.label + " " + c.title + "：" + c.why.join("；")));
       result.appendChild(box);
     });
+  }
+
+  function show(res) {
+    result.textContent = ""; understoodBox.textContent = "";
+    if (!res.ok) { result.appendChild(el("div", "confirm", res.body.detail || "查询失败")); copyBtn.disabled = true; return; }
+    var p = res.body;
+    var u = Object.keys(p.understood || {});
+    var how = p.understanding && p.understanding.source === "rules" ? "（意图模型暂不可用，只按规则理解）" : "";
+    understoodBox.textContent = u.length ? "从描述中理解到：" + u.map(describe.bind(null, p.understood)).join("；") + how : how;
+    var lines = [];
+    var assessment = p.type === "assessment" ? p : p.assessment;
+    if (p.type !== "assessment") showAnswer(p, lines);
+    // Beside a topic answer, the assessment only when the words or ticks gave a goal.
+    if (assessment && (p.type === "assessment" || assessment.outcome !== "need_goal")) {
+      if (p.type !== "assessment") result.appendChild(el("h3", null, "按来电人情况"));
+      showAssessment(assessment, lines);
+    }
     p.notices.forEach(function (n) { result.appendChild(el("div", "muted", n)); lines.push(n); });
     answerText = lines.filter(Boolean).join("\n");
-    copyBtn.disabled = !p.clauses.length;
+    copyBtn.disabled = !lines.filter(Boolean).length;
   }
 
   copyBtn.addEventListener("click", function () {

@@ -1,0 +1,501 @@
+"""Whose fact, and where: attribution of the fact rules' matches (issue 13's kinds 1 and 2).
+
+The fact rules (:mod:`bot.nlu.extractor`) say *what* a message states. This module says *of
+whom* and *where*, so that "房子是我女儿的名字" does not give the applicant a house, "我在东莞上班"
+is not work in Liling, and "户口在嘉树乡下村里" is a rural hukou while "户口在浦口镇" is not yet
+known to be either.
+
+* **Who.** The people a message names (``data/facts/people.yml``: 我, 老公, 女儿, 同事 …) and
+  pronouns resolved to the last third person named. A fact about the applicant is kept only
+  when the person it is said of is the applicant; the place of a relative's hukou becomes the
+  relative's fact (the spouse's → ``spouse_hukou_area``, a parent's or child's →
+  ``relative_hukou_area``).
+* **Where.** The places it names: outside Liling (``data/places/outside.yml``), Liling's
+  streets, towns, communities and villages (``data/places/liling.yml``, sourced), and the
+  words for town and country (``data/places/words.yml``: 城里, 社区, 村里, 乡下 …). Policy
+  二 defines the 城镇地区 as the 街道, 长庆示范区 and the 社区 of 建制镇, so a 村 is rural even
+  inside a 镇, and a 镇 alone says neither: the fact stays unknown and the form asks.
+
+Rules, not a model: every decision is a table lookup a clerk can read and correct.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from bot.paths import DATA_DIR
+
+PEOPLE = DATA_DIR / "facts" / "people.yml"
+PLACES = DATA_DIR / "places"
+
+Role = Literal["self", "spouse", "parent", "child", "grandchild", "sibling", "other"]
+Area = Literal["liling_urban", "liling_rural", "outside_liling"]
+
+CLAUSE_BREAKS = re.compile(r"[,.;!?。、\n]|但是|但|可是|不过|然后|另外")
+SENTENCE_BREAKS = re.compile(r"[.!?。\n]")
+
+APPLICANT_FACTS = frozenset(
+    {
+        "current_hukou_area",
+        "marital_status",
+        "housing",
+        "employed_in_liling",
+        "urban_social_insurance",
+        "fulltime_graduate",
+        "professional_qualification",
+        "transferred_or_recruited",
+        "investor_or_founder",
+        "veteran",
+        "origin_rural",
+        "dropout",
+        "fresh_graduate",
+        "hukou_at_school",
+        "released_hukou_cancelled",
+    }
+)
+"""Facts about the applicant themselves: kept only when said of the applicant."""
+
+LIKE_APPLICANT: dict[str, frozenset[Role]] = {
+    # A minor who moves is usually the applicant's child, named as such (孩子8岁).
+    "is_minor": frozenset({"self", "child"}),
+}
+
+IN_LILING_FACTS = frozenset({"employed_in_liling", "urban_social_insurance"})
+"""Facts that hold only in Liling: dropped when the clause names a place outside it."""
+
+URBAN_HOUSING_FACTS = frozenset({"housing"})
+"""A home counts only in Liling's urban area: dropped when the clause says elsewhere or 村."""
+
+AREA_FACTS = {
+    "self": "current_hukou_area",
+    "spouse": "spouse_hukou_area",
+    "parent": "relative_hukou_area",
+    "child": "relative_hukou_area",
+}
+"""Whose hukou a "户口在…" statement is → the fact it states."""
+
+HUKOU_AT = re.compile(
+    r"(户口|户籍|户头)(本)?(现在|目前|还|都|也|一直|原来|本来|仍然|仍|就)*"
+    r"(是在|挂在|迁到了|迁去了|迁回了|转到了|落到了|放在|在|是|属于|属)(?!不是)"
+)
+""""户口在…" and its variants: the place that follows is where that person's hukou is.
+
+Only what *is* (户口在, 户口已经迁到了): 户口迁到城里 and 把户口落在村里 say what is wanted."""
+
+TARGET_BEFORE = re.compile(r"(落|迁到|迁去|迁往|迁回|落到|转到|入|嫁到|去|到)$")
+TARGET_AFTER = re.compile(
+    r"(市|省|那边|这边|的|那里|这里)?(的)?[^,.;!?。]{0,8}?(落户|入户|上户口|户口(?!在|是|还)|居住证)"
+)
+LILING_TARGET = re.compile(
+    r"(落|迁|转|来|到)[^,.;!?。]{0,3}醴陵|醴陵[^,.;!?。]{0,4}(落户|入户|上户口)"
+)
+GENERIC_ELSEWHERE = frozenset({"外地", "外省", "外市", "外县", "省外", "市外", "县外", "异地"})
+"""Words for "not Liling" that name no city to refer the citizen to."""
+
+PRONOUN_GENDER = {"她": "f", "她们": "f", "他": "m"}
+"""他们 and 其 say no gender."""
+
+JOINED = re.compile(r"(和|跟|与|及|以及|、|还有|和我)")
+"""Between two people named as one subject (我和爱人)."""
+
+OWNER_AFTER = re.compile(r"(的名字|名下|的名下|的名义|的(?![村家屋那这里]))")
+"""What makes a person named after a fact its owner."""
+
+PAST = re.compile(
+    r"(入伍前|参军前|当兵前|以前|原来|之前|原先|本来|当年|结婚前|出嫁前|婚前|上大学前|原|老)$"
+)
+"""Before 户口: where the hukou *was* (入伍前户口在村里) — the origin, not where it is."""
+
+HYPOTHETICAL = re.compile(r"如果|假如|要是|万一|假设|比如|的话|的人|是不是|能不能|可不可以|有没有")
+
+RURAL_SUFFIX = re.compile(r"[\u4e00-\u9fff]{1,4}(村|组)(?![民子里上委])")
+
+
+RELATIVE_APPLICANTS: frozenset[Role] = frozenset({"spouse", "parent", "child", "sibling"})
+"""Relatives a speaker asks for (帮我儿子问); anyone else asks for themselves."""
+
+PROXY = re.compile(r"(帮|替|给|代)(我|我们)?(家)?(的)?[\u4e00-\u9fff]{1,4}?(问|咨询|打听|办|了解)")
+"""帮我女儿问一下, 替我爸咨询: the person named is the applicant."""
+
+_INVERSE: dict[Role, Role] = {"child": "parent", "parent": "child", "spouse": "spouse"}
+
+
+def relative_to(role: Role, applicant: Role) -> Role:
+    """``role`` (seen from the speaker) seen from the applicant.
+
+    When the applicant is the speaker's child, the speaker is the applicant's parent: "我户口
+    在村里" is then the relative's hukou. Anyone else is "other" to a relative applicant.
+    """
+    if applicant == "self":
+        return role
+    if role == applicant:
+        return "self"
+    if role == "self":
+        return _INVERSE.get(applicant, "other")
+    return "other"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person named in the text."""
+
+    start: int
+    end: int
+    role: Role
+    third_person: bool
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in the text, and what it says about the area."""
+
+    start: int
+    end: int
+    text: str
+    area: Area | Literal["liling", "town"]
+
+
+def _words(raw: Any) -> list[str]:
+    return [str(w) for w in raw or []]
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str]:
+    unique = sorted(set(words), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in unique)) if unique else re.compile(r"(?!)")
+
+
+class Attribution:
+    """People and places in a message, and the facts they change."""
+
+    def __init__(self, people: Path = PEOPLE, places: Path = PLACES) -> None:
+        """Load the people and place lists."""
+        data = yaml.safe_load(people.read_text(encoding="utf-8"))
+        self._role_of: dict[str, tuple[Role, bool]] = {}
+        for word in _words(data.get("self")):
+            self._role_of[word] = ("self", False)
+        for word in _words(data.get("third_person_self")):
+            self._role_of[word] = ("self", True)
+        for role, words in (data.get("roles") or {}).items():
+            for word in _words(words):
+                self._role_of[word] = (role, True)
+        self._pronouns = set(_words(data.get("pronouns")))
+        self._gender = {w: "f" for w in _words(data.get("female"))}
+        self._gender.update({w: "m" for w in _words(data.get("male"))})
+        self._not_persons = _alternation(_words(data.get("not_persons")))
+        self._people = _alternation([*self._role_of, *self._pronouns])
+
+        outside = yaml.safe_load((places / "outside.yml").read_text(encoding="utf-8"))
+        self._liling_after = tuple(_words(outside.get("liling_after")))
+        outside_words = [
+            w
+            for key in ("generic", "provinces", "hunan", "cities")
+            for w in _words(outside.get(key))
+        ]
+        self._place_kind: dict[str, str] = {w: "outside_liling" for w in outside_words}
+        liling_file = places / "liling.yml"
+        if liling_file.exists():
+            self._load_liling(yaml.safe_load(liling_file.read_text(encoding="utf-8")))
+        self._place_kind.setdefault("醴陵", "liling")
+        words = yaml.safe_load((places / "words.yml").read_text(encoding="utf-8"))
+        for word in _words(words.get("urban")):
+            self._place_kind.setdefault(word, "liling_urban")
+        for word in _words(words.get("rural")):
+            self._place_kind.setdefault(word, "liling_rural")
+        self._places = _alternation(self._place_kind)
+
+    def _load_liling(self, data: dict[str, Any]) -> None:
+        """Liling's townships and their units (``liling.yml``, sourced; see its comments).
+
+        A 街道 (``policy_scope: whole``) is urban as a whole, villages included: 二 makes
+        "街道办事处…所辖范围" the 城镇地区. In a 镇 only the 社区 are urban; a 镇's name alone
+        decides nothing. Short names shared by two places (长庆: a 街道 and a village) or
+        shorter than three characters are not used for units; 居委会 is also said 社区.
+        """
+        kinds = {"community": "liling_urban", "village": "liling_rural"}
+        towns = {"street": "liling_urban", "zone": "liling_urban"}
+        names: dict[str, str] = {}
+        shorts: dict[str, set[str]] = {}
+        for township in data.get("townships") or []:
+            kind = towns.get(str(township.get("kind")), "town")
+            for name in [township.get("name"), *(township.get("short") or [])]:
+                if name and len(str(name)) >= 2:
+                    names.setdefault(str(name), kind)
+            for former in township.get("former") or []:
+                name = former.get("name") if isinstance(former, dict) else former
+                if name and len(str(name)) >= 3:
+                    names.setdefault(str(name), kind if kind != "liling_urban" else "liling")
+            whole = township.get("policy_scope") == "whole"
+            for unit in township.get("units") or []:
+                unit_kind = "liling_urban" if whole else kinds.get(str(unit.get("kind")), "liling")
+                name = str(unit.get("name") or "")
+                for full in {name, name.replace("居委会", "社区")}:
+                    if len(full) >= 3:
+                        names.setdefault(full, unit_kind)
+                for short in unit.get("short") or []:
+                    shorts.setdefault(str(short), set()).add(unit_kind)
+        for short, unit_kinds in shorts.items():
+            if len(short) >= 3 and len(unit_kinds) == 1 and short not in names:
+                names[short] = next(iter(unit_kinds))
+        for name, kind in names.items():
+            self._place_kind.setdefault(name, kind)
+
+    # -- reading the text ---------------------------------------------------------------
+
+    def people(self, text: str) -> list[Person]:
+        """The people named in ``text``, pronouns resolved, in text order."""
+        blocked = [(m.start(), m.end()) for m in self._not_persons.finditer(text)]
+        found: list[Person] = []
+        thirds: list[tuple[Person, str | None]] = []  # third persons named, with gender
+        caller: str | None = None  # the caller's gender, once a pronoun has shown it
+        hotline = False
+        for match in self._people.finditer(text):
+            if any(s <= match.start() < e for s, e in blocked):
+                continue
+            word = match.group()
+            if word in self._pronouns:
+                gender = PRONOUN_GENDER.get(word)
+                if hotline and thirds and thirds[-1][0].role == "self" and caller is None:
+                    caller = gender  # 来电人说她…: the caller is a woman
+                if hotline and (caller is None or gender is None or gender == caller):
+                    # A hotline note is about the caller: 她 is the caller unless the
+                    # gender says otherwise (…她老公…，他在城里上班: 他 is the husband).
+                    found.append(Person(match.start(), match.end(), "self", True))
+                    continue
+                fits = [p for p, g in thirds if g is None or gender is None or g == gender]
+                if not fits:
+                    continue
+                found.append(Person(match.start(), match.end(), fits[-1].role, True))
+                continue
+            role, third = self._role_of[word]
+            person = Person(match.start(), match.end(), role, third)
+            if third:
+                hotline = hotline or role == "self"
+                thirds.append((person, self._gender.get(word)))
+            found.append(person)
+        # 我 right before a relative (我老公, 我的女儿) is a possessive, not a person.
+        return [
+            p
+            for p, following in zip(found, [*found[1:], None][: len(found)], strict=True)
+            if not (
+                p.role == "self"
+                and not p.third_person
+                and following is not None
+                and following.role != "self"
+                and following.start in (p.end, p.end + 1)
+                and text[p.end : following.start] in ("", "的", "家", "们")
+            )
+        ]
+
+    def places(self, text: str) -> list[PlaceMention]:
+        """The places named in ``text``, in text order."""
+        found: list[PlaceMention] = []
+        for match in self._places.finditer(text):
+            area = self._place_kind[match.group()]
+            if area == "outside_liling" and text.startswith(self._liling_after, match.end()):
+                continue  # 株洲醴陵: Liling, named with its prefecture
+            found.append(PlaceMention(match.start(), match.end(), match.group(), area))  # type: ignore[arg-type]
+        for match in RURAL_SUFFIX.finditer(text):
+            if not any(p.start <= match.start() < p.end for p in found):
+                found.append(
+                    PlaceMention(match.start(), match.end(), match.group(), "liling_rural")
+                )
+        found.sort(key=lambda p: p.start)
+        return found
+
+    @staticmethod
+    def clause_bounds(text: str, at: int) -> tuple[int, int]:
+        """The clause around offset ``at``: from the last break before it to the next one."""
+        start = 0
+        for match in CLAUSE_BREAKS.finditer(text, 0, at):
+            start = match.end()
+        following = CLAUSE_BREAKS.search(text, at)
+        return start, following.start() if following else len(text)
+
+    def applicant(
+        self, text: str, people: Sequence[Person], moves: Sequence[tuple[int, int]]
+    ) -> Role:
+        """Who the message is about: the speaker, or the person a move is asked for.
+
+        ``moves`` are the spans of the goal rules' matches for a move (落户, 迁回 …). "帮我女儿问"
+        names the applicant outright; otherwise the subject of the first move is.
+        """
+        proxy = PROXY.search(text)
+        if proxy is not None:
+            named = [p for p in people if proxy.start() <= p.start < proxy.end()]
+            if named and named[-1].role in RELATIVE_APPLICANTS:
+                return named[-1].role
+        for start, end in moves:
+            c_start, _ = self.clause_bounds(text, start)
+            movers = [p for p in people if c_start <= p.start and p.end <= start]
+            # 把我本人和老婆孩子的户口迁过来: the speaker moves, the others come along.
+            if any(p.role == "self" for p in movers):
+                return "self"
+            role = self.subject(text, start, end, people)
+            return role if role in RELATIVE_APPLICANTS else "self"
+        return "self"
+
+    def subject(self, text: str, start: int, end: int, people: Sequence[Person]) -> Role:
+        """Who the words at ``text[start:end]`` are said of (see the module docstring)."""
+        c_start, c_end = self.clause_bounds(text, start)
+        # A person inside the match is part of what it states (我老公 → married), not its
+        # subject; the subject is named before it, or after it in the same clause.
+        before = [p for p in people if c_start <= p.start and p.end <= start]
+        if before:
+            return before[-1].role
+        # After it, only as an owner: 房产证上写的是她的名字, 房子是我女儿的 (not 我们村里).
+        after = [
+            p
+            for p in people
+            if end <= p.start and p.end <= c_end and OWNER_AFTER.match(text, p.end) is not None
+        ]
+        if after:
+            return after[0].role
+        # A topic runs on across commas within the sentence: 我女儿买了房，房产证上…
+        s_start = 0
+        for match in SENTENCE_BREAKS.finditer(text, 0, start):
+            s_start = match.end()
+        earlier = [p for p in people if s_start <= p.start and p.end <= c_start]
+        return earlier[-1].role if earlier else "self"
+
+    def subjects(self, text: str, start: int, end: int, people: Sequence[Person]) -> list[Role]:
+        """Like :meth:`subject`, with the people joined to it by 和/跟/与 (我和爱人户口都在…)."""
+        c_start, _ = self.clause_bounds(text, start)
+        before = [p for p in people if c_start <= p.start and p.end <= start]
+        if not before:
+            return [self.subject(text, start, end, people)]
+        joined = [before[-1]]
+        for person in reversed(before[:-1]):
+            if JOINED.fullmatch(text[person.end : joined[-1].start]) is None:
+                break
+            joined.append(person)
+        return [p.role for p in reversed(joined)]
+
+    def area_in(self, places: Sequence[PlaceMention], start: int, end: int) -> Area | None:
+        """The area the places within ``[start, end)`` say, if they say one.
+
+        Outside Liling wins over town or country words (衡阳乡下 is outside); a village or
+        country word wins over a town's name (浦口镇的村里 is rural); a town's name alone
+        says nothing (its centre is 社区, its villages are not).
+        """
+        kinds = [p.area for p in places if start <= p.start and p.end <= end]
+        if "outside_liling" in kinds:
+            return "outside_liling"
+        if "liling_rural" in kinds:
+            return "liling_rural"
+        if "liling_urban" in kinds:
+            return "liling_urban"
+        return None
+
+    def hukou_statements(
+        self,
+        text: str,
+        people: Sequence[Person],
+        places: Sequence[PlaceMention],
+        applicant: Role = "self",
+    ) -> list[tuple[str, str | bool, int, int]]:
+        """``户口在…`` statements: (fact, value, start, end) for each whose place is decided."""
+        found: list[tuple[str, str | bool, int, int]] = []
+        for match in HUKOU_AT.finditer(text):
+            _, c_end = self.clause_bounds(text, match.end())
+            window_end = min(c_end, match.end() + 16)
+            area = self.area_in(places, match.end(), window_end)
+            if area is None:
+                continue
+            c_start, _ = self.clause_bounds(text, match.start())
+            if HYPOTHETICAL.search(text, c_start, window_end):
+                continue  # 户口在农村的人能不能… asks about others, states nothing
+            roles = [
+                relative_to(r, applicant)
+                for r in self.subjects(text, match.start(), match.end(), people)
+            ]
+            role = roles[-1]
+            past = PAST.search(text, max(0, match.start() - 5), match.start()) is not None or any(
+                word in match.group() for word in ("原来", "本来")
+            )
+            if past:
+                # Where the hukou was: a Liling village is the applicant's rural origin.
+                if role == "self":
+                    found.append(
+                        ("origin_rural", area == "liling_rural", match.start(), window_end)
+                    )
+                continue
+            for each in dict.fromkeys(roles):  # 我和爱人户口都在…: both
+                fact = AREA_FACTS.get(each)
+                if fact is not None:
+                    found.append((fact, area, match.start(), window_end))
+        return found
+
+    def other_city(self, text: str) -> str | None:
+        """The place outside Liling a message asks to settle in, if it asks that.
+
+        "能不能落长沙户口", "成都落户有什么要求", "长沙的居住证", "把户口落到韶关来": the place is
+        the *target*. "户口在湘潭，想迁到醴陵" names an outside place as where the hukou is now,
+        and a message that also names Liling as the target is about Liling.
+        """
+        for place in self.places(text):
+            if place.area != "outside_liling" or place.text in GENERIC_ELSEWHERE:
+                continue
+            before = text[max(0, place.start - 4) : place.start]
+            after = text[place.end : place.end + 12]
+            targeted = TARGET_BEFORE.search(before) or TARGET_AFTER.match(after)
+            if targeted and not LILING_TARGET.search(text):
+                return place.text
+        return None
+
+    # -- deciding ---------------------------------------------------------------------
+
+    def keep(
+        self,
+        fact: str,
+        text: str,
+        start: int,
+        end: int,
+        people: Sequence[Person],
+        places: Sequence[PlaceMention],
+        applicant: Role = "self",
+        where_counts: bool = True,
+    ) -> tuple[bool, str | None]:
+        """Whether a match of ``fact`` at ``[start, end)`` is the applicant's.
+
+        ``where_counts=False`` reads the facts as if they were about Liling (for a question
+        about another city, answered with Liling's rule for the same situation).
+
+        Returns:
+            (keep, becomes): ``becomes`` is the fact it states instead (a relative's hukou).
+        """
+        role = relative_to(self.subject(text, start, end, people), applicant)
+        c_start, c_end = self.clause_bounds(text, start)
+        if fact in LIKE_APPLICANT:
+            return role in LIKE_APPLICANT[fact], None
+        if fact not in APPLICANT_FACTS:
+            return True, None
+        if role != "self":
+            if fact == "current_hukou_area" and role in AREA_FACTS:
+                return False, AREA_FACTS[role]
+            return False, None
+        area = self.area_in(places, c_start, c_end) if where_counts else None
+        if fact in IN_LILING_FACTS and area == "outside_liling":
+            return False, None
+        if fact in URBAN_HOUSING_FACTS and area in ("outside_liling", "liling_rural"):
+            return False, None
+        return True, None
+
+    def area_value(
+        self, fact: str, value: Any, text: str, start: int, places: Sequence[PlaceMention]
+    ) -> Any:
+        """An area fact's value corrected by an outside place in its clause (江西农村 → outside)."""
+        c_start, c_end = self.clause_bounds(text, start)
+        area = self.area_in(places, c_start, c_end)
+        if area != "outside_liling":
+            return value
+        if fact in ("current_hukou_area", "spouse_hukou_area", "relative_hukou_area"):
+            return "outside_liling"
+        if fact == "origin_rural" and value is True:
+            return False  # 老家是江西农村的: a rural origin, but not in Liling
+        return value

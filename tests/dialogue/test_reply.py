@@ -1,0 +1,86 @@
+"""The first answer to a one-shot description (the hotline lookup), decided as the chat decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.dialogue.reply import Reading, first_answer, kind_of_answer
+from bot.policy import Knowledge, load_knowledge
+from tests.support.policy_text import BEFORE_EXPIRY
+
+
+@pytest.fixture(scope="module")
+def kb() -> Knowledge:
+    return load_knowledge()
+
+
+def _parse(intent: str, **facts: str) -> dict[str, Any]:
+    return {
+        "text": "…",
+        "intent": {"name": intent, "confidence": 0.91},
+        "entities": [{"entity": k, "value": v} for k, v in facts.items()],
+    }
+
+
+def test_a_parse_gives_the_facts_and_the_goal_of_its_intent() -> None:
+    reading = Reading.from_parse(_parse("want_settle_urban", housing="rented"))
+    assert reading.facts == {"goal": "settle_urban", "housing": "rented"}
+    assert reading.describe() == {"intent": "want_settle_urban", "confidence": 0.91,
+                                  "source": "model"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("intent", "kind"),
+    [
+        ("ask_land_rights", "topic"),
+        ("ask_hukou_type", "topic"),
+        ("ask_policy_validity", "validity"),
+        ("out_of_scope", "declined"),
+        ("want_settle_urban", "assessment"),
+        ("inform", "assessment"),
+        ("nlu_fallback", "assessment"),
+        ("greet", "assessment"),
+    ],
+)
+def test_the_kind_of_answer_follows_the_chats_rules(intent: str, kind: str) -> None:
+    assert kind_of_answer(Reading.from_parse(_parse(intent))) == kind
+
+
+def test_the_rules_alone_never_decline_or_answer_a_topic() -> None:
+    assert kind_of_answer(Reading.from_rules({"housing": "owned"})) == "assessment"
+
+
+def test_a_topic_question_gets_its_clause_and_the_assessment_beside_it(kb: Knowledge) -> None:
+    answer = first_answer(Reading.from_parse(_parse("ask_land_rights")), {}, kb, BEFORE_EXPIRY)
+    assert answer["type"] == "clause" and [c["id"] for c in answer["clauses"]] == ["5.1"]
+    assert "宅基地" in answer["text"] and answer["assessment"]["outcome"] == "need_goal"
+    assert answer["understanding"]["source"] == "model"
+
+
+def test_a_declined_message_gives_nothing_as_applicable(kb: Knowledge) -> None:
+    reading = Reading.from_parse(_parse("out_of_scope", housing="owned"))
+    answer = first_answer(reading, {}, kb, BEFORE_EXPIRY)
+    assert answer["type"] == "out_of_scope" and answer["clauses"] == []
+    assert "不在" in answer["text"]
+
+
+def test_ticked_facts_override_the_words(kb: Knowledge) -> None:
+    reading = Reading.from_parse(_parse("want_settle_urban", housing="rented"))
+    answer = first_answer(reading, {"housing": "none"}, kb, BEFORE_EXPIRY)
+    assert answer["type"] == "assessment" and answer["situation"]["housing"] == "none"
+    assert answer["understood"] == {"goal": "settle_urban", "housing": "rented"}
+
+
+def test_another_city_gets_liling_s_rule_for_the_same_situation(kb: Knowledge) -> None:
+    parse = {
+        **_parse("out_of_scope"),
+        "other_city": {"place": "长沙", "facts": {"housing": "owned"}},
+    }
+    answer = first_answer(Reading.from_parse(parse), {}, kb, BEFORE_EXPIRY)
+    assert answer["type"] == "other_city" and answer["place"] == "长沙"
+    assert "3.1.5" in [c["id"] for c in answer["clauses"]]
+    assert "只解答醴陵" in answer["text"] and "长沙当地" in answer["text"]
+    # Liling's rule, not an answer for 长沙: nothing is given as applicable at the top.
+    assert "outcome" not in answer
