@@ -2,9 +2,10 @@
 
 ID-card, mobile, landline and bank-card numbers, other long numbers and e-mail addresses are
 replaced by a label whatever their formatting; a personal name is replaced when a cue
-introduces it (我叫张三, 姓名：欧阳娜娜, 我儿子叫李明). Years, dates, clause numbers, document
-numbers and other short numbers are kept. The data (numerals, separators, surnames, cues) is in
-``pii.yml``.
+introduces it (我叫张三, 姓名：欧阳娜娜, 我儿子叫李明), but not a place of Liling after 我是
+(我是王仙乡下的). Years, dates, clause numbers, document numbers and other short numbers are
+kept. The data (numerals, separators, surnames, cues) is in ``pii.yml``, the places in the
+gazetteer ``data/places/liling.yml``.
 
 A number is found as a *run*: digits written in ASCII, full width or Chinese numerals
 (一三八零零一三八零零零), with up to three separators between any two of them (spaces, line
@@ -32,7 +33,10 @@ from typing import Any
 import yaml
 import zhconv
 
+from bot.paths import DATA_DIR
+
 PII_FILE = Path(__file__).with_name("pii.yml")
+PLACES_FILE = DATA_DIR / "places" / "liling.yml"
 
 ID_CARD = "[身份证号]"
 MOBILE = "[手机号]"
@@ -150,8 +154,31 @@ def _number_label(run: str) -> str | None:
     return NUMBER if len(digits) >= 11 else None
 
 
-def _name_pattern() -> re.Pattern[str]:
-    """Cue, optional 是/colon/space, then a surname and one or two more name characters."""
+def _place_names() -> list[str]:
+    """Liling's townships, communities and villages, with short and former names.
+
+    From the gazetteer the assistant reads places with (``data/places/liling.yml``); none
+    when a checkout has no such file.
+    """
+    if not PLACES_FILE.exists():
+        return []
+    data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8")) or {}
+    names: list[object] = []
+    for township in data.get("townships") or []:
+        for unit in [township, *(township.get("units") or [])]:
+            names += [unit.get("name"), *(unit.get("short") or [])]
+        for former in township.get("former") or []:
+            names.append(former.get("name") if isinstance(former, dict) else former)
+    return [str(name) for name in names if name]
+
+
+def _name_pattern(cues: Iterable[str], kept: Iterable[str]) -> re.Pattern[str]:
+    """Cue, optional 是/colon/space, then a surname and one or two more name characters.
+
+    Args:
+        cues: The words that introduce the name.
+        kept: Words that start with a surname but are no name after these cues.
+    """
     data = _data()
 
     def either(words: Iterable[str]) -> str:
@@ -163,8 +190,8 @@ def _name_pattern() -> re.Pattern[str]:
     surnames = data["surnames"]
     name_char = f"(?![{chars(data['not_in_name'])}])[\u4e00-\u9fff]"
     return re.compile(
-        f"(?:{either(data['cues'])})是?[:：\\s]*"
-        f"(?P<pii>(?!{either(data['not_names'])})"
+        f"(?:{either(cues)})是?[:：\\s]*"
+        f"(?P<pii>(?!{either(kept)})"
         f"(?:{either(surnames['double'])}|[{chars(surnames['single'])}])"
         f"{name_char}{{1,2}})"
     )
@@ -178,12 +205,19 @@ def _rules() -> tuple[tuple[re.Pattern[str], _Label, bool], ...]:
     """The patterns in priority order: how a match is labelled, and whether numerals count.
 
     E-mail first (its digits are part of the address), then numbers (before names, so the
-    numerals of 王一三八… belong to the number), then names.
+    numerals of 王一三八… belong to the number), then names: after 我叫 and the like, and
+    after 我是 or 本人 unless a place of Liling follows.
     """
+    data = _data()
     return (
         (_EMAIL, lambda _: EMAIL, False),
         (_run_pattern(), _number_label, True),
-        (_name_pattern(), lambda _: NAME, False),
+        (_name_pattern(data["cues"], data["not_names"]), lambda _: NAME, False),
+        (
+            _name_pattern(data["place_cues"], [*data["not_names"], *_place_names()]),
+            lambda _: NAME,
+            False,
+        ),
     )
 
 

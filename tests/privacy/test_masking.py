@@ -68,6 +68,8 @@ from bot.privacy.masking import mask_pii
         ("名字叫诸葛亮", "名字叫[姓名]"),
         ("我叫張偉", "我叫[姓名]"),
         ("我兒子叫陳大文，電話：１３８１２３４５６７８", "我兒子叫[姓名]，電話：[手机号]"),
+        # A name that is also a village of Liling is still a name after 我叫.
+        ("我叫李山，住在城里", "我叫[姓名]，住在城里"),
         # Everything at once.
         (
             "我叫张三，身份证430281199001011234，电话13812345678",
@@ -93,6 +95,11 @@ def test_masked(text: str, expected: str) -> None:
         "我是易地扶贫搬迁户",
         "我是向您咨询一下",
         "我是张家界的",
+        # After 我是 or 本人, a place of Liling (data/places/liling.yml) is a place: the
+        # assistant needs it to tell town from country.
+        "我是王仙乡下的原来是农业户口",
+        "我是李家山村的",
+        "本人孙家湾镇人",
         "本人于2015年结婚",
         "本人想问一下",
         "我叫什么名字不重要",
