@@ -4,7 +4,10 @@
 knowledge base, the Rasa workers (:mod:`bot.web.workers`) and the FAQ desk
 (:mod:`bot.web.faq_desk`) on ``app.state`` for the dependencies (:mod:`bot.web.deps`); the
 lifespan; the error handlers (:mod:`bot.web.errors`); the rate limit
-(:mod:`bot.web.ratelimit`); and the routers, listed in :mod:`bot.web.routes`.
+(:mod:`bot.web.ratelimit`) and the body-size limit (:mod:`bot.web.bodylimit`); the security
+headers (:mod:`bot.web.headers`); the routers,
+listed in :mod:`bot.web.routes`; and the OpenAPI document with the errors the API really
+answers (:mod:`bot.web.openapi`).
 Uvicorn runs it as ``bot.web.app:create_app --factory``.
 """
 
@@ -18,10 +21,14 @@ from fastapi import FastAPI
 
 from bot.paths import STATIC, policy_dir
 from bot.policy import load_knowledge
+from bot.web.bodylimit import BodyLimitMiddleware
 from bot.web.errors import EXCEPTION_HANDLERS
 from bot.web.faq_desk import FaqDesk
+from bot.web.headers import SecurityHeadersMiddleware
+from bot.web.openapi import document_api
 from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
 from bot.web.routes import ROUTERS
+from bot.web.routes.docs import API_DOCS_ASSETS
 from bot.web.routes.pages import StaticAssets
 from bot.web.settings import Settings
 from bot.web.workers import WorkerPool
@@ -59,6 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="醴陵户籍政策助手",
         version="0.1.0",
         lifespan=lifespan,
+        # FastAPI's own pages load Swagger UI and Redoc from a CDN: bot.web.routes.docs instead.
+        docs_url=None,
+        redoc_url=None,
         exception_handlers=dict(EXCEPTION_HANDLERS),
     )
     app.state.settings = settings
@@ -70,6 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_in_flight=settings.worker_concurrency,
     )
     app.state.faq_desk = FaqDesk.from_settings(settings, kb)
+    # The last middleware added runs first: a request is counted by the rate limit before
+    # its body is measured, so an oversized one still counts against its client.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     # Citizens' chat turns are limited per client; the staff page looks up as staff type,
     # so lookup and search get ten times the allowance.
     app.add_middleware(
@@ -78,7 +91,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_limiter=RateLimiter(settings.rate_limit_per_minute * 10),
         trusted_proxies=settings.trusted_proxies,
     )
+    # Outermost, so the limits' 429 and 413 carry the headers too.
+    app.add_middleware(SecurityHeadersMiddleware)
+    # Before /static, which would otherwise take these paths and find no such file.
+    app.mount("/static/api-docs", StaticAssets(directory=API_DOCS_ASSETS), name="api-docs")
     app.mount("/static", StaticAssets(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    document_api(app, settings.max_message_chars)
     return app

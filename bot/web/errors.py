@@ -3,20 +3,30 @@
 The routes raise domain errors whose ``str()`` is the message for the reader: the gateway's
 own below (the citizen's side), :class:`~bot.policy.SituationError` (the hotline's facts) and
 :class:`~bot.faq.errors.FaqError` (the FAQ desk). :data:`EXCEPTION_HANDLERS` turns each into
-``{"detail": "<Chinese>"}`` with the status from one table, :data:`_STATUS_CODES`; a
-database failure of the FAQ desk is a 503, anything unexpected a 500 with the hotline hint.
+``{"detail": "<Chinese>"}`` (:class:`ApiError`, the one error schema of the API) with the
+status from one table, :data:`_STATUS_CODES`; a database failure of the FAQ desk is a 503,
+anything unexpected a 500 with the hotline hint.
+
+What the framework answers itself is put into Chinese here too: Starlette's and FastAPI's
+HTTP errors (404 "Not Found", 405, FastAPI's 400 "There was an error parsing the body" for a
+body that is not UTF-8 or is nested too deep for the JSON parser) get a Chinese message for
+their status, and a 422 from pydantic names the field and says what is wrong in Chinese
+instead of pydantic's English. :func:`error_responses` documents the same schema in OpenAPI
+(:mod:`bot.web.openapi`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from bot.faq.errors import (
@@ -29,6 +39,7 @@ from bot.faq.errors import (
     ValidationError,
 )
 from bot.policy import SituationError
+from bot.web.headers import security_headers
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +113,72 @@ _STATUS_CODES: tuple[tuple[type[Exception], int], ...] = (
 )
 
 
+class ApiError(BaseModel):
+    """Every error the API answers with: the message, in Chinese, fit to show as it is."""
+
+    detail: str = Field(..., example="请求格式不正确：字段 message 应为字符串。")
+    revision: int | None = Field(
+        None, description="409 on a stale save only: the entry's current revision."
+    )
+    rejected: dict[str, Any] | None = Field(
+        None, description="409 on a stale save only: the fields that were not saved, as sent."
+    )
+
+
+ERROR_DESCRIPTIONS: Mapping[int, str] = {
+    400: "The body cannot be read: it is not UTF-8, or its JSON is nested too deep.",
+    401: "Not signed in, or the session expired (30 min idle, 8 h at most).",
+    403: "The role does not allow it, or the X-CSRF-Token header is missing or wrong.",
+    404: "There is nothing with that id.",
+    409: "The entry's status does not allow the step, or someone else saved first "
+    "(then `revision` and `rejected` are set).",
+    413: "The body is larger than HUKOU_MAX_BODY_BYTES (128 KB by default).",
+    422: "A field or parameter is missing, of another type (types are strict: 123 is no "
+    "string) or too long, or the content breaks a rule of the policy or the FAQ desk.",
+    429: "Too many requests from this client, or too many failed sign-ins: see Retry-After.",
+    500: "An unexpected failure; the message says where else to ask.",
+    503: "Rasa, the actions or the FAQ desk's database cannot answer now.",
+}
+"""What each status means on this API, for the OpenAPI document."""
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """For a router's or route's ``responses=``: each status answered with :class:`ApiError`."""
+    return {code: {"model": ApiError, "description": ERROR_DESCRIPTIONS[code]} for code in codes}
+
+
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": message})
+
+
+_HTTP_MESSAGES: Mapping[int, str] = {
+    400: "请求内容无法读取：请用 UTF-8 编码发送 JSON，层次不要太深。",
+    401: "请先登录",
+    403: "没有权限进行此操作",
+    404: "找不到该网址。",
+    405: "该网址不接受这种请求方式。",
+    406: "无法提供所要求的内容格式。",
+    413: "请求内容太大。",
+    415: "请求内容的格式不受支持，请发送 JSON。",
+}
+
+
+def _is_chinese(text: object) -> bool:
+    return isinstance(text, str) and any("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+async def _http_error(_request: Request, exc: HTTPException) -> Response:
+    # The gateway's own HTTPExceptions are raised with a Chinese message; the framework's
+    # carry its English phrase ("Not Found", "There was an error parsing the body").
+    status = exc.status_code
+    if status in {204, 304}:  # no body allowed, as in Starlette's own handler
+        return Response(status_code=status, headers=exc.headers)
+    detail = (
+        exc.detail
+        if _is_chinese(exc.detail)
+        else _HTTP_MESSAGES.get(status, f"请求无法处理（HTTP {status}）。")
+    )
+    return JSONResponse(status_code=status, content={"detail": detail}, headers=exc.headers)
 
 
 async def _domain_error(_request: Request, exc: Exception) -> Response:
@@ -123,12 +198,72 @@ async def _database_error(_request: Request, exc: Exception) -> Response:
     return _error(503, "政策解读数据库暂时无法访问，请稍后再试。")
 
 
+_WHERE: Mapping[str, str] = {
+    "body": "字段",
+    "query": "参数",
+    "path": "网址中的",
+    "header": "请求头",
+}
+
+_PROBLEMS: Mapping[str, str] = {
+    "value_error.missing": "缺少{field}",
+    "type_error.none.not_allowed": "{field}不能为 null",
+    "type_error.str": "{field}应为字符串",
+    "type_error.integer": "{field}应为整数",
+    "type_error.float": "{field}应为数字",
+    "value_error.strictbool": "{field}应为 true 或 false",
+    "type_error.bool": "{field}应为 true 或 false",
+    "type_error.dict": "{field}应为 JSON 对象",
+    "type_error.list": "{field}应为 JSON 数组",
+    "value_error.any_str.max_length": "{field}最多 {limit_value} 个字符",
+    "value_error.any_str.min_length": "{field}至少要有 {limit_value} 个字符",
+    "value_error.number.not_ge": "{field}不能小于 {limit_value}",
+    "value_error.number.not_gt": "{field}必须大于 {limit_value}",
+    "value_error.number.not_le": "{field}不能大于 {limit_value}",
+    "value_error.number.not_lt": "{field}必须小于 {limit_value}",
+    "json_invalid": "请求内容不是有效的 JSON",
+}
+"""pydantic 1.10's error types (and FastAPI's ``json_invalid``), said in Chinese."""
+
+
+def _field(loc: Sequence[object]) -> str:
+    """Where the error is: ``字段 message``, ``参数 q``; the whole body is 请求内容."""
+    where, *path = [str(part) for part in loc if part != "__root__"] or ["body"]
+    if not path:
+        return "请求内容"
+    return f"{_WHERE.get(where, where)} {'.'.join(path)} "
+
+
+def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
+    """The first of pydantic's errors in Chinese: which field, and what is wrong with it.
+
+    >>> validation_message([{"loc": ("body", "message"), "type": "type_error.str"}])
+    '请求格式不正确：字段 message 应为字符串。'
+    """
+    if not errors:
+        return "请求格式不正确。"
+    error = errors[0]
+    field = _field(error.get("loc", ()))
+    template = _PROBLEMS.get(str(error.get("type", "")))
+    if template is None:
+        # A validator of ours says what is wrong in Chinese; anything else is not shown.
+        msg = error.get("msg")
+        problem = f"{field}{msg}" if _is_chinese(msg) else f"{field}的值不正确"
+    else:
+        problem = template.format(field=field, **{"limit_value": "", **error.get("ctx", {})})
+    return f"请求格式不正确：{problem.strip()}。"
+
+
 async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
-    return _error(422, f"请求格式不正确：{exc.errors()[0].get('msg', '')}")
+    return _error(422, validation_message(exc.errors()))
 
 
-async def _unexpected(_request: Request, _exc: Exception) -> Response:
-    return _error(500, "服务出现了问题。" + HOTLINE_HINT)
+async def _unexpected(request: Request, _exc: Exception) -> Response:
+    # Starlette sends this answer from ServerErrorMiddleware, outside every other middleware,
+    # so SecurityHeadersMiddleware never sees it: the headers are added here.
+    response = _error(500, "服务出现了问题。" + HOTLINE_HINT)
+    response.headers.update(security_headers(request.url.path, "application/json"))
+    return response
 
 
 EXCEPTION_HANDLERS: Mapping[
@@ -139,6 +274,7 @@ EXCEPTION_HANDLERS: Mapping[
     FaqError: _domain_error,
     SQLAlchemyError: _database_error,
     RequestValidationError: _invalid,
+    HTTPException: _http_error,
     Exception: _unexpected,
 }
 """For ``FastAPI(exception_handlers=…)``: every handler the gateway has, in one place."""

@@ -3,6 +3,12 @@
 Answers are plain dicts built by the presenters (:mod:`bot.policy.present`,
 :mod:`bot.web.faq_desk`), so only what comes in is modelled here. A malformed body is a 422
 with a Chinese message (:mod:`bot.web.errors`).
+
+Types are strict (``StrictStr``, ``StrictInt``, ``StrictBool``): pydantic 1.10 would turn
+``{"message": 123}`` into ``"123"`` and ``"1"`` or ``true`` into a revision number, so a client's
+mistake would pass unnoticed. A field's length limit that is a setting
+(``HUKOU_MAX_MESSAGE_CHARS``) is checked by the route and written into the OpenAPI document by
+:mod:`bot.web.openapi`.
 """
 
 from __future__ import annotations
@@ -10,7 +16,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Body
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr, validator
+from pydantic.errors import DictError
 
 from bot.web.errors import TextTooLong
 
@@ -20,15 +27,22 @@ from bot.web.errors import TextTooLong
 class ChatIn(BaseModel):
     """A citizen's message."""
 
-    sender: str = Field(..., min_length=1, max_length=128)
-    message: str
+    sender: StrictStr = Field(..., min_length=1, max_length=128)
+    message: StrictStr
 
 
 class LookupIn(BaseModel):
     """The caller's words and/or the facts ticked by hotline staff."""
 
-    text: str = ""
+    text: StrictStr = ""
     facts: dict[str, Any] = Field(default_factory=dict)
+
+    @validator("facts", pre=True)
+    def _facts_are_an_object(cls, value: object) -> object:
+        # pydantic 1.10 would make a dict of [["housing", "rented"]]; the facts are an object.
+        if not isinstance(value, dict):
+            raise DictError()
+        return value
 
 
 def within_limit(text: str, field: str, limit: int) -> str:
@@ -56,50 +70,50 @@ def within_limit(text: str, field: str, limit: int) -> str:
 class LoginIn(BaseModel):
     """A sign-in attempt."""
 
-    username: str = Field(..., max_length=256)
-    password: str = Field(..., max_length=1024)
+    username: StrictStr = Field(..., max_length=256)
+    password: StrictStr = Field(..., max_length=1024)
 
 
 class StepIn(BaseModel):
     """A workflow step; ``base_revision`` (optional) is the revision the user was looking at."""
 
-    base_revision: int | None = None
+    base_revision: StrictInt | None = None
 
 
 class CommentIn(StepIn):
     """Approving or sending back, with the reviewer's comment."""
 
-    comment: str = ""
+    comment: StrictStr = ""
 
 
 class RestoreIn(StepIn):
     """Publishing again the content of an earlier published version."""
 
-    version: int
+    version: StrictInt
 
 
 class PreviewIn(BaseModel):
     """Unsaved text to show as the assistant would answer it."""
 
-    question: str = ""
-    answer: str = ""
-    clause_ids: list[str] = Field(default_factory=list)
+    question: StrictStr = ""
+    answer: StrictStr = ""
+    clause_ids: list[StrictStr] = Field(default_factory=list)
 
 
 class UserIn(BaseModel):
     """A new staff account (admins only)."""
 
-    username: str
-    password: str
-    role: str
+    username: StrictStr
+    password: StrictStr
+    role: StrictStr
 
 
 class UserChangeIn(BaseModel):
     """A change to an account (admins only); fields left out stay as they are."""
 
-    role: str | None = None
-    active: bool | None = None
-    password: str | None = Field(None, max_length=1024)
+    role: StrictStr | None = None
+    active: StrictBool | None = None
+    password: StrictStr | None = Field(None, max_length=1024)
 
 
 JsonObject = Annotated[dict[str, Any], Body()]

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     """The action server (``HUKOU_ACTION_URL``); empty when the actions run inside the Rasa
     workers (``HUKOU_ACTIONS=in-process``), which then answer for them."""
     max_message_chars: int = 1000
+    max_body_bytes: int = 128 * 1024
+    """The largest request body accepted (``HUKOU_MAX_BODY_BYTES``), larger is a 413 before it
+    is parsed. The largest legitimate one, an FAQ entry with 50 wordings and the answer at
+    their limits and every character ``\\u``-escaped, is about 75 KB. 0: no limit."""
     upstream_timeout: float = 30.0
     rate_limit_per_minute: int = 60
     trusted_proxies: int = Field(default=0, ge=0, le=10)

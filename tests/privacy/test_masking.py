@@ -41,6 +41,20 @@ from bot.privacy.masking import mask_pii
         ("６２２２０２１２３４５６７８９０", "[银行卡号]"),
         # Any other long digit run.
         ("编号123456789012345678901234", "编号[号码]"),
+        # Issue 19: dots, slashes, spaces and dashes inside, Chinese numerals, line breaks,
+        # zero-width spaces; a spaced ID card is one ID card, not a phone number and leftovers.
+        ("电话138.0013.8000", "电话[手机号]"),
+        ("110105/19491231/002X", "[身份证号]"),
+        ("身份证110105 19491231 002X", "身份证[身份证号]"),
+        ("身份证110105-19491231-002X办的", "身份证[身份证号]办的"),
+        ("手机一三八零零一三八零零零", "手机[手机号]"),
+        ("幺三八 零零幺三 八零零零", "[手机号]"),
+        ("手机138\n0013\n8000谢谢", "手机[手机号]谢谢"),
+        ("138\u200b0013\u200b8000", "[手机号]"),
+        ("卡号6222 0212 3456 7890 123", "卡号[银行卡号]"),
+        # E-mail addresses, full-width too.
+        ("邮箱zhang.san@qq.com，谢谢", "邮箱[邮箱]，谢谢"),
+        ("ｌｉｌｉｎｇ２０１７＠１６３．ｃｏｍ", "[邮箱]"),
         # Names after a cue, with one- and two-character surnames.
         ("我叫张三，想问落户", "我叫[姓名]，想问落户"),
         ("我叫张三丰", "我叫[姓名]"),
@@ -54,6 +68,8 @@ from bot.privacy.masking import mask_pii
         ("名字叫诸葛亮", "名字叫[姓名]"),
         ("我叫張偉", "我叫[姓名]"),
         ("我兒子叫陳大文，電話：１３８１２３４５６７８", "我兒子叫[姓名]，電話：[手机号]"),
+        # A name that is also a village of Liling is still a name after 我叫.
+        ("我叫李山，住在城里", "我叫[姓名]，住在城里"),
         # Everything at once.
         (
             "我叫张三，身份证430281199001011234，电话13812345678",
@@ -79,6 +95,11 @@ def test_masked(text: str, expected: str) -> None:
         "我是易地扶贫搬迁户",
         "我是向您咨询一下",
         "我是张家界的",
+        # After 我是 or 本人, a place of Liling (data/places/liling.yml) is a place: the
+        # assistant needs it to tell town from country.
+        "我是王仙乡下的原来是农业户口",
+        "我是李家山村的",
+        "本人孙家湾镇人",
         "本人于2015年结婚",
         "本人想问一下",
         "我叫什么名字不重要",
@@ -86,6 +107,16 @@ def test_masked(text: str, expected: str) -> None:
         "醴政发〔2017〕6号",
         "2017年7月28日起施行，2022-07-28失效",
         "20170728",
+        "有效期2017.07.28-2022.07.28",
+        "20170728 20220728",
+        "二〇一七年七月二十八日",
+        "2017-07-28 至 2022-07-28",
+        "2017-07-28 2022-07-28",
+        "2015 2016 2017年都交了社保",
+        "醴政发〔2017〕6号和湘政发〔2015〕24号",
+        "根据3.1.5、3.2.7条",
+        "房子90.5平方米，花了50万",
+        "一一对应，三三两两，一五一十",
         "第3.1.5条和annex.18",
         "社保交了12个月，房子90平方米，花了500000元",
         "电话12345",

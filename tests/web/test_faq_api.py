@@ -440,6 +440,49 @@ def test_a_stale_save_is_a_409_that_hands_the_text_back(desk: Desk) -> None:
     assert retry.status_code == 200 and retry.json()["entry"]["author"] == "editor2"
 
 
+STEP = "/api/faq/entries/{id}/"
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path", "body", "problem"),
+    [
+        ("editor", "post", STEP + "submit", {"base_revision": "1"}, "base_revision 应为整数"),
+        ("editor", "post", STEP + "submit", {"base_revision": True}, "base_revision 应为整数"),
+        ("reviewer", "post", STEP + "restore", {"version": "1"}, "version 应为整数"),
+        ("reviewer", "post", STEP + "approve", {"comment": 5}, "comment 应为字符串"),
+        ("editor", "post", "/api/faq/preview", {"clause_ids": [5]}, "clause_ids.0 应为字符串"),
+        (
+            "admin",
+            "patch",
+            "/api/faq/users/editor",
+            {"active": "false"},
+            "active 应为 true 或 false",
+        ),
+        ("admin", "patch", "/api/faq/users/editor", {"role": 1}, "role 应为字符串"),
+        (
+            "admin",
+            "post",
+            "/api/faq/users",
+            {"username": "x", "password": 1234567890, "role": "editor"},
+            "password 应为字符串",
+        ),
+    ],
+)
+def test_types_are_strict_nothing_is_coerced(
+    desk: Desk, who: str, method: str, path: str, body: dict[str, Any], problem: str
+) -> None:
+    # pydantic 1.10 turned "1" and true into revision 1, 5 into "5" and "false" into False.
+    editor, e_csrf = desk.client_for("editor")
+    entry = create(editor, e_csrf)
+    client, csrf = desk.client_for(who)
+    response = client.request(
+        method.upper(), path.format(id=entry["id"]), json=body, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"] == f"请求格式不正确：字段 {problem}。"
+    assert client.get(f"/api/faq/entries/{entry['id']}").json()["entry"]["status"] == "draft"
+
+
 def test_a_save_without_base_revision_is_refused(desk: Desk) -> None:
     editor, csrf = desk.client_for("editor")
     entry = create(editor, csrf)

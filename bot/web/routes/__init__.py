@@ -19,6 +19,8 @@ The citizen and the hotline:
 * ``GET  /`` — the citizen's chat widget; ``GET /staff`` — the hotline lookup page;
   ``GET /admin`` and ``GET /faq`` — the FAQ desk's pages (:mod:`.pages`);
   ``/static/embed.js`` embeds the widget in another site with one script tag.
+* ``GET  /docs``, ``GET /redoc`` — this API in Swagger UI and Redoc, served by the gateway
+  (no CDN) (:mod:`.docs`).
 
 The FAQ desk (staff sign in to write, review and publish entries; citizens read the published
 ones):
@@ -45,7 +47,8 @@ every change also needs the ``X-CSRF-Token`` header equal to the session's token
 thread pool, so the database and the password hasher never block the event loop.
 
 Every answer is JSON but the pages'; errors are ``{"detail": "<Chinese>"}``
-(:mod:`bot.web.errors`).
+(:mod:`bot.web.errors`). Every response carries the security headers of
+:mod:`bot.web.headers`.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from fastapi import APIRouter
 
 from bot.web.routes import (
     chat,
+    docs,
     faq_auth,
     faq_entries,
     faq_public,
@@ -71,6 +75,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     lookup.router,
     policy.router,
     pages.router,
+    docs.router,
     faq_auth.router,
     faq_entries.router,
     faq_unanswered.router,

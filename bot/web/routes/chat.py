@@ -7,14 +7,14 @@ from fastapi.responses import JSONResponse
 
 from bot.privacy.masking import mask_pii
 from bot.web.deps import Client, Config, Workers
-from bot.web.errors import AssistantUnavailable, EmptyMessage
+from bot.web.errors import AssistantUnavailable, EmptyMessage, error_responses
 from bot.web.schemas import ChatIn, within_limit
 from bot.web.upstream import forward, probe
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
 
-@router.post("/chat", response_model=None)
+@router.post("/chat", response_model=None, responses=error_responses(503))
 async def chat(body: ChatIn, client: Client, workers: Workers, settings: Config) -> JSONResponse:
     """Forward ``{sender, message}`` to Rasa's REST channel; answer ``{messages}``.
 

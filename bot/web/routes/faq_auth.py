@@ -15,10 +15,12 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from bot.faq.models import User
 from bot.faq.workflow import ROLE_NAMES, STATUS_NAMES
 from bot.web.deps import COOKIE, Desk, SignedIn, Writer
+from bot.web.errors import error_responses
 from bot.web.ratelimit import client_address
 from bot.web.schemas import LoginIn
 
-router = APIRouter(prefix="/api/faq", tags=["faq"])
+# Every route needs a session (login answers 401 to a wrong password) and the database.
+router = APIRouter(prefix="/api/faq", tags=["faq"], responses=error_responses(401, 503))
 
 
 @router.post("/login")
@@ -40,7 +42,7 @@ def login(body: LoginIn, request: Request, response: Response, desk: Desk) -> di
     return _session_body(user, csrf)
 
 
-@router.post("/logout")
+@router.post("/logout", responses=error_responses(403))
 def logout(request: Request, response: Response, staff: Writer, desk: Desk) -> dict[str, Any]:
     """Sign out: the session ends and the cookie is cleared."""
     desk.auth.close_session(request.cookies.get(COOKIE, ""))

@@ -14,10 +14,18 @@ from fastapi import APIRouter, Query
 
 from bot.faq.errors import InvalidTransition, ValidationError
 from bot.web.deps import Desk, SignedIn, Writer
+from bot.web.errors import error_responses
 from bot.web.faq_desk import FaqDesk, entry_dict, readable_diff
 from bot.web.schemas import CommentIn, JsonObject, PreviewIn, RestoreIn, StepIn
 
-router = APIRouter(prefix="/api/faq", tags=["faq"])
+# Every route needs a session (login answers 401 to a wrong password) and the database.
+router = APIRouter(prefix="/api/faq", tags=["faq"], responses=error_responses(401, 503))
+
+_READ_ONE = error_responses(404)
+_WRITE = error_responses(403)
+"""A change: the role or the CSRF token may refuse it."""
+_STEP = error_responses(403, 404, 409)
+"""A change to an entry: also no such entry, or not in a status that allows it."""
 
 
 @router.get("/entries")
@@ -38,19 +46,19 @@ def list_entries(
     }
 
 
-@router.post("/entries", status_code=201)
+@router.post("/entries", status_code=201, responses=_WRITE)
 def create_entry(data: JsonObject, staff: Writer, desk: Desk) -> dict[str, Any]:
     """A new draft from ``data`` (question, paraphrases, answer, clause_ids, tags, key)."""
     return desk.detail(staff.user, desk.store.create(staff.user, data))
 
 
-@router.get("/entries/{entry_id}")
+@router.get("/entries/{entry_id}", responses=_READ_ONE)
 def get_entry(entry_id: int, staff: SignedIn, desk: Desk) -> dict[str, Any]:
     """The entry, its versions and audit trail, and the steps the user may take."""
     return desk.detail(staff.user, desk.store.get(entry_id))
 
 
-@router.put("/entries/{entry_id}")
+@router.put("/entries/{entry_id}", responses=_STEP)
 def update_entry(entry_id: int, data: JsonObject, staff: Writer, desk: Desk) -> dict[str, Any]:
     """Save edited fields as a draft; ``base_revision`` is the revision that was edited."""
     fields = dict(data)
@@ -60,14 +68,14 @@ def update_entry(entry_id: int, data: JsonObject, staff: Writer, desk: Desk) -> 
     return desk.detail(staff.user, desk.store.update(staff.user, entry_id, fields, base))
 
 
-@router.post("/entries/{entry_id}/submit")
+@router.post("/entries/{entry_id}/submit", responses=_STEP)
 def submit(entry_id: int, staff: Writer, desk: Desk, body: StepIn | None = None) -> dict[str, Any]:
     """Send a draft for review."""
     _check_base(desk, entry_id, body.base_revision if body else None)
     return desk.detail(staff.user, desk.store.submit(staff.user, entry_id))
 
 
-@router.post("/entries/{entry_id}/approve")
+@router.post("/entries/{entry_id}/approve", responses=_STEP)
 def approve(
     entry_id: int, staff: Writer, desk: Desk, body: CommentIn | None = None
 ) -> dict[str, Any]:
@@ -77,7 +85,7 @@ def approve(
     return desk.detail(staff.user, desk.store.approve(staff.user, entry_id, body.comment))
 
 
-@router.post("/entries/{entry_id}/reject")
+@router.post("/entries/{entry_id}/reject", responses=_STEP)
 def reject(
     entry_id: int, staff: Writer, desk: Desk, body: CommentIn | None = None
 ) -> dict[str, Any]:
@@ -87,28 +95,28 @@ def reject(
     return desk.detail(staff.user, desk.store.reject(staff.user, entry_id, body.comment))
 
 
-@router.post("/entries/{entry_id}/publish")
+@router.post("/entries/{entry_id}/publish", responses=_STEP)
 def publish(entry_id: int, staff: Writer, desk: Desk, body: StepIn | None = None) -> dict[str, Any]:
     """Publish an approved entry (not one's own)."""
     _check_base(desk, entry_id, body.base_revision if body else None)
     return desk.detail(staff.user, desk.store.publish(staff.user, entry_id))
 
 
-@router.post("/entries/{entry_id}/archive")
+@router.post("/entries/{entry_id}/archive", responses=_STEP)
 def archive(entry_id: int, staff: Writer, desk: Desk, body: StepIn | None = None) -> dict[str, Any]:
     """Stop serving an entry and set it aside."""
     _check_base(desk, entry_id, body.base_revision if body else None)
     return desk.detail(staff.user, desk.store.archive(staff.user, entry_id))
 
 
-@router.post("/entries/{entry_id}/restore")
+@router.post("/entries/{entry_id}/restore", responses=_STEP)
 def restore(entry_id: int, body: RestoreIn, staff: Writer, desk: Desk) -> dict[str, Any]:
     """Publish again a version that was published before."""
     _check_base(desk, entry_id, body.base_revision)
     return desk.detail(staff.user, desk.store.restore(staff.user, entry_id, body.version))
 
 
-@router.get("/entries/{entry_id}/diff")
+@router.get("/entries/{entry_id}/diff", responses=_READ_ONE)
 def diff(
     entry_id: int,
     a: Annotated[int, Query(ge=1)],
@@ -120,7 +128,7 @@ def diff(
     return {"a": a, "b": b, "lines": readable_diff(desk.store.diff(entry_id, a, b))}
 
 
-@router.post("/preview")
+@router.post("/preview", responses=_WRITE)
 def preview(body: PreviewIn, _staff: Writer, desk: Desk) -> dict[str, Any]:
     """The assistant's answer for unsaved text: ``{text, payload}`` from ``faq_answer``."""
     return desk.preview(body, dt.date.today())

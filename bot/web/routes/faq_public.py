@@ -8,8 +8,9 @@ from typing import Any
 from fastapi import APIRouter
 
 from bot.web.deps import Desk
+from bot.web.errors import error_responses
 
-router = APIRouter(prefix="/api/faq", tags=["faq"])
+router = APIRouter(prefix="/api/faq", tags=["faq"], responses=error_responses(503))
 
 
 @router.get("/published")

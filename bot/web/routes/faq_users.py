@@ -7,10 +7,12 @@ from typing import Any
 from fastapi import APIRouter
 
 from bot.web.deps import AdminReader, AdminWriter, Desk
+from bot.web.errors import error_responses
 from bot.web.faq_desk import failures_dict, user_dict
 from bot.web.schemas import UserChangeIn, UserIn
 
-router = APIRouter(prefix="/api/faq", tags=["faq"])
+# Every route is for admins only, signed in, and needs the database.
+router = APIRouter(prefix="/api/faq", tags=["faq"], responses=error_responses(401, 403, 503))
 
 
 @router.get("/users")

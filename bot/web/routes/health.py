@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
@@ -10,8 +12,12 @@ from bot.web.upstream import probe
 
 router = APIRouter(tags=["health"])
 
+_DOWN: dict[int | str, dict[str, Any]] = {
+    503: {"description": "Something is down: each component's state, as with 200."}
+}
 
-@router.get("/healthz")
+
+@router.get("/healthz", responses=_DOWN)
 async def healthz(
     kb: KnowledgeBase, workers: Workers, client: Client, settings: Config
 ) -> JSONResponse:

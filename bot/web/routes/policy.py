@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from bot.policy.facts import FACTS
 from bot.policy.present import clause_detail, question
 from bot.web.deps import KnowledgeBase, Search
-from bot.web.errors import UnknownClause
+from bot.web.errors import UnknownClause, error_responses
 
 router = APIRouter(prefix="/api", tags=["policy"])
 
@@ -47,7 +47,7 @@ async def clauses(kb: KnowledgeBase) -> dict[str, Any]:
     return {"clauses": [clause_detail(c) for c in kb.clauses.values()]}
 
 
-@router.get("/clauses/{clause_id}")
+@router.get("/clauses/{clause_id}", responses=error_responses(404))
 async def clause(clause_id: str, kb: KnowledgeBase) -> dict[str, Any]:
     """One clause; 404 when there is none with that id."""
     if clause_id not in kb.clauses:

@@ -1,0 +1,97 @@
+"""The OpenAPI document (``/openapi.json``) with the errors and limits the API really has.
+
+FastAPI documents a 422 on every route with parameters as a list of pydantic errors; the
+gateway answers it as ``{"detail": "<Chinese>"}`` like every other error
+(:class:`~bot.web.errors.ApiError`), and the statuses its middleware and handlers answer
+were not documented at all. :func:`document_api` replaces FastAPI's generator with one that,
+on top of what each route declares (``responses=error_responses(…)``: 401, 403, 404, 409,
+503), adds what follows from the route's shape:
+
+* every route: 500;
+* a route with a body: 400 (not UTF-8, nested too deep), 413 (:mod:`bot.web.bodylimit`);
+* a route with a body or parameters: 422, as :class:`~bot.web.errors.ApiError`;
+* an ``/api/`` route: 429 (:mod:`bot.web.ratelimit`);
+
+and writes the message-length setting into the schemas whose routes check it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from bot.web.errors import ERROR_DESCRIPTIONS, ApiError
+
+_ERROR_REF = {"$ref": "#/components/schemas/ApiError"}
+
+_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
+
+_LENGTH_CHECKED = {"ChatIn": "message", "LookupIn": "text"}
+"""Fields whose limit is ``HUKOU_MAX_MESSAGE_CHARS``, checked by their route (a setting, so
+not in the model)."""
+
+
+def document_api(app: FastAPI, max_message_chars: int) -> None:
+    """Make ``app.openapi()`` produce the document described above (built once, then kept).
+
+    Args:
+        app: The gateway, with every router included.
+        max_message_chars: The longest chat message or caller's description.
+    """
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            _document_errors(spec)
+            _document_limits(spec, max_message_chars)
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented extension point
+
+
+def _document_errors(spec: dict[str, Any]) -> None:
+    for path, operations in spec.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in _METHODS:
+                continue
+            codes = {500}
+            if "requestBody" in operation:
+                codes |= {400, 413, 422}
+            if operation.get("parameters"):
+                codes.add(422)
+            if path.startswith("/api/"):
+                codes.add(429)
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                declared = responses.get(str(code))
+                if declared is None or _is_fastapis_422(declared):
+                    responses[str(code)] = {
+                        "description": ERROR_DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": _ERROR_REF}},
+                    }
+            operation["responses"] = dict(sorted(responses.items()))
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ApiError", ApiError.schema())
+    # Nothing refers to FastAPI's list-of-errors schemas any more.
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+
+
+def _is_fastapis_422(response: dict[str, Any]) -> bool:
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return bool(schema.get("$ref", "").endswith("/HTTPValidationError"))
+
+
+def _document_limits(spec: dict[str, Any], max_message_chars: int) -> None:
+    schemas = spec.get("components", {}).get("schemas", {})
+    for model, field in _LENGTH_CHECKED.items():
+        if model in schemas:
+            schemas[model]["properties"][field]["maxLength"] = max_message_chars
