@@ -37,8 +37,12 @@ PLACES = DATA_DIR / "places"
 Role = Literal["self", "spouse", "parent", "child", "grandchild", "sibling", "other"]
 Area = Literal["liling_urban", "liling_rural", "outside_liling"]
 
-CLAUSE_BREAKS = re.compile(r"[,.;!?。、\n]|但是|但|可是|不过|然后|另外")
+CLAUSE_BREAKS = re.compile(r"[,.;!?。\s]|但是|但|可是|不过|然后|另外")
+"""Where a clause ends. A space counts: citizens type spaces where they would pause
+(租的房子有租房合同 在醴陵城区 外地户口能落户不). 、 does not: it joins people (我、老公)."""
 SENTENCE_BREAKS = re.compile(r"[.!?。\n]")
+WISH = re.compile(r"想|要|打算|准备|希望|能不能|能否|可不可以|可以|行不行|能迁|能落")
+"""A move that is wanted (想迁回去), not one that happened (当初是投靠他迁过去的)."""
 
 APPLICANT_FACTS = frozenset(
     {
@@ -243,7 +247,7 @@ class Attribution:
             for former in township.get("former") or []:
                 name = former.get("name") if isinstance(former, dict) else former
                 if name and len(str(name)) >= 3:
-                    names.setdefault(str(name), kind if kind != "liling_urban" else "liling")
+                    names.setdefault(str(name), kind)
             whole = township.get("policy_scope") == "whole"
             for unit in township.get("units") or []:
                 unit_kind = "liling_urban" if whole else kinds.get(str(unit.get("kind")), "liling")
@@ -356,7 +360,12 @@ class Attribution:
             named = [p for p in people if proxy.start() <= p.start < proxy.end()]
             if named and named[-1].role in RELATIVE_APPLICANTS:
                 return named[-1].role
-        for start, end in sorted(moves):
+        # The wanted move decides; one that happened (当初迁过去的) only when none is wanted.
+        def wanted(span: tuple[int, int]) -> bool:
+            c_start, _ = self.clause_bounds(text, span[0])
+            return WISH.search(text, c_start, span[1]) is not None
+
+        for start, end in sorted(moves, key=lambda span: (not wanted(span), span)):
             # The mover is the subject of the verb (老公户口在城里，我想迁过去: 我), named in the
             # verb's own clause; a person named earlier is often the one joined (我想投靠爸妈，
             # 把户口迁回村里), so nothing carries over from another clause.

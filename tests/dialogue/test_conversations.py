@@ -27,7 +27,9 @@ def _lands(assistant_url: str, case: dict[str, Any]) -> bool:
     conversation = play(assistant_url, "case", [case["text"]])
     payload = conversation.last_payload() or {}
     if case["clause"] == "out_of_scope":
-        return payload.get("type") == "out_of_scope"
+        # Another city's question is declined too: referred there, with Liling's rule for the
+        # same case and nothing given as applicable.
+        return payload.get("type") in ("out_of_scope", "other_city") and "outcome" not in payload
     cited = [c["id"] for c in payload.get("clauses", [])]
     return case["clause"] in cited
 
