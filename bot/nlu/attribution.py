@@ -360,6 +360,7 @@ class Attribution:
             named = [p for p in people if proxy.start() <= p.start < proxy.end()]
             if named and named[-1].role in RELATIVE_APPLICANTS:
                 return named[-1].role
+
         # The wanted move decides; one that happened (当初迁过去的) only when none is wanted.
         def wanted(span: tuple[int, int]) -> bool:
             c_start, _ = self.clause_bounds(text, span[0])
