@@ -56,8 +56,11 @@
     var box = el("section", "card");
     // An FAQ answer cites its clauses as the basis; an assessment says which clauses apply.
     var faq = payload.type === "faq";
-    box.setAttribute("aria-label", faq ? "答复依据" : "适用条款");
+    // Another city's question: Liling's rule for the same case, never "applies to you".
+    var elsewhere = payload.type === "other_city";
+    box.setAttribute("aria-label", faq ? "答复依据" : elsewhere ? "醴陵的同类规定" : "适用条款");
     if (faq) box.appendChild(el("div", "why", "答复依据的政策条款："));
+    if (elsewhere) box.appendChild(el("div", "why", "醴陵对同样情况的规定（不是" + payload.place + "的规定）："));
     payload.clauses.forEach(function (c) {
       var h = el("h2");
       h.appendChild(el("span", "label", c.label));
