@@ -112,13 +112,17 @@ def test_healthz_names_what_is_down(offline: TestClient) -> None:
     assert data["knowledge"].startswith("ok") and data["rasa"].startswith("down")
 
 
-def test_chat_and_health_with_the_assistant_running(assistant: Stack) -> None:
-    settings = Settings(
+def _settings_for(assistant: Stack) -> Settings:
+    """The gateway's settings for the running assistant (its ports and API token)."""
+    return Settings(
         rasa_url=f"http://127.0.0.1:{assistant.rasa_port}",
         action_url=f"http://127.0.0.1:{assistant.action_port}",
         rasa_token=assistant.rasa_token,
     )
-    with TestClient(create_app(settings)) as client:
+
+
+def test_chat_and_health_with_the_assistant_running(assistant: Stack) -> None:
+    with TestClient(create_app(_settings_for(assistant))) as client:
         health = client.get("/healthz")
         assert health.status_code == 200, health.json()
         assert set(health.json()) == {"knowledge", "rasa", "actions"}
@@ -136,12 +140,7 @@ def test_chat_and_health_with_the_assistant_running(assistant: Stack) -> None:
 
 def test_lookup_reads_words_as_the_chat_does(assistant: Stack) -> None:
     """One understanding: the lookup asks a worker's NLU, so topics and declines match the chat."""
-    settings = Settings(
-        rasa_url=f"http://127.0.0.1:{assistant.rasa_port}",
-        action_url=f"http://127.0.0.1:{assistant.action_port}",
-        rasa_token=assistant.rasa_token,
-    )
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(_settings_for(assistant))) as client:
         topic = client.post("/api/lookup", json={"text": "进城落户以后老家的宅基地还能保留吗"})
         body = topic.json()
         assert topic.status_code == 200 and body["understanding"]["source"] == "model"
