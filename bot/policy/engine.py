@@ -118,6 +118,9 @@ class Assessment:
         expired: Whether the policy's marked validity has ended on ``today``.
         overview: While the route is undetermined, the section that governs the goal
             (``role: section_for``: 三(一) or 三(二)); shown, not cited for documents.
+        near_misses: When nothing applies, the ruled-out routes the citizen's own words are
+            about (能投靠他吗…没住在一起; 在厂里上班没交社保): shown with why they do not
+            apply, never cited for documents.
 
     The Chinese notices (validity, where the policy is silent, confirm documents) are
     presentation: :func:`bot.policy.present.notices` builds them from this assessment.
@@ -137,6 +140,7 @@ class Assessment:
     today: dt.date
     expired: bool
     overview: Clause | None = None
+    near_misses: tuple[ClauseFinding, ...] = ()
 
     OVERVIEW_AFTER = 2
     """Where the overview goes among the likely clauses: after the two best ones."""
@@ -158,11 +162,13 @@ class Assessment:
         The overview comes after the two best likely routes: a message that points to a
         route shows that route first, a general one ("城里落户有哪些办法") the section.
         """
-        if self.overview is None:
-            return self.cited
         cited = self.cited
         at = self.OVERVIEW_AFTER
-        return (*cited[:at], ClauseFinding(self.overview), *cited[at:])
+        if self.overview is None:
+            # The fallback (居住证) is the answer; the routes asked about say why not.
+            return (*cited, *self.near_misses)
+        overview = (*self.near_misses[:1], ClauseFinding(self.overview))
+        return (*cited[:at], *overview, *cited[at:], *self.near_misses[1:])
 
 
 def assess(
@@ -197,6 +203,14 @@ def assess(
         else:
             ruled_out.append(ClauseFinding(clause, _reasons(result, situation)))
 
+    referral = kb.referral_for(goal)
+    if not applicable and referral is not None and referral.points_when is not None:
+        pointed = referral.points_when.evaluate(situation)
+        if pointed.value is True:
+            # A case the document leaves to national rules (随军, 移民安置): its catch-all is
+            # the likely route, cited first, never as applicable.
+            possible.insert(0, ClauseFinding(referral, _reasons(pointed, situation)))
+
     fallback: list[ClauseFinding] = []
     if goal is None:
         outcome = Outcome.NEED_GOAL
@@ -218,7 +232,6 @@ def assess(
     )
     likely = [finding for finding in possible if finding.reasons]
     cited = applicable or fallback or likely
-    referral = kb.referral_for(goal)
     referrals = (referral,) if referral is not None and outcome is not Outcome.ELIGIBLE else ()
 
     return Assessment(
@@ -236,7 +249,30 @@ def assess(
         today=today,
         expired=kb.meta.expired(today),
         overview=kb.section_for(goal) if outcome is Outcome.UNDETERMINED else None,
+        near_misses=(
+            _near_misses(ruled_out, situation)
+            if outcome in (Outcome.UNDETERMINED, Outcome.RESIDENCE_PERMIT)
+            else ()
+        ),
     )
+
+
+NEAR_MISSES = 2
+"""At most this many ruled-out routes are shown: the ones the citizen said most about."""
+
+
+def _near_misses(
+    ruled_out: Iterable[ClauseFinding], situation: Situation
+) -> tuple[ClauseFinding, ...]:
+    """The ruled-out routes whose facts the citizen stated most of (besides the goal)."""
+
+    def stated(finding: ClauseFinding) -> int:
+        return sum(
+            1 for fact in finding.clause.facts if fact != "goal" and situation.get(fact) is not None
+        )
+
+    ranked = sorted((f for f in ruled_out if stated(f)), key=stated, reverse=True)
+    return tuple(ranked[:NEAR_MISSES])
 
 
 def _goal_atoms(condition: Condition) -> list[Atom]:
