@@ -37,6 +37,7 @@ from bot.dialogue.situation import (
     SKIPPED_SLOT,
     TOPIC_INTENTS,
     entity_value,
+    situation_from_parse,
     situation_from_slots,
     slot_value,
     still_to_ask,
@@ -329,7 +330,11 @@ class ActionAnswerTopic(AnswerAction):
         if reply is not None:
             return reply
         topics = TOPIC_INTENTS.get(_latest_intent(tracker) or "", ())
-        return topic_answer(topics, KB, today()), []
+        # The same words may also describe the citizen's own move (…安置到城区，孩子上学呢):
+        # then the clauses for that situation follow the answer, as on the hotline page.
+        stated = situation_from_parse({"entities": tracker.latest_message.get("entities") or []})
+        situation = situation_from_slots(tracker.slots) if stated.get("goal") else None
+        return topic_answer(topics, KB, today(), situation=situation), []
 
 
 class ActionPolicyValidity(AnswerAction):

@@ -62,8 +62,22 @@ def _clause_lines(clause: Clause) -> list[str]:
     return lines
 
 
-def topic_answer(topics: tuple[str, ...], kb: Knowledge, today: dt.date) -> Answer:
-    """Quote the clauses that answer a direct question (land rights, schooling …)."""
+MOVE_GOALS = frozenset({"settle_urban", "move_rural"})
+"""Goals that describe a move of one's own hukou: a situation, not only a question."""
+
+
+def topic_answer(
+    topics: tuple[str, ...],
+    kb: Knowledge,
+    today: dt.date,
+    situation: Situation | None = None,
+) -> Answer:
+    """Quote the clauses that answer a direct question (land rights, schooling …).
+
+    When the same words also describe a move of the citizen's own (``situation`` states a
+    move goal: "我们一家是水库移民，安置到城区，孩子上学怎么办"), the question is answered
+    first and the clauses for the situation follow, with why: the citizen asked both.
+    """
     clauses: list[Clause] = []
     for topic in topics:
         for clause in kb.clauses_for_topic(topic):
@@ -75,15 +89,31 @@ def topic_answer(topics: tuple[str, ...], kb: Knowledge, today: dt.date) -> Answ
     for clause in clauses:
         lines.append("")
         lines.extend(_clause_lines(clause))
+    briefs = [{**clause_brief(c), "departments": list(c.departments)} for c in clauses]
+    extra: dict[str, Any] = {}
+    if situation is not None and situation.get("goal") in MOVE_GOALS:
+        assessed = assess(situation, kb, today)
+        shown = [f for f in assessed.shown if f.clause not in clauses]
+        if shown:
+            lines += ["", "按您说的情况，还可以看这些条款："]
+            for finding in shown:
+                lines.append("")
+                lines.extend(_clause_lines(finding.clause))
+                if finding.reasons:
+                    lines.append("您的情况：" + "；".join(r.text() for r in finding.reasons))
+            briefs += [
+                {
+                    **clause_brief(f.clause),
+                    "departments": list(f.clause.departments),
+                    "for_situation": True,
+                    "why": [r.text() for r in f.reasons],
+                }
+                for f in shown
+            ]
+            extra["assessment"] = payload(assessed, kb)
     lines += ["", validity_notice(kb, today)]
-    payload = _payload(
-        "clause",
-        kb,
-        today,
-        clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
-        topics=list(topics),
-    )
-    return "\n".join(lines), payload
+    answer = _payload("clause", kb, today, clauses=briefs, topics=list(topics), **extra)
+    return "\n".join(lines), answer
 
 
 def validity_answer(kb: Knowledge, today: dt.date) -> Answer:

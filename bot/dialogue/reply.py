@@ -142,7 +142,9 @@ def first_answer(
         place, facts = reading.other_city
         text, answer = other_city_answer(place, {**facts, **ticked}, kb, today)
     elif kind == "topic":
-        text, answer = topic_answer(TOPIC_INTENTS[str(reading.intent)], kb, today)
+        text, answer = topic_answer(
+            TOPIC_INTENTS[str(reading.intent)], kb, today, situation=situation
+        )
     elif kind == "validity":
         text, answer = validity_answer(kb, today)
     else:

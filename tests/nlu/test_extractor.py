@@ -68,6 +68,36 @@ CASES = [
     ("不对我是租的房", {"housing": "rented"}),
     ("我没有自己的房，租的", {"housing": "rented"}),
     ("说错了我没有社保", {"urban_social_insurance": False}),
+    # slips of the pen and dialect (data/facts/dialect.yml): 户囗, 签 for 迁, 澧陵, 哒
+    (
+        "我是公司法仁代表，户囗在衡阳，想把户囗签过来",
+        {
+            "goal": "settle_urban",
+            "investor_or_founder": True,
+            "current_hukou_area": "outside_liling",
+        },
+    ),
+    ("我在城里租哒间房子住", {"housing": "rented"}),
+    # a job named by what one does, a business one opened, a resettlement flat, a licence
+    ("我在醴陵城里超市当营业员", {"employed_in_liling": True}),
+    ("在澧陵城里开了个建材公司", {"investor_or_founder": True}),
+    ("分了安置房，想迁到安置房这里", {"goal": "settle_urban", "housing": "owned"}),
+    ("今年刚考出来的执业药师证", {"professional_qualification": True}),
+    # cases the document leaves to national rules
+    ("部队批了随军", {"national_rule_case": "military_dependent"}),
+    (
+        "我们是水库移民，政府统一安置到村里",
+        {"goal": "move_rural", "national_rule_case": "resettled"},
+    ),
+    ("拆迁分的安置房", {"housing": "owned"}),
+    # a route named after 按 is the rule asked about, not a fact stated
+    ("可以按退伍的办吗", {}),
+    # voice input without punctuation: a new 我 starts a clause, so a place in another
+    # sentence does not void the job in Liling
+    (
+        "我在醴陵城里仓库做分拣公司给交的社保做了两年了我老家是衡阳祁东的",
+        {"employed_in_liling": True, "urban_social_insurance": True},
+    ),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
