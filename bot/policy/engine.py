@@ -118,6 +118,9 @@ class Assessment:
         expired: Whether the policy's marked validity has ended on ``today``.
         overview: While the route is undetermined, the section that governs the goal
             (``role: section_for``: 三(一) or 三(二)); shown, not cited for documents.
+        asked: Facts the citizen asked about without stating them (坐过牢的人能迁回农村吗):
+            the possible clauses that turn on them are likely too, after those the stated
+            facts point to.
         near_misses: When nothing applies, the ruled-out routes the citizen's own words are
             about (能投靠他吗…没住在一起; 在厂里上班没交社保): shown with why they do not
             apply, never cited for documents.
@@ -141,14 +144,15 @@ class Assessment:
     expired: bool
     overview: Clause | None = None
     near_misses: tuple[ClauseFinding, ...] = ()
+    asked: frozenset[str] = frozenset()
 
     OVERVIEW_AFTER = 2
     """Where the overview goes among the likely clauses: after the two best ones."""
 
     @property
     def likely(self) -> tuple[ClauseFinding, ...]:
-        """Possible clauses the citizen's stated facts already point to (some fact matched)."""
-        return tuple(finding for finding in self.possible if finding.reasons)
+        """Possible clauses the citizen's words point to: a stated fact matched, or one asked."""
+        return tuple(finding for finding in self.possible if _points(finding, self.asked))
 
     @property
     def cited(self) -> tuple[ClauseFinding, ...]:
@@ -171,10 +175,15 @@ class Assessment:
         return (*cited[:at], *overview, *cited[at:], *self.near_misses[1:])
 
 
+def _points(finding: ClauseFinding, asked: frozenset[str]) -> bool:
+    return bool(finding.reasons) or not asked.isdisjoint(finding.clause.facts)
+
+
 def assess(
     situation: Situation,
     knowledge: Knowledge | None = None,
     today: dt.date | None = None,
+    asked: Iterable[str] = (),
 ) -> Assessment:
     """Assess a situation against the policy.
 
@@ -183,6 +192,8 @@ def assess(
         knowledge: The knowledge base; this checkout's ``policy_text/`` when omitted (callers
             that honour ``HUKOU_POLICY_DIR`` pass ``load_knowledge(bot.paths.policy_dir())``).
         today: The date the policy's validity is judged on; the real date when omitted.
+        asked: Facts the words ask about without stating them; they only rank the possible
+            clauses (see :attr:`Assessment.asked`), never decide one.
     """
     kb = knowledge or load_knowledge()
     today = today or dt.date.today()
@@ -211,6 +222,11 @@ def assess(
             # the likely route, cited first, never as applicable.
             possible.insert(0, ClauseFinding(referral, _reasons(pointed, situation)))
 
+    asked_about = frozenset(name for name in asked if situation.get(name) is None) - {"goal"}
+    # What the words point to first: stated facts, then facts asked about (stable: the
+    # document's order within each group).
+    possible.sort(key=lambda finding: (not finding.reasons, not _points(finding, asked_about)))
+
     fallback: list[ClauseFinding] = []
     if goal is None:
         outcome = Outcome.NEED_GOAL
@@ -230,7 +246,7 @@ def assess(
     missing = (
         _missing(goal, possible) if outcome in (Outcome.NEED_GOAL, Outcome.UNDETERMINED) else ()
     )
-    likely = [finding for finding in possible if finding.reasons]
+    likely = [finding for finding in possible if _points(finding, asked_about)]
     cited = applicable or fallback or likely
     referrals = (referral,) if referral is not None and outcome is not Outcome.ELIGIBLE else ()
 
@@ -254,6 +270,7 @@ def assess(
             if outcome in (Outcome.UNDETERMINED, Outcome.RESIDENCE_PERMIT)
             else ()
         ),
+        asked=asked_about,
     )
 
 

@@ -98,6 +98,23 @@ CASES = [
         "我在醴陵城里仓库做分拣公司给交的社保做了两年了我老家是衡阳祁东的",
         {"employed_in_liling": True, "urban_social_insurance": True},
     ),
+    # a move with no place, beside facts only the routes to a town turn on, is to a town
+    (
+        "在城区餐馆打工两年，问能不能凭工作落户",
+        {"goal": "settle_urban", "employed_in_liling": True},
+    ),
+    # … but a move back (弄回去) is not
+    (
+        "技校毕业，老家是醴陵官庄镇村里的，想把户口弄回去",
+        {"goal": "move_rural", "fulltime_graduate": True, "origin_rural": True},
+    ),
+    # what is only planned is not a fact yet; the goal always is a plan
+    ("我准备在城里买房", {}),
+    ("我打算把户口迁到城里", {"goal": "settle_urban"}),
+    (
+        "坐过牢的人户口还能迁回农村吗",
+        {"goal": "move_rural", "origin_rural": True, "released_hukou_cancelled": True},
+    ),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
@@ -147,3 +164,20 @@ def test_rules_reject_bad_values_and_regex(tmp_path: Path) -> None:
     )
     with pytest.raises(PatternError, match="bad regex"):
         load_patterns(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("落户需要交社保吗", {"urban_social_insurance"}),
+        ("有没有房子都能落户吗", {"housing"}),
+        ("我准备在城里买房", {"housing"}),
+        # stated facts are not asked, and the goal never is
+        ("我交了社保，还需要什么", set()),
+    ],
+)
+def test_read_names_the_facts_only_asked_about(
+    extractor: FactExtractor, text: str, asked: set[str]
+) -> None:
+    _, found = extractor.read(text)
+    assert found == asked

@@ -183,3 +183,21 @@ def test_no_near_miss_when_a_route_applies() -> None:
     )
     assert result.outcome is Outcome.ELIGIBLE
     assert result.near_misses == ()
+
+
+def test_a_fact_asked_about_ranks_its_clauses_but_decides_nothing() -> None:
+    """落户需要交社保吗: 三(一)6 is what the question is about, not a route that applies."""
+    situation = Situation.from_mapping({"goal": "settle_urban"})
+    plain = assess(situation)
+    asked = assess(situation, asked=["urban_social_insurance", "goal"])
+    assert plain.likely == ()
+    assert [f.clause.id for f in asked.likely] == ["3.1.6"]
+    assert asked.possible[0].clause.id == "3.1.6"
+    assert asked.outcome is plain.outcome is Outcome.UNDETERMINED
+    assert asked.applicable == ()
+    # A fact also stated is not "asked": the stated value decides.
+    stated = assess(
+        Situation.from_mapping({"goal": "settle_urban", "urban_social_insurance": False}),
+        asked=["urban_social_insurance"],
+    )
+    assert stated.asked == frozenset()
