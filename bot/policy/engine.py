@@ -127,7 +127,7 @@ def later_changes(
     (never before), and a later document counts until its own expiry. A passage whose
     ``applies_when`` is known false for the situation is left out.
     """
-    clause_ids, material_ids = tuple(clause_ids), tuple(material_ids)
+    clause_ids, material_ids = tuple(dict.fromkeys(clause_ids)), tuple(dict.fromkeys(material_ids))
     found: list[LaterChange] = []
     for document in kb.later:
         if document.standing(day) != "in_force":

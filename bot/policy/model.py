@@ -6,6 +6,7 @@ Everything here is read-only data: the engine reads it, nothing writes it after 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from bot.policy.conditions import Condition
@@ -161,6 +162,32 @@ class PolicyMeta:
     def expired(self, today: dt.date) -> bool:
         """Whether the policy's marked validity has ended on ``today``."""
         return today > self.expires
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+
+
+def as_of_date(value: object) -> dt.date | None:
+    """The date an answer is asked for, from ``YYYY-MM-DD`` text (``None`` or ``""``: today).
+
+    The web's ``date`` and the CLI's ``--date`` read it alike.
+
+    Raises:
+        ValueError: With a Chinese message: not such a date, or outside 2000–2099.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        raise ValueError("应为 YYYY-MM-DD 格式的日期，例如 2024-07-01")
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"不是有效的日期：{value.strip()}") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError("应在 2000-01-01 至 2099-12-31 之间")
+    return day
 
 
 STATUSES = {

@@ -217,7 +217,8 @@ def reminders(knowledge: Knowledge, today: dt.date, months: int = CHECK_EVERY_MO
     if base.standing(today) == "expired" and base.expires is not None:
         found.append(
             f"本助手据以判断的《{base.title}》（{base.doc_no}）已过标注的失效日期"
-            f"（{cn_date(base.expires)}），仍在使用：请确认醴陵市是否有新的文件，答复均附有失效提示。"
+            f"（{cn_date(base.expires)}），仍在使用：请确认{base.issuer}是否发布了新的文件"
+            "（答复均附有失效提示）。"
         )
     for document in knowledge.policies:
         age = _months_between(document.last_checked, today)
