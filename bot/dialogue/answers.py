@@ -10,10 +10,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.policy.engine import assess
+from bot.policy.engine import assess, later_changes
 from bot.policy.facts import FACTS, FactValue
 from bot.policy.model import Clause, Knowledge
 from bot.policy.present import (
+    changes_block,
+    changes_lines,
     clause_brief,
     cn_date,
     note_line,
@@ -53,6 +55,14 @@ def _payload(kind: str, kb: Knowledge, today: dt.date, **extra: Any) -> dict[str
     }
 
 
+def _later(
+    clauses: Sequence[Clause], kb: Knowledge, today: dt.date
+) -> tuple[list[str], dict[str, Any]]:
+    """The later changes of quoted clauses (之后的变化): text lines and the ``changes`` block."""
+    changes = later_changes(kb, [clause.id for clause in clauses], today)
+    return changes_lines(changes, kb, today), changes_block(changes, kb, today)
+
+
 def _clause_lines(clause: Clause) -> list[str]:
     lines = [f"【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
     lines.extend(f"原文：“{quote}”" for quote in clause.extra_quotes)
@@ -75,13 +85,15 @@ def topic_answer(topics: tuple[str, ...], kb: Knowledge, today: dt.date) -> Answ
     for clause in clauses:
         lines.append("")
         lines.extend(_clause_lines(clause))
-    lines += ["", validity_notice(kb, today)]
+    later_lines, later = _later(clauses, kb, today)
+    lines += [*later_lines, "", validity_notice(kb, today)]
     payload = _payload(
         "clause",
         kb,
         today,
         clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
         topics=list(topics),
+        changes=later,
     )
     return "\n".join(lines), payload
 
@@ -215,13 +227,15 @@ def faq_answer(
     lines = [answer.strip() or "（答案尚未填写）"]
     for clause in clauses:
         lines += ["", f"依据【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
-    lines += ["", validity_notice(kb, today)]
+    later_lines, later = _later(clauses, kb, today)
+    lines += [*later_lines, "", validity_notice(kb, today)]
     payload = _payload(
         "faq",
         kb,
         today,
         faq={"id": entry_id, "key": key, "version": version, "question": question},
         clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
+        changes=later,
     )
     return "\n".join(lines), payload
 

@@ -96,32 +96,49 @@ def attribution(change: LaterChange) -> str:
     return f"{document.issuer}《{document.title}》{number}"
 
 
+def change_lead(change: LaterChange) -> str:
+    """Who says it and from when: the attribution, dated unless it already is."""
+    passage = change.passage
+    # The attribution already dates a named measure and the announcement itself.
+    dated = passage.measure or passage.effective == change.document.issued
+    return attribution(change) + ("" if dated else f"，{passage.effective_text}起")
+
+
 def change_line(change: LaterChange, knowledge: Knowledge) -> str:
     """A later change as one line: who, from when, the words (or a marked summary), scope.
 
     Only a verbatim passage stands between quotation marks; a summary says it is one.
     """
     passage = change.passage
-    # The attribution already dates a named measure and the announcement itself.
-    dated = passage.measure or passage.effective == change.document.issued
-    when = "" if dated else f"，{passage.effective_text}起"
     words = f"“{passage.quote}”" if passage.quote else f"{passage.summary}（概述，非原文）"
     scope = [knowledge.clause(cid).label for cid in change.clauses]
     scope += [knowledge.documents[m].name for m in change.materials if m in knowledge.documents]
     evidence = evidence_words(change)
-    return f"{attribution(change)}{when}：{words}（涉及{'、'.join(scope)}；依据：{evidence}）"
+    return f"{change_lead(change)}：{words}（涉及{'、'.join(scope)}；依据：{evidence}）"
+
+
+def changes_scope(knowledge: Knowledge, as_of: dt.date) -> str:
+    """What "之后的变化" covers: the measures after the base document, as of the date."""
+    return f"{knowledge.meta.doc_no}之后的举措，按{cn_date(as_of)}"
+
+
+def no_successor(knowledge: Knowledge, as_of: dt.date) -> str | None:
+    """After the base document's expiry: that no successor was found (never that one exists)."""
+    meta = knowledge.meta
+    if not meta.expired(as_of) or meta.last_checked is None:
+        return None
+    return (
+        f"{meta.doc_no}失效后，截至{cn_date(meta.last_checked)}核查，"
+        f"未查到{meta.issuer}此后发布的同类政策文件"
+    )
 
 
 def changes_heading(knowledge: Knowledge, as_of: dt.date) -> str:
     """The heading of "之后的变化": never a claim that a successor document exists."""
-    meta = knowledge.meta
-    heading = f"之后的变化（{meta.doc_no}之后的举措，按{cn_date(as_of)}）"
-    if meta.expired(as_of) and meta.last_checked is not None:
-        heading += (
-            f"。{meta.doc_no}失效后，截至{cn_date(meta.last_checked)}核查，"
-            f"未查到{meta.issuer}此后发布的同类政策文件"
-        )
-    return heading + "："
+    found = no_successor(knowledge, as_of)
+    return (
+        f"之后的变化（{changes_scope(knowledge, as_of)}）" + (f"。{found}" if found else "") + "："
+    )
 
 
 def change_item(change: LaterChange, knowledge: Knowledge) -> dict[str, Any]:
@@ -142,6 +159,7 @@ def change_item(change: LaterChange, knowledge: Knowledge) -> dict[str, Any]:
         "evidence": passage.evidence,
         "evidence_label": evidence_words(change),
         "attribution": attribution(change),
+        "lead": change_lead(change),
         "text": change_line(change, knowledge),
         "clauses": [{"id": cid, "label": knowledge.clause(cid).label} for cid in change.clauses],
         "materials": list(change.materials),
@@ -159,6 +177,8 @@ def changes_block(
     """``later``: the heading and the changes, as the cards draw them."""
     return {
         "heading": changes_heading(knowledge, as_of),
+        "scope": changes_scope(knowledge, as_of),
+        "no_successor": no_successor(knowledge, as_of),
         "items": [change_item(change, knowledge) for change in changes],
     }
 

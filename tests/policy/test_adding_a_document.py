@@ -58,7 +58,7 @@ def test_the_fictional_document_is_not_shipped() -> None:
     assert not (DEFAULT_DIR / "policies" / FICTIONAL.name).exists()
     for path in DEFAULT_DIR.rglob("*"):
         if path.is_file():
-            assert "虚构" not in path.read_text(encoding="utf-8"), path
+            assert "虚构测试机关" not in path.read_text(encoding="utf-8"), path
 
 
 def test_check_and_policies_see_the_new_document(

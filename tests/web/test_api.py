@@ -289,3 +289,15 @@ def test_lookup_bad_date_is_a_chinese_422(offline: TestClient, date: object, mes
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert detail.startswith("请求格式不正确：字段 date") and message in detail
+
+
+def test_policies_lists_the_documents_as_of_a_date(offline: TestClient) -> None:
+    data = offline.get("/api/policies", params={"date": "2024-01-01"}).json()
+    documents = {d["id"]: d for d in data["documents"]}
+    assert set(documents) == {"liling-2017-6", "hunan-2024-measures", "national-direction"}
+    assert documents["liling-2017-6"]["standing"] == "expired"
+    assert documents["hunan-2024-measures"]["standing"] == "not_yet"
+    assert documents["hunan-2024-measures"]["doc_no"] is None
+    assert any("仍在使用" in reminder for reminder in data["reminders"])
+    bad = offline.get("/api/policies", params={"date": "2024-02-30"})
+    assert bad.status_code == 422 and "不是有效的日期" in bad.json()["detail"]
