@@ -16,10 +16,13 @@ from bot.policy.model import Clause, Knowledge
 from bot.policy.present import (
     changes_block,
     changes_lines,
+    changes_scope,
     clause_brief,
     cn_date,
+    no_successor,
     note_line,
     payload,
+    policies_block,
     policy_block,
     validity_notice,
 )
@@ -55,12 +58,30 @@ def _payload(kind: str, kb: Knowledge, today: dt.date, **extra: Any) -> dict[str
     }
 
 
-def _later(
-    clauses: Sequence[Clause], kb: Knowledge, today: dt.date
-) -> tuple[list[str], dict[str, Any]]:
-    """The later changes of quoted clauses (之后的变化): text lines and the ``changes`` block."""
+def _quoting(
+    kind: str,
+    lines: list[str],
+    clauses: Sequence[Clause],
+    kb: Knowledge,
+    today: dt.date,
+    **extra: Any,
+) -> Answer:
+    """An answer that quotes clauses, completed with their later changes and the notice.
+
+    Under the text: 之后的变化 of the quoted clauses, then the validity notice; in the
+    payload: the clauses and the ``changes`` block.
+    """
     changes = later_changes(kb, [clause.id for clause in clauses], today)
-    return changes_lines(changes, kb, today), changes_block(changes, kb, today)
+    text = [*lines, *changes_lines(changes, kb, today), "", validity_notice(kb, today)]
+    payload = _payload(
+        kind,
+        kb,
+        today,
+        clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
+        changes=changes_block(changes, kb, today),
+        **extra,
+    )
+    return "\n".join(text), payload
 
 
 def _clause_lines(clause: Clause) -> list[str]:
@@ -85,17 +106,7 @@ def topic_answer(topics: tuple[str, ...], kb: Knowledge, today: dt.date) -> Answ
     for clause in clauses:
         lines.append("")
         lines.extend(_clause_lines(clause))
-    later_lines, later = _later(clauses, kb, today)
-    lines += [*later_lines, "", validity_notice(kb, today)]
-    payload = _payload(
-        "clause",
-        kb,
-        today,
-        clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
-        topics=list(topics),
-        changes=later,
-    )
-    return "\n".join(lines), payload
+    return _quoting("clause", lines, clauses, kb, today, topics=list(topics))
 
 
 def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
@@ -107,7 +118,31 @@ def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
         validity_notice(kb, today),
     ]
     lines.extend(f"说明：{note.text}" for note in kb.general_notes if note.reliability == "N")
-    return "\n".join(lines), _payload("policy", kb, today)
+    lines.extend(_later_documents(kb, today))
+    return "\n".join(lines), _payload(
+        "policy", kb, today, policies=policies_block(kb, today)["documents"]
+    )
+
+
+def _later_documents(kb: Knowledge, today: dt.date) -> list[str]:
+    """The later documents in force on ``today``, each worded by its evidence.
+
+    Never a claim that a successor exists: only what was found, and that none was found.
+    """
+    later = [doc for doc in kb.later if doc.standing(today) == "in_force"]
+    found = no_successor(kb, today)
+    if not later and found is None:
+        return []
+    lines = [f"之后的变化（{changes_scope(kb, today)}）："]
+    if found:
+        lines.append(f"{found}。")
+    for doc in later:
+        source = "，据新闻报道" if doc.reported else ""
+        number = doc.doc_no or "无文号"
+        lines.append(f"· {doc.issuer}：{doc.title}（{doc.issued_text}，{number}{source}）")
+    if later:
+        lines.append("问具体事项时，我会在答复后列出与所引条款有关的变化。")
+    return lines
 
 
 def handoff_answer(kb: Knowledge, today: dt.date) -> Answer:
@@ -227,17 +262,8 @@ def faq_answer(
     lines = [answer.strip() or "（答案尚未填写）"]
     for clause in clauses:
         lines += ["", f"依据【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
-    later_lines, later = _later(clauses, kb, today)
-    lines += [*later_lines, "", validity_notice(kb, today)]
-    payload = _payload(
-        "faq",
-        kb,
-        today,
-        faq={"id": entry_id, "key": key, "version": version, "question": question},
-        clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
-        changes=later,
-    )
-    return "\n".join(lines), payload
+    faq = {"id": entry_id, "key": key, "version": version, "question": question}
+    return _quoting("faq", lines, clauses, kb, today, faq=faq)
 
 
 def faq_suggestion(candidates: Sequence[tuple[int, str]], kb: Knowledge, today: dt.date) -> Answer:

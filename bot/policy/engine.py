@@ -9,6 +9,11 @@ Principles:
 * A fact the citizen did not state is unknown (``None``), never false; it can appear in
   :attr:`Assessment.missing`, never as the reason a clause was ruled out.
 * A negated fact (没交社保, 不是大学生) is ``False`` and rules out the clauses that need it.
+* Every assessment is made as of a date (openfisca's parameters, Catala's date ranges): the
+  base document's validity on that date, and the passages of later documents
+  (``policy_text/policies/``) in effect on it that touch a shown clause
+  (:attr:`Assessment.changes`). Later passages are shown beside the clauses; they never
+  change which clause applies.
 """
 
 from __future__ import annotations

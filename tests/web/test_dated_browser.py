@@ -12,12 +12,12 @@ import datetime as dt
 import json
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bot.dialogue.answers import one_bubble
 from bot.policy import Situation, assess, load_knowledge
 from bot.policy.present import payload, render_text
-from tests.support.browser import SHOTS, Gateway, sign_in, staff_context
+from tests.support.browser import SHOTS, Gateway, answer_chat, sign_in, staff_context
 from tests.support.faq import publish
 
 SPOUSE = {
@@ -50,20 +50,8 @@ def test_the_widget_card_shows_the_later_changes(
     result = assess(Situation.from_mapping(SPOUSE), kb, today=dt.date(2024, 7, 1))
     text, data = one_bubble(render_text(result, kb)), payload(result, kb)
 
-    def chat(route: Route) -> None:
-        asked = json.loads(route.request.post_data or "{}").get("message")
-        messages = (
-            []
-            if asked == "/greet"
-            else [
-                {"text": text, "buttons": [], "custom": None},
-                {"text": None, "buttons": [], "custom": data},
-            ]
-        )
-        route.fulfill(json={"messages": messages})
-
     page = _page(browser, width)
-    page.route("**/api/chat", chat)
+    answer_chat(page, text, data)
     page.goto(gateway.url + "/")
     page.fill("#input", "我老公是城区户口，我们一直住一起，想投靠他落户")
     page.keyboard.press("Enter")
