@@ -10,7 +10,8 @@ Subcommands:
   their status and dates, and what is due for a check.
 * ``hukou facts`` — the facts a situation may contain, with their values.
 * ``hukou check`` — validate ``policy_text/`` and report every problem.
-* ``hukou ask "<一段话>"`` — run one message through the trained NLU and the engine.
+* ``hukou ask "<一段话>" [--date YYYY-MM-DD]`` — run one message through the trained NLU and
+  the engine.
 * ``hukou serve`` — train if needed and run the assistant's servers until Ctrl-C.
 * ``hukou users add USERNAME --role editor|reviewer|admin [--password-stdin]``,
   ``hukou users list``, ``hukou users set USERNAME [--role R] [--deactivate|--activate]
@@ -166,8 +167,9 @@ def _cmd_ask(kb: Knowledge, args: argparse.Namespace) -> None:
     model = Path(args.model) if args.model else MODEL
     if not model.exists():
         _fail(f"没有模型 {model}：先运行 make train")
+    today = _as_of(args)
     understood = understand(text, model)
-    result = assess(understood.situation, kb)
+    result = assess(understood.situation, kb, today=today)
     if args.format == "json":
         _dump(
             {
@@ -349,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("text", nargs="*", help="市民的一段话")
     ask.add_argument("--format", choices=("json", "text"), default="text")
     ask.add_argument("--model", help="模型文件（默认 models/hukou.tar.gz）")
+    ask.add_argument("--date", help="按此日期（YYYY-MM-DD）作答，默认今天")
     ask.set_defaults(func=_cmd_ask)
     serve = sub.add_parser("serve", help="（需要时先训练）启动助手的全部服务，Ctrl-C 停止")
     serve.add_argument("--rasa-port", type=int, default=5005)

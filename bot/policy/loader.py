@@ -753,6 +753,10 @@ def _read_later_documents(
     if not folder.is_dir():
         return ()
     later: list[PolicyDocument] = []
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if not (sub / "document.yml").is_file():
+            # A document folder without its description would be silently left out.
+            reader.problem(f"{POLICIES_DIR}/{sub.name}/document.yml", 0, "file is missing")
     paths = sorted(folder.glob("*/document.yml"))
     known = {meta.id, *(path.parent.name for path in paths)}
     for path in paths:

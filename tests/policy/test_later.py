@@ -282,3 +282,11 @@ def test_an_expired_base_must_say_so(data_dir: Path) -> None:
         p.startswith("policy_text/metadata.yml:") and "status 'in_force' does not fit" in p
         for p in problems
     ), problems
+
+
+def test_a_document_folder_without_its_description_is_reported(data_dir: Path) -> None:
+    (data_dir / "policies" / "zhuzhou-2030").mkdir()
+    (data_dir / "policies" / "zhuzhou-2030" / "notes.txt").write_text("草稿", encoding="utf-8")
+    assert _problems(data_dir) == [
+        "policy_text/policies/zhuzhou-2030/document.yml:0: file is missing"
+    ]
