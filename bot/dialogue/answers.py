@@ -64,24 +64,28 @@ def _quoting(
     clauses: Sequence[Clause],
     kb: Knowledge,
     today: dt.date,
+    briefs: list[dict[str, Any]] | None = None,
     **extra: Any,
 ) -> Answer:
     """An answer that quotes clauses, completed with their later changes and the notice.
 
     Under the text: 之后的变化 of the quoted clauses, then the validity notice; in the
-    payload: the clauses and the ``changes`` block.
+    payload: the clauses (``briefs`` when given, else each clause's brief with its
+    departments) and the ``changes`` block.
     """
     changes = later_changes(kb, [clause.id for clause in clauses], today)
     text = [*lines, *changes_lines(changes, kb, today), "", validity_notice(kb, today)]
-    payload = _payload(
+    answer = _payload(
         kind,
         kb,
         today,
-        clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
+        clauses=briefs
+        if briefs is not None
+        else [{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
         changes=changes_block(changes, kb, today),
         **extra,
     )
-    return "\n".join(text), payload
+    return "\n".join(text), answer
 
 
 def _clause_lines(clause: Clause) -> list[str]:
@@ -93,8 +97,22 @@ def _clause_lines(clause: Clause) -> list[str]:
     return lines
 
 
-def topic_answer(topics: tuple[str, ...], kb: Knowledge, today: dt.date) -> Answer:
-    """Quote the clauses that answer a direct question (land rights, schooling …)."""
+MOVE_GOALS = frozenset({"settle_urban", "move_rural"})
+"""Goals that describe a move of one's own hukou: a situation, not only a question."""
+
+
+def topic_answer(
+    topics: tuple[str, ...],
+    kb: Knowledge,
+    today: dt.date,
+    situation: Situation | None = None,
+) -> Answer:
+    """Quote the clauses that answer a direct question (land rights, schooling …).
+
+    When the same words also describe a move of the citizen's own (``situation`` states a
+    move goal: "我们一家是水库移民，安置到城区，孩子上学怎么办"), the question is answered
+    first and the clauses for the situation follow, with why: the citizen asked both.
+    """
     clauses: list[Clause] = []
     for topic in topics:
         for clause in kb.clauses_for_topic(topic):
@@ -106,7 +124,31 @@ def topic_answer(topics: tuple[str, ...], kb: Knowledge, today: dt.date) -> Answ
     for clause in clauses:
         lines.append("")
         lines.extend(_clause_lines(clause))
-    return _quoting("clause", lines, clauses, kb, today, topics=list(topics))
+    briefs = [{**clause_brief(c), "departments": list(c.departments)} for c in clauses]
+    quoted = list(clauses)
+    extra: dict[str, Any] = {}
+    if situation is not None and situation.get("goal") in MOVE_GOALS:
+        assessed = assess(situation, kb, today)
+        shown = [f for f in assessed.shown if f.clause not in clauses]
+        if shown:
+            lines += ["", "按您说的情况，还可以看这些条款："]
+            for finding in shown:
+                lines.append("")
+                lines.extend(_clause_lines(finding.clause))
+                if finding.reasons:
+                    lines.append("您的情况：" + "；".join(r.text() for r in finding.reasons))
+            briefs += [
+                {
+                    **clause_brief(f.clause),
+                    "departments": list(f.clause.departments),
+                    "for_situation": True,
+                    "why": [r.text() for r in f.reasons],
+                }
+                for f in shown
+            ]
+            quoted += [f.clause for f in shown]
+            extra["assessment"] = payload(assessed, kb)
+    return _quoting("clause", lines, quoted, kb, today, briefs=briefs, topics=list(topics), **extra)
 
 
 def validity_answer(kb: Knowledge, today: dt.date) -> Answer:

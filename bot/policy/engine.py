@@ -183,6 +183,12 @@ class Assessment:
             clauses or the listed materials ("之后的变化"), in document and passage order.
         overview: While the route is undetermined, the section that governs the goal
             (``role: section_for``: 三(一) or 三(二)); shown, not cited for documents.
+        asked: Facts the citizen asked about without stating them (坐过牢的人能迁回农村吗):
+            the possible clauses that turn on them are likely too, after those the stated
+            facts point to.
+        near_misses: When nothing applies, the ruled-out routes the citizen's own words are
+            about (能投靠他吗…没住在一起; 在厂里上班没交社保): shown with why they do not
+            apply, never cited for documents.
 
     The Chinese notices (validity, where the policy is silent, confirm documents) are
     presentation: :func:`bot.policy.present.notices` builds them from this assessment.
@@ -202,6 +208,8 @@ class Assessment:
     today: dt.date
     expired: bool
     overview: Clause | None = None
+    near_misses: tuple[ClauseFinding, ...] = ()
+    asked: frozenset[str] = frozenset()
     changes: tuple[LaterChange, ...] = ()
 
     OVERVIEW_AFTER = 2
@@ -214,8 +222,8 @@ class Assessment:
 
     @property
     def likely(self) -> tuple[ClauseFinding, ...]:
-        """Possible clauses the citizen's stated facts already point to (some fact matched)."""
-        return tuple(finding for finding in self.possible if finding.reasons)
+        """Possible clauses the citizen's words point to: a stated fact matched, or one asked."""
+        return tuple(finding for finding in self.possible if _points(finding, self.asked))
 
     @property
     def cited(self) -> tuple[ClauseFinding, ...]:
@@ -229,17 +237,24 @@ class Assessment:
         The overview comes after the two best likely routes: a message that points to a
         route shows that route first, a general one ("城里落户有哪些办法") the section.
         """
-        if self.overview is None:
-            return self.cited
         cited = self.cited
         at = self.OVERVIEW_AFTER
-        return (*cited[:at], ClauseFinding(self.overview), *cited[at:])
+        if self.overview is None:
+            # The fallback (居住证) is the answer; the routes asked about say why not.
+            return (*cited, *self.near_misses)
+        overview = (*self.near_misses[:1], ClauseFinding(self.overview))
+        return (*cited[:at], *overview, *cited[at:], *self.near_misses[1:])
+
+
+def _points(finding: ClauseFinding, asked: frozenset[str]) -> bool:
+    return bool(finding.reasons) or not asked.isdisjoint(finding.clause.facts)
 
 
 def assess(
     situation: Situation,
     knowledge: Knowledge | None = None,
     today: dt.date | None = None,
+    asked: Iterable[str] = (),
 ) -> Assessment:
     """Assess a situation against the policy.
 
@@ -249,6 +264,8 @@ def assess(
             that honour ``HUKOU_POLICY_DIR`` pass ``load_knowledge(bot.paths.policy_dir())``).
         today: The date the assessment is made as of (the base document's validity, the
             later measures in effect); the real date when omitted.
+        asked: Facts the words ask about without stating them; they only rank the possible
+            clauses (see :attr:`Assessment.asked`), never decide one.
     """
     kb = knowledge or load_knowledge()
     today = today or dt.date.today()
@@ -269,6 +286,19 @@ def assess(
         else:
             ruled_out.append(ClauseFinding(clause, _reasons(result, situation)))
 
+    referral = kb.referral_for(goal)
+    if not applicable and referral is not None and referral.points_when is not None:
+        pointed = referral.points_when.evaluate(situation)
+        if pointed.value is True:
+            # A case the document leaves to national rules (随军, 移民安置): its catch-all is
+            # the likely route, cited first, never as applicable.
+            possible.insert(0, ClauseFinding(referral, _reasons(pointed, situation)))
+
+    asked_about = frozenset(name for name in asked if situation.get(name) is None) - {"goal"}
+    # What the words point to first: stated facts, then facts asked about (stable: the
+    # document's order within each group).
+    possible.sort(key=lambda finding: (not finding.reasons, not _points(finding, asked_about)))
+
     fallback: list[ClauseFinding] = []
     if goal is None:
         outcome = Outcome.NEED_GOAL
@@ -288,9 +318,8 @@ def assess(
     missing = (
         _missing(goal, possible) if outcome in (Outcome.NEED_GOAL, Outcome.UNDETERMINED) else ()
     )
-    likely = [finding for finding in possible if finding.reasons]
+    likely = [finding for finding in possible if _points(finding, asked_about)]
     cited = applicable or fallback or likely
-    referral = kb.referral_for(goal)
     referrals = (referral,) if referral is not None and outcome is not Outcome.ELIGIBLE else ()
 
     assessment = Assessment(
@@ -308,6 +337,12 @@ def assess(
         today=today,
         expired=kb.meta.expired(today),
         overview=kb.section_for(goal) if outcome is Outcome.UNDETERMINED else None,
+        near_misses=(
+            _near_misses(ruled_out, situation)
+            if outcome in (Outcome.UNDETERMINED, Outcome.RESIDENCE_PERMIT)
+            else ()
+        ),
+        asked=asked_about,
     )
     changes = later_changes(
         kb,
@@ -317,6 +352,24 @@ def assess(
         (need.document.id for need in assessment.documents),
     )
     return replace(assessment, changes=changes)
+
+
+NEAR_MISSES = 2
+"""At most this many ruled-out routes are shown: the ones the citizen said most about."""
+
+
+def _near_misses(
+    ruled_out: Iterable[ClauseFinding], situation: Situation
+) -> tuple[ClauseFinding, ...]:
+    """The ruled-out routes whose facts the citizen stated most of (besides the goal)."""
+
+    def stated(finding: ClauseFinding) -> int:
+        return sum(
+            1 for fact in finding.clause.facts if fact != "goal" and situation.get(fact) is not None
+        )
+
+    ranked = sorted((f for f in ruled_out if stated(f)), key=stated, reverse=True)
+    return tuple(ranked[:NEAR_MISSES])
 
 
 def _goal_atoms(condition: Condition) -> list[Atom]:

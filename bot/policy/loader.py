@@ -472,6 +472,14 @@ def _read_roles(reader: _Reader, entries: list[_LineMap]) -> _Roles:
                     )
                     continue
                 tables[key].setdefault(goal, []).append((cid, entry.line))
+    referral_ids = {cid for found in referrals.values() for cid, _ in found}
+    for entry in entries:
+        if "points_when" in entry and str(entry["id"]) not in referral_ids:
+            reader.problem(
+                "clauses.yml",
+                entry.line,
+                f"clause {entry['id']}: points_when is for referral clauses only",
+            )
     for what, table in (("referral", referrals), ("section", sections)):
         for goal, found in table.items():
             for cid, line in found[1:]:
@@ -531,6 +539,7 @@ def _read_clause(
                 f"clause {cid}: quote is not in {policy_text.file}: {quote!r}",
             )
     condition = _condition(reader, "clauses.yml", line, f"clause {cid}", entry.get("applies_when"))
+    points_when = _condition(reader, "clauses.yml", line, f"clause {cid}", entry.get("points_when"))
     annex = _tuple(entry.get("annex"))
     for annex_id in annex:
         if annex_id not in responsible_of:
@@ -565,6 +574,7 @@ def _read_clause(
         extra_quotes=_tuple(entry.get("extra_quotes")),
         heading=str(heading) if heading else None,
         condition=condition,
+        points_when=points_when,
         companions=entry.get("companions"),
         annex=annex,
         responsible=responsible,

@@ -113,6 +113,9 @@ class Clause:
     """The section's own heading, verbatim (``(一)全面放开我市城镇地区落户限制``): quoted when the
     section is shown as the overview of an undetermined route, instead of its fallback quote."""
     condition: Condition | None = None
+    points_when: Condition | None = None
+    """For a catch-all referral (三(一)7, 三(二)9): the situations the document leaves to national
+    rules that point to it (随军, 移民安置); the referral is then cited as the likely route."""
     companions: str | None = None
     annex: tuple[str, ...] = ()
     responsible: tuple[str, ...] = ()

@@ -369,7 +369,13 @@ def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[
         "type": "assessment",
         "outcome": assessment.outcome.value,
         "situation": assessment.situation.to_dict(),
-        "clauses": [_finding(f, _is_overview(assessment, f)) for f in assessment.shown],
+        "clauses": [
+            {
+                **_finding(f, _is_overview(assessment, f)),
+                "ruled_out": f in assessment.near_misses,
+            }
+            for f in assessment.shown
+        ],
         "documents": [_document(need) for need in assessment.documents],
         "missing": list(assessment.missing),
         "questions": [question(name) for name in assessment.missing],
@@ -408,13 +414,20 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
         lines = ["还需要了解一些情况才能判断。"]
     for finding in assessment.shown:
         clause = finding.clause
+        near_miss = finding in assessment.near_misses
         lines.append("")
-        lines.append(f"【{clause.label}】{clause.title}")
+        lines.append(
+            f"【{clause.label}】{clause.title}" + ("（按您说的情况不适用）" if near_miss else "")
+        )
         quote = clause.heading if _is_overview(assessment, finding) and clause.heading else None
         lines.append(f"原文：“{quote or clause.quote}”")
         if finding.reasons:
             label = "已知情况" if assessment.outcome is Outcome.UNDETERMINED else "适用理由"
+            if near_miss:
+                label = "不适用的原因"
             lines.append(f"{label}：" + "；".join(reason.text() for reason in finding.reasons))
+        if near_miss:
+            continue
         if clause.companions:
             lines.append(f"可一并落户：{clause.companions}")
         lines.extend(note_line(note) for note in clause.notes)

@@ -60,5 +60,7 @@ async def lookup(
         except (AssistantUnavailable, AssistantBusy) as exc:
             log.warning("lookup read by the rules alone: %s", type(exc).__name__)
             rules = _rules()
-            reading = Reading.from_rules(rules.facts(masked), rules.other_city(masked))
+            chosen, asked = rules.read(masked)
+            facts = {name: mention.value for name, mention in chosen.items()}
+            reading = Reading.from_rules(facts, rules.other_city(masked), asked)
     return first_answer(reading, ticked, kb, body.date or dt.date.today())
