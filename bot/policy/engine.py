@@ -295,9 +295,14 @@ def assess(
             possible.insert(0, ClauseFinding(referral, _reasons(pointed, situation)))
 
     asked_about = frozenset(name for name in asked if situation.get(name) is None) - {"goal"}
-    # What the words point to first: stated facts, then facts asked about (stable: the
-    # document's order within each group).
-    possible.sort(key=lambda finding: (not finding.reasons, not _points(finding, asked_about)))
+    # What the words point to first: the clauses most stated facts meet, then those a fact
+    # asked about turns on (stable: the document's order within each group).
+    possible.sort(
+        key=lambda finding: (
+            -sum(reason.met for reason in finding.reasons),
+            not _points(finding, asked_about),
+        )
+    )
 
     fallback: list[ClauseFinding] = []
     if goal is None:

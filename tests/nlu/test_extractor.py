@@ -115,6 +115,12 @@ CASES = [
         "坐过牢的人户口还能迁回农村吗",
         {"goal": "move_rural", "origin_rural": True, "released_hukou_cancelled": True},
     ),
+    # 还是 "had better" is a decision, not a question; the later goal wins
+    (
+        "我退伍了，想落户到城里。想了想还是回村里算了，老家是板杉镇的村",
+        {"goal": "move_rural", "veteran": True, "origin_rural": True},
+    ),
+    ("想把户口落在醴陵，落在孙家湾镇我外婆那个村里", {"goal": "move_rural"}),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),

@@ -201,3 +201,14 @@ def test_a_fact_asked_about_ranks_its_clauses_but_decides_nothing() -> None:
         asked=["urban_social_insurance"],
     )
     assert stated.asked == frozenset()
+
+
+def test_likely_routes_are_ranked_by_the_stated_facts_they_meet() -> None:
+    """离婚了…原籍村里: 三(二)7 meets two stated facts, 三(二)2 and 3 only one."""
+    result = assess(
+        Situation.from_mapping(
+            {"goal": "move_rural", "marital_status": "divorced", "origin_rural": True}
+        )
+    )
+    assert result.likely[0].clause.id == "3.2.7"
+    assert {f.clause.id for f in result.likely[1:]} >= {"3.2.2", "3.2.3"}
