@@ -893,6 +893,7 @@ def _read_policy_sources(
             date=None if entry.get("date") is None else str(entry["date"]),
             text=text,
             text_is=entry.get("text_is"),
+            remark=entry.get("remark"),
         )
     return sources
 

@@ -223,6 +223,8 @@ class PolicySource:
     """The stored text (``source/*.txt`` in the document's folder)."""
     text_is: str | None = None
     """What the stored text is: a page's opening, an excerpt recorded in the research note."""
+    remark: str | None = None
+    """Said after each quote from this source (``转载原文为繁体字``)."""
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ def policy_block(meta: PolicyMeta, today: dt.date) -> dict[str, Any]:
 
 
 EVIDENCE_WORDS = {
-    "N": "国家文件原话",
+    "N": "国家层面的官方表述",
     "H": "湖南省官方文本",
     "HC": "湖南省官方发布的转载或新闻报道",
     "G": "其他地区的做法，未核实",
@@ -111,6 +111,8 @@ def change_line(change: LaterChange, knowledge: Knowledge) -> str:
     """
     passage = change.passage
     words = f"“{passage.quote}”" if passage.quote else f"{passage.summary}（概述，非原文）"
+    if passage.quote and passage.source.remark:
+        words += f"（{passage.source.remark}）"
     scope = [knowledge.clause(cid).label for cid in change.clauses]
     scope += [knowledge.documents[m].name for m in change.materials if m in knowledge.documents]
     evidence = evidence_words(change)
@@ -167,6 +169,7 @@ def change_item(change: LaterChange, knowledge: Knowledge) -> dict[str, Any]:
             "title": passage.source.title,
             "url": passage.source.url,
             "date": passage.source.date,
+            "remark": passage.source.remark,
         },
     }
 

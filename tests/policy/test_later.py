@@ -290,3 +290,9 @@ def test_a_document_folder_without_its_description_is_reported(data_dir: Path) -
     assert _problems(data_dir) == [
         "policy_text/policies/zhuzhou-2030/document.yml:0: file is missing"
     ]
+
+
+def test_a_quote_in_traditional_characters_says_so(kb: Knowledge) -> None:
+    text = render_text(assess(RURAL_REFUSED, kb, today=dt.date(2026, 12, 7)), kb)
+    line = next(line for line in text.splitlines() if "遷回原遷出地" in line)
+    assert "。”（转载原文为繁体字）" in line
