@@ -16,7 +16,7 @@ import pytest
 
 from bot.policy import Knowledge, Situation, assess, load_knowledge
 from bot.policy.loader import DEFAULT_DIR, PolicyDataError
-from bot.policy.present import payload, render_text
+from bot.policy.present import CHECK_EVERY_MONTHS, payload, reminders, render_text
 from tests.support.policy_text import POLICY_DIR
 
 DAY = dt.timedelta(days=1)
@@ -296,3 +296,15 @@ def test_a_quote_in_traditional_characters_says_so(kb: Knowledge) -> None:
     text = render_text(assess(RURAL_REFUSED, kb, today=dt.date(2026, 12, 7)), kb)
     line = next(line for line in text.splitlines() if "遷回原遷出地" in line)
     assert "。”（转载原文为繁体字）" in line
+
+
+def test_the_desk_is_reminded_of_an_old_check(kb: Knowledge) -> None:
+    checked = kb.meta.last_checked
+    assert checked is not None and CHECK_EVERY_MONTHS == 6
+    fresh = reminders(kb, checked + dt.timedelta(days=170))
+    stale = reminders(kb, checked + dt.timedelta(days=190))
+    assert not any("上次核查" in r for r in fresh)
+    assert sum("上次核查" in r for r in stale) == len(kb.policies)
+    # The document in use is past its expiry: reminded every day after it, not before.
+    assert any("仍在使用" in r for r in fresh)
+    assert not any("仍在使用" in r for r in reminders(kb, EXPIRY))
