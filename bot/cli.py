@@ -149,8 +149,8 @@ def _cmd_policies(kb: Knowledge, args: argparse.Namespace) -> None:
         print(f"{doc['id']}  {doc['title']}（{doc['doc_no'] or '无文号'}）")
         print(f"  {KINDS[doc['kind']]}；{doc['issuer']}；证据 {doc['evidence']}")
         print(
-            f"  发布 {doc['issued']}，生效 {doc['effective']}，失效 {doc['expires'] or '未标注'}；"
-            f"{standing[doc['standing']]}"
+            f"  发布 {doc['issued']}，生效 {doc['effective_text']}，"
+            f"失效 {doc['expires'] or '未标注'}；{standing[doc['standing']]}"
         )
         print(f"  状态：{doc['status_label']}（{doc['last_checked']} 核查）")
     for reminder in block["reminders"]:

@@ -856,6 +856,7 @@ def _read_later_document(
         reported=bool(raw.get("reported", False)),
         called=raw.get("called"),
         folder=f"{POLICIES_DIR}/{path.parent.name}",
+        effective_text=dates["effective"][1],
     )
 
 

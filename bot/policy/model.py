@@ -299,6 +299,8 @@ class PolicyDocument:
     called: str | None = None
     """What the issuer's publication is called in a sentence (``举措``)."""
     folder: str = ""
+    effective_text: str = ""
+    """The effective date as the source gives it (``2022年7月`` when only the month is known)."""
 
     def standing(self, day: dt.date) -> str:
         """``not_yet``, ``in_force`` or ``expired`` on ``day``, from the dates alone."""
@@ -347,6 +349,7 @@ class Knowledge:
             status=meta.status,
             evidence=meta.evidence,
             last_checked=meta.last_checked or meta.published,
+            effective_text=f"{meta.effective.year}年{meta.effective.month}月{meta.effective.day}日",
         )
 
     @property

@@ -218,6 +218,7 @@ def document_entry(document: PolicyDocument, as_of: dt.date) -> dict[str, Any]:
         "issuer": document.issuer,
         "issued": document.issued_text,
         "effective": document.effective.isoformat(),
+        "effective_text": document.effective_text or cn_date(document.effective),
         "expires": document.expires.isoformat() if document.expires else None,
         "status": document.status,
         "status_label": STATUSES.get(document.status, document.status),

@@ -39,7 +39,7 @@
       var li = el("li");
       li.appendChild(el("strong", null, d.title + "（" + (d.doc_no || "无文号") + "）"));
       li.appendChild(el("div", "muted", d.issuer + " · " + d.kind_label + " · " + d.status_label));
-      li.appendChild(el("div", "muted", "发布：" + d.issued + "；生效：" + d.effective +
+      li.appendChild(el("div", "muted", "发布：" + d.issued + "；生效：" + d.effective_text +
         "；失效：" + (d.expires || "未标注") + "（" + STANDING[d.standing] + "）"));
       ul.appendChild(li);
     });

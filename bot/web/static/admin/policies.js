@@ -23,7 +23,7 @@
       // The dates' verdict only where the checked status does not already say it.
       var same = d.status === "expired" || d.standing === "in_force";
       cell(row, d.status_label + (same ? "" : "；" + STANDING[d.standing]));
-      cell(row, "生效 " + d.effective);
+      cell(row, "生效 " + d.effective_text);
       cell(row, "失效 " + (d.expires || "未标注"));
       cell(row, "核查 " + d.last_checked);
       rows.appendChild(row);
