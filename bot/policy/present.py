@@ -416,6 +416,9 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
     lines = [_HEADLINES[assessment.outcome]]
     if assessment.outcome is Outcome.UNDETERMINED and not assessment.likely:
         lines = ["还需要了解一些情况才能判断。"]
+    if assessment.as_of != dt.date.today():
+        # An answer for another day says which: what applied then is not what applies now.
+        lines[0] = f"（按{cn_date(assessment.as_of)}作答）" + lines[0]
     for finding in assessment.shown:
         clause = finding.clause
         near_miss = finding in assessment.near_misses

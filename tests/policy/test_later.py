@@ -308,3 +308,10 @@ def test_the_desk_is_reminded_of_an_old_check(kb: Knowledge) -> None:
     # The document in use is past its expiry: reminded every day after it, not before.
     assert any("仍在使用" in r for r in fresh)
     assert not any("仍在使用" in r for r in reminders(kb, EXPIRY))
+
+
+def test_an_answer_for_another_day_says_which(kb: Knowledge) -> None:
+    past = render_text(assess(SPOUSE, kb, today=ONLINE_JULY), kb)
+    assert past.splitlines()[0].startswith("（按2024年7月1日作答）根据您说的情况")
+    now = render_text(assess(SPOUSE, kb), kb)
+    assert now.splitlines()[0].startswith("根据您说的情况")
