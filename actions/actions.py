@@ -379,7 +379,7 @@ class ActionOutOfScope(AnswerAction):
             return clarify, clarify[1].get("options", [])
         elsewhere = other_city_of(tracker.latest_message)
         if elsewhere is not None:
-            return other_city_answer(*elsewhere, KB, today()), []
+            return other_city_answer(*elsewhere, KB, today(), asked_of(tracker.latest_message)), []
         return out_of_scope_answer(KB, today()), []
 
 

@@ -208,17 +208,22 @@ def out_of_scope_answer(kb: Knowledge, today: dt.date) -> Answer:
 
 
 def other_city_answer(
-    place: str, facts: Mapping[str, FactValue], kb: Knowledge, today: dt.date
+    place: str,
+    facts: Mapping[str, FactValue],
+    kb: Knowledge,
+    today: dt.date,
+    asked: frozenset[str] = frozenset(),
 ) -> Answer:
     """Another city's rules: say so, refer there, and give Liling's rule for the same case.
 
     "嫁到苏州几年能落户": the assistant answers for Liling only; where 醴政发〔2017〕6号 has a
     rule for the same situation (三(一)1 sets no marriage-length condition) it quotes it,
-    as Liling's, not as the other city's.
+    as Liling's, not as the other city's. Facts only asked about (武汉大学生落户是不是不要
+    工作) rank Liling's clauses for the same question.
     """
     known = dict(facts)
     known.setdefault("goal", "settle_urban")
-    assessment = assess(Situation.from_mapping(known), kb, today)
+    assessment = assess(Situation.from_mapping(known), kb, today, asked)
     assessed = payload(assessment, kb)
     shown = assessment.shown[:3]
     lines = [

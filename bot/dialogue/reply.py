@@ -152,7 +152,7 @@ def first_answer(
         return {**assessed, **common}
     if kind == "other_city" and reading.other_city is not None:
         place, facts = reading.other_city
-        text, answer = other_city_answer(place, {**facts, **ticked}, kb, today)
+        text, answer = other_city_answer(place, {**facts, **ticked}, kb, today, reading.asked)
     elif kind == "topic":
         text, answer = topic_answer(
             TOPIC_INTENTS[str(reading.intent)], kb, today, situation=situation

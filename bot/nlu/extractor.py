@@ -154,24 +154,30 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
 
     "我想把户口迁到儿子那里去…儿子户口在国瓷街道": joining a relative whose hukou is in
     Liling's urban area is settling there (三(一)1); in its rural area, a move there (三(二)5).
-    "在城区餐馆打工两年…能不能凭工作落户": a move with no place, beside facts that only the
-    routes to a town turn on, is settling in a town.
+    Otherwise: 刑满释放…把户口恢复 and 军人配偶投靠公婆 are moves to a village (三(二)4 and 6
+    are nothing else); and "在城区餐馆打工两年…能不能凭工作落户", a move with no place beside
+    facts that only the routes to a town turn on, is settling in a town.
     """
     if "goal" in chosen:
         return None
     joined = chosen.get("join_relative")
-    if joined is None or joined.value == "none":
-        settle = SETTLE_WORDS.search(text)
-        if settle is None or not any(fact in chosen for fact in URBAN_ROUTE_FACTS):
-            return None
+    if joined is not None and joined.value != "none":
+        where = chosen.get(
+            "spouse_hukou_area" if joined.value == "spouse" else "relative_hukou_area"
+        )
+        goal = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
+            str(where.value) if where else ""
+        )
+        if goal is not None:
+            return FactMention("goal", goal, joined.start, joined.end, joined.text, False)
+    for fact in ("released_hukou_cancelled", "joining_soldiers_parents"):
+        stated = chosen.get(fact)
+        if stated is not None and stated.value is True:
+            return FactMention("goal", "move_rural", stated.start, stated.end, stated.text, False)
+    settle = SETTLE_WORDS.search(text)
+    if joined is None and settle and any(fact in chosen for fact in URBAN_ROUTE_FACTS):
         return FactMention("goal", "settle_urban", settle.start(), settle.end(), settle[0], False)
-    where = chosen.get("spouse_hukou_area" if joined.value == "spouse" else "relative_hukou_area")
-    goal = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
-        str(where.value) if where else ""
-    )
-    if goal is None:
-        return None
-    return FactMention("goal", goal, joined.start, joined.end, joined.text, False)
+    return None
 
 
 class FactExtractor:

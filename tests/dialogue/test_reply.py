@@ -100,3 +100,19 @@ def test_another_city_gets_liling_s_rule_for_the_same_situation(kb: Knowledge) -
     assert "只解答醴陵" in answer["text"] and "长沙当地" in answer["text"]
     # Liling's rule, not an answer for 长沙: nothing is given as applicable at the top.
     assert "outcome" not in answer
+
+
+def test_another_city_question_ranks_liling_s_clause_for_the_fact_asked(kb: Knowledge) -> None:
+    """武汉大学生落户是不是不要工作: Liling's rule for graduates, named as Liling's."""
+    reading = Reading(
+        intent="out_of_scope",
+        source="model",
+        other_city=("武汉", {}),
+        asked=frozenset({"fulltime_graduate"}),
+    )
+    answer = first_answer(reading, {}, kb, BEFORE_EXPIRY)
+    assert answer["type"] == "other_city" and "3.1.2" in [c["id"] for c in answer["clauses"]]
+    plain = first_answer(
+        Reading(intent="out_of_scope", other_city=("武汉", {})), {}, kb, BEFORE_EXPIRY
+    )
+    assert "3.1.2" not in [c["id"] for c in plain["clauses"]]
