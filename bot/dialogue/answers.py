@@ -10,14 +10,19 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.policy.engine import assess
+from bot.policy.engine import assess, later_changes
 from bot.policy.facts import FACTS, FactValue
 from bot.policy.model import Clause, Knowledge
 from bot.policy.present import (
+    changes_block,
+    changes_lines,
+    changes_scope,
     clause_brief,
     cn_date,
+    no_successor,
     note_line,
     payload,
+    policies_block,
     policy_block,
     validity_notice,
 )
@@ -51,6 +56,36 @@ def _payload(kind: str, kb: Knowledge, today: dt.date, **extra: Any) -> dict[str
         "policy": policy_block(kb.meta, today),
         **extra,
     }
+
+
+def _quoting(
+    kind: str,
+    lines: list[str],
+    clauses: Sequence[Clause],
+    kb: Knowledge,
+    today: dt.date,
+    briefs: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> Answer:
+    """An answer that quotes clauses, completed with their later changes and the notice.
+
+    Under the text: 之后的变化 of the quoted clauses, then the validity notice; in the
+    payload: the clauses (``briefs`` when given, else each clause's brief with its
+    departments) and the ``changes`` block.
+    """
+    changes = later_changes(kb, [clause.id for clause in clauses], today)
+    text = [*lines, *changes_lines(changes, kb, today), "", validity_notice(kb, today)]
+    answer = _payload(
+        kind,
+        kb,
+        today,
+        clauses=briefs
+        if briefs is not None
+        else [{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
+        changes=changes_block(changes, kb, today),
+        **extra,
+    )
+    return "\n".join(text), answer
 
 
 def _clause_lines(clause: Clause) -> list[str]:
@@ -90,6 +125,7 @@ def topic_answer(
         lines.append("")
         lines.extend(_clause_lines(clause))
     briefs = [{**clause_brief(c), "departments": list(c.departments)} for c in clauses]
+    quoted = list(clauses)
     extra: dict[str, Any] = {}
     if situation is not None and situation.get("goal") in MOVE_GOALS:
         assessed = assess(situation, kb, today)
@@ -110,10 +146,9 @@ def topic_answer(
                 }
                 for f in shown
             ]
+            quoted += [f.clause for f in shown]
             extra["assessment"] = payload(assessed, kb)
-    lines += ["", validity_notice(kb, today)]
-    answer = _payload("clause", kb, today, clauses=briefs, topics=list(topics), **extra)
-    return "\n".join(lines), answer
+    return _quoting("clause", lines, quoted, kb, today, briefs=briefs, topics=list(topics), **extra)
 
 
 def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
@@ -125,7 +160,31 @@ def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
         validity_notice(kb, today),
     ]
     lines.extend(f"说明：{note.text}" for note in kb.general_notes if note.reliability == "N")
-    return "\n".join(lines), _payload("policy", kb, today)
+    lines.extend(_later_documents(kb, today))
+    return "\n".join(lines), _payload(
+        "policy", kb, today, policies=policies_block(kb, today)["documents"]
+    )
+
+
+def _later_documents(kb: Knowledge, today: dt.date) -> list[str]:
+    """The later documents in force on ``today``, each worded by its evidence.
+
+    Never a claim that a successor exists: only what was found, and that none was found.
+    """
+    later = [doc for doc in kb.later if doc.standing(today) == "in_force"]
+    found = no_successor(kb, today)
+    if not later and found is None:
+        return []
+    lines = [f"之后的变化（{changes_scope(kb, today)}）："]
+    if found:
+        lines.append(f"{found}。")
+    for doc in later:
+        source = "，据新闻报道" if doc.reported else ""
+        number = doc.doc_no or "无文号"
+        lines.append(f"· {doc.issuer}：{doc.title}（{doc.issued_text}，{number}{source}）")
+    if later:
+        lines.append("问具体事项时，我会在答复后列出与所引条款有关的变化。")
+    return lines
 
 
 def handoff_answer(kb: Knowledge, today: dt.date) -> Answer:
@@ -250,15 +309,8 @@ def faq_answer(
     lines = [answer.strip() or "（答案尚未填写）"]
     for clause in clauses:
         lines += ["", f"依据【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
-    lines += ["", validity_notice(kb, today)]
-    payload = _payload(
-        "faq",
-        kb,
-        today,
-        faq={"id": entry_id, "key": key, "version": version, "question": question},
-        clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
-    )
-    return "\n".join(lines), payload
+    faq = {"id": entry_id, "key": key, "version": version, "question": question}
+    return _quoting("faq", lines, clauses, kb, today, faq=faq)
 
 
 def faq_suggestion(candidates: Sequence[tuple[int, str]], kb: Knowledge, today: dt.date) -> Answer:

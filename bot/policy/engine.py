@@ -9,13 +9,18 @@ Principles:
 * A fact the citizen did not state is unknown (``None``), never false; it can appear in
   :attr:`Assessment.missing`, never as the reason a clause was ruled out.
 * A negated fact (没交社保, 不是大学生) is ``False`` and rules out the clauses that need it.
+* Every assessment is made as of a date (openfisca's parameters, Catala's date ranges): the
+  base document's validity on that date, and the passages of later documents
+  (``policy_text/policies/``) in effect on it that touch a shown clause
+  (:attr:`Assessment.changes`). Later passages are shown beside the clauses; they never
+  change which clause applies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from bot.policy.conditions import AllOf, AnyOf, Atom, Condition, Not, Result
@@ -26,6 +31,8 @@ from bot.policy.model import (
     Clause,
     Document,
     Knowledge,
+    Passage,
+    PolicyDocument,
     Procedure,
     Related,
     Requirement,
@@ -96,6 +103,61 @@ class DocumentNeed:
 
 
 @dataclass(frozen=True)
+class LaterChange:
+    """A passage of a later document, in effect on the assessment's date, that bears on it.
+
+    Attributes:
+        document: The later document (湖南省公安厅's measures, the national direction …).
+        passage: Its words or summary, date and evidence.
+        clauses: The shown clauses it bears on, in the answer's order.
+        materials: The listed materials it bears on (e.g. identity papers).
+    """
+
+    document: PolicyDocument
+    passage: Passage
+    clauses: tuple[str, ...]
+    materials: tuple[str, ...] = ()
+
+
+def later_changes(
+    kb: Knowledge,
+    clause_ids: Iterable[str],
+    day: dt.date,
+    situation: Situation | None = None,
+    material_ids: Iterable[str] = (),
+) -> tuple[LaterChange, ...]:
+    """The later passages in effect on ``day`` that bear on these clauses or materials.
+
+    In the manner of openfisca's dated parameters: a passage counts from its effective date
+    (never before), and a later document counts until its own expiry. A passage whose
+    ``applies_when`` is known false for the situation is left out.
+    """
+    clause_ids, material_ids = tuple(dict.fromkeys(clause_ids)), tuple(dict.fromkeys(material_ids))
+    found: list[LaterChange] = []
+    for document in kb.later:
+        if document.standing(day) != "in_force":
+            continue
+        for passage in document.passages:
+            if not passage.in_effect(day):
+                continue
+            if _ruled_out_for(passage, situation):
+                continue
+            links = [link for link in passage.changes if link.document == kb.meta.id]
+            touched = tuple(c for c in clause_ids if any(link.touches(c) for link in links))
+            materials = tuple(m for m in material_ids if any(m in link.materials for link in links))
+            if touched or materials:
+                found.append(LaterChange(document, passage, touched, materials))
+    return tuple(found)
+
+
+def _ruled_out_for(passage: Passage, situation: Situation | None) -> bool:
+    """Whether the passage's ``applies_when`` is known false for the situation."""
+    if situation is None or passage.condition is None:
+        return False
+    return passage.condition.evaluate(situation).value is False
+
+
+@dataclass(frozen=True)
 class Assessment:
     """The engine's answer for one situation.
 
@@ -114,8 +176,11 @@ class Assessment:
         related: Clauses worth knowing (land rights, public services, residence permit…).
         referrals: Catch-all clauses the citizen should ask the 派出所 about
             (``role: referral_for`` in clauses.yml: 3.1.7, 3.2.9).
-        today: The date the assessment was made for.
+        today: The date the assessment was made as of (:attr:`as_of`): the real date unless
+            another one was asked for.
         expired: Whether the policy's marked validity has ended on ``today``.
+        changes: Passages of later documents in effect on ``today`` that bear on the shown
+            clauses or the listed materials ("之后的变化"), in document and passage order.
         overview: While the route is undetermined, the section that governs the goal
             (``role: section_for``: 三(一) or 三(二)); shown, not cited for documents.
         asked: Facts the citizen asked about without stating them (坐过牢的人能迁回农村吗):
@@ -145,9 +210,15 @@ class Assessment:
     overview: Clause | None = None
     near_misses: tuple[ClauseFinding, ...] = ()
     asked: frozenset[str] = frozenset()
+    changes: tuple[LaterChange, ...] = ()
 
     OVERVIEW_AFTER = 2
     """Where the overview goes among the likely clauses: after the two best ones."""
+
+    @property
+    def as_of(self) -> dt.date:
+        """The date the answer holds for."""
+        return self.today
 
     @property
     def likely(self) -> tuple[ClauseFinding, ...]:
@@ -191,7 +262,8 @@ def assess(
         situation: What is known about the citizen.
         knowledge: The knowledge base; this checkout's ``policy_text/`` when omitted (callers
             that honour ``HUKOU_POLICY_DIR`` pass ``load_knowledge(bot.paths.policy_dir())``).
-        today: The date the policy's validity is judged on; the real date when omitted.
+        today: The date the assessment is made as of (the base document's validity, the
+            later measures in effect); the real date when omitted.
         asked: Facts the words ask about without stating them; they only rank the possible
             clauses (see :attr:`Assessment.asked`), never decide one.
     """
@@ -255,7 +327,7 @@ def assess(
     cited = applicable or fallback or likely
     referrals = (referral,) if referral is not None and outcome is not Outcome.ELIGIBLE else ()
 
-    return Assessment(
+    assessment = Assessment(
         situation=situation,
         outcome=outcome,
         applicable=tuple(applicable),
@@ -277,6 +349,14 @@ def assess(
         ),
         asked=asked_about,
     )
+    changes = later_changes(
+        kb,
+        (finding.clause.id for finding in assessment.shown),
+        today,
+        situation,
+        (need.document.id for need in assessment.documents),
+    )
+    return replace(assessment, changes=changes)
 
 
 NEAR_MISSES = 2

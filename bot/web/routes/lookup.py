@@ -43,7 +43,9 @@ async def lookup(
     classifier): a topic question gets the topic's clauses, an out-of-scope one a decline,
     a situation its assessment. When no worker answers, the fact rules alone read them
     (``understanding.source`` says which). The facts staff ticked override the words;
-    unknown facts or values are a 422.
+    unknown facts or values are a 422. ``date`` (``YYYY-MM-DD``, today when left out) is the
+    day the answer is made as of: the 2017 document's validity and the later measures then in
+    effect ("之后的变化").
     """
     text = within_limit(body.text, "描述", settings.max_message_chars).strip()
     ticked = Situation.from_mapping(body.facts).to_dict()
@@ -61,4 +63,4 @@ async def lookup(
             chosen, asked = rules.read(masked)
             facts = {name: mention.value for name, mention in chosen.items()}
             reading = Reading.from_rules(facts, rules.other_city(masked), asked)
-    return first_answer(reading, ticked, kb, dt.date.today())
+    return first_answer(reading, ticked, kb, body.date or dt.date.today())
