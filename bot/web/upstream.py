@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
 from bot.web.errors import AssistantBusy, AssistantUnavailable
+from bot.web.settings import Settings
 from bot.web.workers import WorkerBusy, WorkerPool
 
 
@@ -68,6 +70,46 @@ async def forward(
             {"sender": sender, "message": message},
             queue_seconds,
         )
+
+
+async def answer(
+    client: aiohttp.ClientSession,
+    workers: WorkerPool,
+    settings: Settings,
+    sender: str,
+    message: str,
+) -> list[dict[str, Any]]:
+    """One chat turn as every channel has it: the messages the assistant answers with.
+
+    The web chat (``POST /api/chat``) and the WeChat channel both call this, so a citizen gets
+    the same understanding and answers on either.
+
+    Args:
+        client: The gateway's pooled session.
+        workers: The Rasa workers.
+        settings: The gateway's settings (the worker queue, the action server).
+        sender: The conversation's id.
+        message: The citizen's message, personal data already masked (or a button's payload).
+
+    Returns:
+        Each message's ``text``, ``buttons`` and ``custom`` payload.
+
+    Raises:
+        AssistantBusy: The message waited too long for its worker; it was not sent.
+        AssistantUnavailable: No worker answered, or the actions are down.
+    """
+    reply = await forward(client, workers, sender, message, settings.worker_queue_seconds)
+    messages = [
+        {"text": m.get("text"), "buttons": m.get("buttons", []), "custom": m.get("custom")}
+        for m in reply
+    ]
+    if not messages and (
+        not settings.action_url or await probe(client, f"{settings.action_url}/health") != "ok"
+    ):
+        # Rasa answers 200 with nothing when its action server is down or an action
+        # failed (with the actions in the worker, nothing else makes an empty answer).
+        raise AssistantUnavailable("助手的答复服务暂时不可用。")
+    return messages
 
 
 async def _post(
@@ -138,3 +180,34 @@ async def parse(
         client, workers, urls, "/model/parse", {"text": text}, queue_seconds, params
     )
     return parsed
+
+
+async def reset_conversation(
+    client: aiohttp.ClientSession, workers: WorkerPool, sender: str, token: str = ""
+) -> bool:
+    """Replace ``sender``'s conversation with an empty one on their worker (Rasa's HTTP API).
+
+    ``PUT /conversations/<sender>/tracker/events`` with no events, in the sender's turn order
+    so that no message of theirs is in flight. Rasa's in-memory tracker store (the embedded
+    profile) then holds nothing of the conversation; its SQL store keeps the rows already
+    written (Rasa offers no delete), which the README names.
+
+    Returns:
+        Whether a worker took it.
+    """
+    params = {"token": token} if token else None
+    timeout = aiohttp.ClientTimeout(total=5.0)
+    async with workers.turn(sender):
+        for url in workers.candidates(sender):
+            try:
+                async with client.put(
+                    f"{url}/conversations/{quote(sender, safe='')}/tracker/events",
+                    json=[],
+                    params=params,
+                    timeout=timeout,
+                ) as response:
+                    if response.status == 200:
+                        return True
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                continue
+    return False

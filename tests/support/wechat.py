@@ -1,0 +1,233 @@
+"""Loopback stand-ins for the WeChat channel's tests: signed pushes, a fake Rasa, a fake WeChat API.
+
+Nothing here talks to WeChat: the pushes are built and signed as WeChat builds them (protocol
+note §1.2–§1.4), the API server answers as WeChat's does (stable_token, 客服 send with its
+quota and error codes, menu create), and the gateway runs under uvicorn on 127.0.0.1 so that
+pushes can arrive at the same time, as WeChat's retries do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+from aiohttp import web
+from fastapi import FastAPI
+
+from bot.channels.wechat.crypto import MessageCrypto, signature
+from bot.channels.wechat.messages import cdata
+from tests.support.services import free_port
+
+TOKEN = "hukoutest"
+APPID = "wx0123456789abcdef"
+SECRET = "s3cret"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+OLD_AES_KEY = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefg"
+OPENID = "oUser_0123456789-abcdefghij"
+ACCOUNT = "gh_0123456789ab"
+
+
+def signed_query(
+    token: str = TOKEN, timestamp: int | None = None, nonce: str = "42"
+) -> dict[str, str]:
+    """The query string WeChat puts on every request to the server URL."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    return {"signature": signature(token, ts, nonce), "timestamp": ts, "nonce": nonce}
+
+
+def text_push(content: str, msg_id: str = "1", openid: str = OPENID) -> str:
+    """A user's text message (官方 接收普通消息)."""
+    return (
+        f"<xml><ToUserName>{cdata(ACCOUNT)}</ToUserName><FromUserName>{cdata(openid)}"
+        f"</FromUserName><CreateTime>{int(time.time())}</CreateTime>"
+        f"<MsgType>{cdata('text')}</MsgType><Content>{cdata(content)}</Content>"
+        f"<MsgId>{msg_id}</MsgId></xml>"
+    )
+
+
+def event_push(event: str, key: str = "", openid: str = OPENID, create_time: int = 0) -> str:
+    """An event push (subscribe, unsubscribe, CLICK …): no MsgId."""
+    return (
+        f"<xml><ToUserName>{cdata(ACCOUNT)}</ToUserName><FromUserName>{cdata(openid)}"
+        f"</FromUserName><CreateTime>{create_time or int(time.time())}</CreateTime>"
+        f"<MsgType>{cdata('event')}</MsgType><Event>{cdata(event)}</Event>"
+        f"<EventKey>{cdata(key)}</EventKey></xml>"
+    )
+
+
+def media_push(msg_type: str, msg_id: str = "9") -> str:
+    """An image, voice or location message (the fields the channel does not read left out)."""
+    return (
+        f"<xml><ToUserName>{cdata(ACCOUNT)}</ToUserName><FromUserName>{cdata(OPENID)}"
+        f"</FromUserName><CreateTime>{int(time.time())}</CreateTime>"
+        f"<MsgType>{cdata(msg_type)}</MsgType><MsgId>{msg_id}</MsgId></xml>"
+    )
+
+
+def encrypted(
+    xml: str, key: str = AES_KEY, appid: str = APPID, nonce: str = "77"
+) -> tuple[str, dict[str, str]]:
+    """A safe-mode push: the body and its query (``encrypt_type=aes``, ``msg_signature``)."""
+    ts = str(int(time.time()))
+    sealed = MessageCrypto(TOKEN, appid, [key]).seal(xml, ts, nonce)
+    body = (
+        f"<xml><ToUserName>{cdata(ACCOUNT)}</ToUserName>"
+        f"<Encrypt>{cdata(sealed.encrypt)}</Encrypt></xml>"
+    )
+    query = {
+        **signed_query(timestamp=int(ts), nonce=nonce),
+        "encrypt_type": "aes",
+        "msg_signature": sealed.msg_signature,
+    }
+    return body, query
+
+
+class LoopbackServer:
+    """An aiohttp app on 127.0.0.1 in its own thread and event loop."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.port = 0
+        ready = threading.Event()
+        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
+        assert ready.wait(10), "the loopback server did not start"
+
+    def routes(self, app: web.Application) -> None:
+        raise NotImplementedError
+
+    def _serve(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+
+        async def start() -> None:
+            app = web.Application()
+            self.routes(app)
+            runner = web.AppRunner(app)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            ready.set()
+
+        self.loop.run_until_complete(start())
+        self.loop.run_forever()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+class FakeRasa(LoopbackServer):
+    """Rasa's REST channel: answers ``答：<message>`` after ``delay`` seconds; counts calls.
+
+    A message containing ``选项`` is answered with two buttons; ``长`` with a long answer.
+    """
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.received: list[tuple[str, str]] = []
+        self.resets: list[str] = []
+        super().__init__()
+
+    def routes(self, app: web.Application) -> None:
+        async def webhook(request: web.Request) -> web.Response:
+            body = await request.json()
+            self.received.append((body["sender"], body["message"]))
+            await asyncio.sleep(self.delay)
+            message = body["message"]
+            answer: list[dict[str, Any]] = [{"text": f"答：{message}"}]
+            if "选项" in message:
+                answer[0]["buttons"] = [
+                    {"title": "需要什么材料", "payload": "/ask_documents"},
+                    {"title": "去哪里办理", "payload": "/ask_where_to_apply"},
+                ]
+            if "长" in message:
+                answer.append({"text": "户籍政策说明。" * 200})
+            answer.append({"custom": {"type": "card"}})
+            return web.json_response(answer)
+
+        async def reset(request: web.Request) -> web.Response:
+            self.resets.append(request.match_info["sender"])
+            return web.json_response({})
+
+        app.router.add_post("/webhooks/rest/webhook", webhook)
+        app.router.add_put("/conversations/{sender}/tracker/events", reset)
+
+
+class FakeWeChatApi(LoopbackServer):
+    """WeChat's API as the channel uses it, with its error codes.
+
+    * ``/cgi-bin/stable_token``: a new token per fetch (``tok-1``, ``tok-2`` …), after
+      ``token_delay`` seconds; counts fetches.
+    * ``/cgi-bin/message/custom/send``: ``40001`` for a token in :attr:`refused`; ``45047``
+      from the sixth send to one user; otherwise records ``(touser, content)``.
+    * ``/cgi-bin/menu/create``: records the menu.
+    """
+
+    def __init__(self, token_delay: float = 0.0) -> None:
+        self.token_delay = token_delay
+        self.fetches = 0
+        self.force_refreshes = 0
+        self.refused: set[str] = set()
+        self.sent: list[tuple[str, str]] = []
+        self.attempts = 0
+        self.menus: list[dict[str, Any]] = []
+        self.always: dict[str, int] = {}
+        """Path → errcode answered every time (45015, 48001 …)."""
+        super().__init__()
+
+    def routes(self, app: web.Application) -> None:
+        async def stable_token(request: web.Request) -> web.Response:
+            body = await request.json()
+            if body.get("appid") != APPID or body.get("secret") != SECRET:
+                return web.json_response({"errcode": 40013, "errmsg": "invalid appid"})
+            await asyncio.sleep(self.token_delay)
+            self.fetches += 1
+            self.force_refreshes += bool(body.get("force_refresh"))
+            return web.json_response({"access_token": f"tok-{self.fetches}", "expires_in": 7200})
+
+        async def send(request: web.Request) -> web.Response:
+            self.attempts += 1
+            body = await request.json()
+            if "custom/send" in self.always:
+                return web.json_response({"errcode": self.always["custom/send"], "errmsg": "x"})
+            if request.query.get("access_token") in self.refused:
+                return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+            if sum(1 for user, _ in self.sent if user == body["touser"]) >= 5:
+                return web.json_response(
+                    {"errcode": 45047, "errmsg": "out of response count limit"}
+                )
+            self.sent.append((body["touser"], body["text"]["content"]))
+            return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+        async def menu(request: web.Request) -> web.Response:
+            self.menus.append(await request.json())
+            return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+        app.router.add_post("/cgi-bin/stable_token", stable_token)
+        app.router.add_post("/cgi-bin/message/custom/send", send)
+        app.router.add_post("/cgi-bin/menu/create", menu)
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Run ``app`` under uvicorn on 127.0.0.1 (lifespan included); yield its base URL."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the gateway did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
