@@ -1,0 +1,61 @@
+"""Two gateway processes on the production profile share the WeChat channel's dedup keys in
+this machine's Redis: a push and WeChat's retry of it, arriving at different gateways at the
+same time, run one turn and get one answer."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import redis
+
+from bot.channels.wechat.messages import fields
+from bot.web.app import create_app
+from tests.support.wechat import OPENID, FakeRasa, event_push, serving, signed_query, text_push
+from tests.web.test_wechat import settings
+
+pytestmark = pytest.mark.services
+
+REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of these tests' own, emptied of our keys
+
+
+@pytest.fixture()
+def shared_redis() -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(REDIS_URL)
+    yield client
+    keys = list(client.scan_iter(match="hukou:wechat:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+async def _at_both(urls: list[str], body: str) -> list[httpx.Response]:
+    async with httpx.AsyncClient(timeout=10) as http:
+        return list(
+            await asyncio.gather(
+                *(
+                    http.post(f"{url}/wechat/oa", params=signed_query(), content=body)
+                    for url in urls
+                )
+            )
+        )
+
+
+def test_a_push_and_its_retry_at_two_gateways_are_answered_once(shared_redis: redis.Redis) -> None:
+    rasa = FakeRasa(delay=0.5)
+    production = settings(rasa.url, profile="production", redis_url=REDIS_URL)
+    with serving(create_app(production)) as first, serving(create_app(production)) as second:
+        responses = asyncio.run(_at_both([first, second], text_push("两边都到", msg_id="7001")))
+        event = event_push("subscribe", create_time=1_700_000_000)
+        events = asyncio.run(_at_both([first, second], event))
+        assert any(key.startswith(b"hukou:wechat:u:") for key in shared_redis.scan_iter())
+        # unsubscribe at one gateway deletes what either kept
+        asyncio.run(_at_both([second], event_push("unsubscribe", create_time=1_700_000_001)))
+        assert not list(shared_redis.scan_iter(match=f"hukou:wechat:u:{OPENID}:*"))
+    assert [message for _, message in rasa.received] == ["两边都到", "/greet"]
+    for pair, answer in ((responses, "答：两边都到"), (events, "答：/greet")):
+        xml = [r for r in pair if r.headers["content-type"].startswith("application/xml")]
+        assert len(xml) == 1 and fields(xml[0].content)["Content"] == answer
+        assert [r.text for r in pair if r not in xml] == ["success"]
