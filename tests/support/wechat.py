@@ -168,8 +168,9 @@ class FakeWeChatApi(LoopbackServer):
     * ``/cgi-bin/menu/create``: records the menu.
     """
 
-    def __init__(self, token_delay: float = 0.0) -> None:
+    def __init__(self, token_delay: float = 0.0, per_user: int = 5) -> None:
         self.token_delay = token_delay
+        self.per_user = per_user
         self.fetches = 0
         self.force_refreshes = 0
         self.refused: set[str] = set()
@@ -197,7 +198,7 @@ class FakeWeChatApi(LoopbackServer):
                 return web.json_response({"errcode": self.always["custom/send"], "errmsg": "x"})
             if request.query.get("access_token") in self.refused:
                 return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
-            if sum(1 for user, _ in self.sent if user == body["touser"]) >= 5:
+            if sum(1 for user, _ in self.sent if user == body["touser"]) >= self.per_user:
                 return web.json_response(
                     {"errcode": 45047, "errmsg": "out of response count limit"}
                 )
