@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -127,8 +127,9 @@ class FakeRasa(LoopbackServer):
     A message containing ``选项`` is answered with two buttons; ``长`` with a long answer.
     """
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float | Callable[[], float] = 0.0) -> None:
         self.delay = delay
+        """Seconds per turn, or a function drawing them per turn."""
         self.received: list[tuple[str, str]] = []
         self.resets: list[str] = []
         super().__init__()
@@ -137,7 +138,7 @@ class FakeRasa(LoopbackServer):
         async def webhook(request: web.Request) -> web.Response:
             body = await request.json()
             self.received.append((body["sender"], body["message"]))
-            await asyncio.sleep(self.delay)
+            await asyncio.sleep(self.delay() if callable(self.delay) else self.delay)
             message = body["message"]
             answer: list[dict[str, Any]] = [{"text": f"答：{message}"}]
             if "选项" in message:
