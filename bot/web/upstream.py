@@ -1,8 +1,10 @@
 """Talking to the services behind the gateway: the Rasa workers and the action server.
 
 :func:`forward` sends one chat turn to the sender's worker (:mod:`bot.web.workers` picks it and
-keeps the sender's turns in order); :func:`probe` asks a service whether it is up, for
-``/healthz`` and to explain an empty answer.
+keeps the sender's turns in order); :func:`answer` is the whole turn every channel shares (the
+web chat, WeChat): forward, and an empty answer explained; :func:`probe` asks a service whether
+it is up, for ``/healthz`` and to explain an empty answer; :func:`reset_conversation` empties a
+sender's conversation (WeChat's ``unsubscribe``).
 """
 
 from __future__ import annotations
