@@ -9,19 +9,17 @@ pushes can arrive at the same time, as WeChat's retries do.
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
-import uvicorn
 from aiohttp import web
-from fastapi import FastAPI
 
 from bot.channels.wechat.crypto import MessageCrypto, signature
 from bot.channels.wechat.messages import cdata
-from tests.support.services import free_port
+from tests.support.loopback import LoopbackServer, serving
+
+__all__ = ["FakeRasa", "FakeWeChatApi", "LoopbackServer", "serving"]
 
 TOKEN = "hukoutest"
 APPID = "wx0123456789abcdef"
@@ -85,40 +83,6 @@ def encrypted(
         "msg_signature": sealed.msg_signature,
     }
     return body, query
-
-
-class LoopbackServer:
-    """An aiohttp app on 127.0.0.1 in its own thread and event loop."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.port = 0
-        ready = threading.Event()
-        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
-        assert ready.wait(10), "the loopback server did not start"
-
-    def routes(self, app: web.Application) -> None:
-        raise NotImplementedError
-
-    def _serve(self, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self.loop)
-
-        async def start() -> None:
-            app = web.Application()
-            self.routes(app)
-            runner = web.AppRunner(app)
-            await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-            ready.set()
-
-        self.loop.run_until_complete(start())
-        self.loop.run_forever()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
 
 class FakeRasa(LoopbackServer):
@@ -213,23 +177,3 @@ class FakeWeChatApi(LoopbackServer):
         app.router.add_post("/cgi-bin/stable_token", stable_token)
         app.router.add_post("/cgi-bin/message/custom/send", send)
         app.router.add_post("/cgi-bin/menu/create", menu)
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """Run ``app`` under uvicorn on 127.0.0.1 (lifespan included); yield its base URL."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the gateway did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
