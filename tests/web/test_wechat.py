@@ -54,8 +54,6 @@ def settings(rasa_url: str, api_url: str = "http://127.0.0.1:9", **extra: Any) -
         "wechat_token": TOKEN,
         "wechat_appid": APPID,
         "wechat_secret": SECRET,
-        "wechat_aes_key": AES_KEY,
-        "wechat_aes_key_previous": OLD_AES_KEY,
         "wechat_api_base": api_url,
         **extra,
     }
@@ -64,7 +62,16 @@ def settings(rasa_url: str, api_url: str = "http://127.0.0.1:9", **extra: Any) -
 
 @pytest.fixture()
 def client(rasa: FakeRasa, api: FakeWeChatApi) -> Iterator[TestClient]:
+    """The gateway with the channel in plaintext mode."""
     with TestClient(create_app(settings(rasa.url, api.url))) as test_client:
+        yield test_client
+
+
+@pytest.fixture()
+def safe(rasa: FakeRasa, api: FakeWeChatApi) -> Iterator[TestClient]:
+    """The channel in the safe mode, after a key change (the previous key kept)."""
+    keys = {"wechat_aes_key": AES_KEY, "wechat_aes_key_previous": OLD_AES_KEY}
+    with TestClient(create_app(settings(rasa.url, api.url, **keys))) as test_client:
         yield test_client
 
 
@@ -138,10 +145,10 @@ def test_a_plaintext_push_gets_the_web_chats_answer_with_personal_data_masked(
 
 
 def test_a_safe_mode_push_is_decrypted_and_answered_encrypted(
-    client: TestClient, rasa: FakeRasa
+    safe: TestClient, rasa: FakeRasa
 ) -> None:
     body, query = encrypted(text_push("迁户口要什么材料", msg_id="102"))
-    response = post(client, body, query)
+    response = post(safe, body, query)
     assert response.status_code == 200
     envelope = fields(response.content)
     theirs = WeChatCrypto(TOKEN, AES_KEY, APPID)  # an independent reader
@@ -152,20 +159,36 @@ def test_a_safe_mode_push_is_decrypted_and_answered_encrypted(
     assert fields(plain)["ToUserName"] == OPENID
 
 
-def test_wrong_appid_and_bad_msg_signature_are_refused(client: TestClient, rasa: FakeRasa) -> None:
+def test_wrong_appid_and_bad_msg_signature_are_refused(safe: TestClient, rasa: FakeRasa) -> None:
     before = len(rasa.received)
     body, query = encrypted(text_push("你好", msg_id="103"), appid="wxSOMEONEELSE")
-    assert (post(client, body, query).status_code, post(client, body, query).content) == (403, b"")
+    assert (post(safe, body, query).status_code, post(safe, body, query).content) == (403, b"")
     body, query = encrypted(text_push("你好", msg_id="104"))
-    assert post(client, body, {**query, "msg_signature": "f" * 40}).status_code == 403
+    assert post(safe, body, {**query, "msg_signature": "f" * 40}).status_code == 403
     body, query = encrypted(text_push("你好", msg_id="105"), key=AES_KEY[::-1])
-    assert post(client, body, query).status_code == 403
+    assert post(safe, body, query).status_code == 403
     assert len(rasa.received) == before
 
 
-def test_after_a_key_change_the_previous_key_still_opens_and_seals(client: TestClient) -> None:
+def test_with_a_key_set_a_plaintext_push_is_refused(safe: TestClient, rasa: FakeRasa) -> None:
+    before = len(rasa.received)
+    response = post(safe, text_push("只有 Token 签名", msg_id="108"))
+    assert (response.status_code, response.content) == (403, b"")
+    assert len(rasa.received) == before
+
+
+def test_without_a_key_a_compatible_mode_push_is_read_from_its_plaintext(rasa: FakeRasa) -> None:
+    body, query = encrypted(text_push("兼容模式", msg_id="109"))
+    plain = text_push("兼容模式", msg_id="109")
+    compatible = plain.replace("</xml>", fields(body)["Encrypt"].join(("<Encrypt>", "</Encrypt>")))
+    compatible += "</xml>"
+    with TestClient(create_app(settings(rasa.url))) as client:
+        assert reply_text(post(client, compatible, query)) == "答：兼容模式"
+
+
+def test_after_a_key_change_the_previous_key_still_opens_and_seals(safe: TestClient) -> None:
     body, query = encrypted(text_push("旧密钥", msg_id="106"), key=OLD_AES_KEY)
-    response = post(client, body, query)
+    response = post(safe, body, query)
     envelope = fields(response.content)
     old = WeChatCrypto(TOKEN, OLD_AES_KEY, APPID)
     plain = old.decrypt_message(

@@ -8,8 +8,10 @@
   (:attr:`~bot.web.settings.Settings.wechat_max_body_bytes`, 413). With ``encrypt_type=aes``
   (compatible and safe modes) the ``msg_signature`` is checked, the message decrypted with the
   current key or else the previous one, and its AppID must be the account's; the reply is
-  encrypted with the key that opened the push. A bad signature of any kind is a 403 with an
-  empty body.
+  encrypted with the key that opened the push. With a key set, a plaintext push is refused;
+  without one, a compatible-mode push is read from its plaintext fields (so a city can switch:
+  兼容模式, then the key, then 安全模式). A bad signature of any kind is a 403 with an empty
+  body.
 * What a valid push gets is :class:`bot.channels.wechat.channel.Channel`'s: a passive text
   reply, or ``success``, never a trace.
 
@@ -165,10 +167,8 @@ async def push(request: Request) -> Response:
     crypto: MessageCrypto | None = request.app.state.wechat_crypto
     key_index: int | None = None
     try:
-        if query.get("encrypt_type", "raw").lower() == "aes":
-            if crypto is None:
-                log.warning("wechat: an encrypted push, but HUKOU_WECHAT_AES_KEY is not set")
-                return _empty(403)
+        encrypted = query.get("encrypt_type", "raw").lower() == "aes"
+        if encrypted and crypto is not None:
             encrypt = messages.fields(body).get("Encrypt", "")
             try:
                 body_text, key_index = crypto.open(
@@ -181,7 +181,14 @@ async def push(request: Request) -> Response:
                 log.warning("wechat: an encrypted push refused (%s)", exc)
                 return _empty(403)
             received = messages.parse(body_text)
+        elif crypto is not None:
+            # With a key set, the account is in the compatible or safe mode, where every push
+            # is encrypted: a plaintext one only needs the Token, so it is refused.
+            log.warning("wechat: a plaintext push, but HUKOU_WECHAT_AES_KEY is set")
+            return _empty(403)
         else:
+            # Plaintext mode, or the compatible mode before the key is set: its pushes carry
+            # the plaintext fields too, signed with ``signature`` like a plaintext push.
             received = messages.parse(body)
         text = await _channel(request).reply(received)
     except messages.BadPush as exc:
