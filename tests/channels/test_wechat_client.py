@@ -15,7 +15,7 @@ from bot.channels.wechat.channel import Channel
 from bot.channels.wechat.client import ApiError, DeliveryRefused, WeChatApi
 from bot.channels.wechat.messages import parse
 from bot.channels.wechat.store import MemoryStore
-from tests.support.wechat import APPID, OPENID, SECRET, FakeWeChatApi, text_push
+from tests.support.wechat import APPID, OPENID, SECRET, FakeWeChatApi, event_push, text_push
 
 T = TypeVar("T")
 
@@ -80,9 +80,17 @@ def test_every_call_has_a_timeout() -> None:
     assert "tok" not in str(error.value) and "secret" not in str(error.value).lower()
 
 
-def test_the_sixth_send_in_48_hours_is_not_attempted() -> None:
-    """After one user message a slow answer of eight texts: five go out, three are held."""
-    fake = FakeWeChatApi()
+@pytest.mark.parametrize(
+    ("push", "allowed"),
+    [
+        (text_push("问", msg_id="1"), 5),  # after a user's message: 5 in 48 h
+        (event_push("CLICK", "DOCUMENTS"), 3),  # after a menu click: 3 in a minute
+        (event_push("subscribe"), 3),  # after subscribing: 3 in a minute
+    ],
+)
+def test_sends_past_the_allowance_are_not_attempted(push: str, allowed: int) -> None:
+    """A slow answer of eight texts: the allowance goes out, the rest is held back."""
+    fake = FakeWeChatApi(per_user=100)
 
     async def main() -> None:
         async with aiohttp.ClientSession() as session:
@@ -92,11 +100,14 @@ def test_the_sixth_send_in_48_hours_is_not_attempted() -> None:
                 return [{"text": "政" * 600} for _ in range(8)]  # 1800 bytes each: 8 texts
 
             channel = Channel(
-                MemoryStore(), slow_turn, api=WeChatApi(session, APPID, SECRET, fake.url),
+                MemoryStore(),
+                slow_turn,
+                api=WeChatApi(session, APPID, SECRET, fake.url),
+                menu={"DOCUMENTS": "/ask_documents"},
                 budget=0.1,
-            )  # fmt: skip
-            assert await channel.reply(parse(text_push("问", msg_id="1"))) is None
+            )
+            assert await channel.reply(parse(push)) is None
             await channel.drain()
 
     asyncio.run(main())
-    assert len(fake.sent) == 5 and fake.attempts == 5
+    assert len(fake.sent) == allowed and fake.attempts == allowed

@@ -137,10 +137,9 @@ class Channel:
             )
         options = await self._options(push.from_user)
         payload = chosen(text, options, push.menu_id)
-        await self._open_quota(push.from_user, AFTER_MESSAGE)
         if payload is not None:
-            return await self._answer(push, payload, is_payload=True)
-        return await self._answer(push, text, is_payload=False)
+            return await self._answer(push, payload, True, AFTER_MESSAGE)
+        return await self._answer(push, text, False, AFTER_MESSAGE)
 
     async def _event(self, push: Push) -> str | None:
         event = push.event.lower()
@@ -149,11 +148,9 @@ class Channel:
                 await self.forget_user(push.from_user)
             return None
         if event == "subscribe":
-            await self._open_quota(push.from_user, AFTER_EVENT)
-            return await self._answer(push, GREETING, is_payload=True)
+            return await self._answer(push, GREETING, True, AFTER_EVENT)
         if event == "click" and push.event_key in self.menu:
-            await self._open_quota(push.from_user, AFTER_EVENT)
-            return await self._answer(push, self.menu[push.event_key], is_payload=True)
+            return await self._answer(push, self.menu[push.event_key], True, AFTER_EVENT)
         return None
 
     async def forget_user(self, openid: str) -> None:
@@ -175,11 +172,15 @@ class Channel:
         """A fixed reply, given to one delivery of the push only."""
         return text if await self._claim(push) else None
 
-    async def _answer(self, push: Push, text: str, is_payload: bool) -> str | None:
-        """Run the turn once for the push, and answer it passively or through 客服消息."""
+    async def _answer(self, push: Push, text: str, is_payload: bool, quota: Quota) -> str | None:
+        """Run the turn once for the push, and answer it passively or through 客服消息.
+
+        The push (its first delivery) opens the user's 客服 allowance ``quota``.
+        """
         started = asyncio.get_running_loop().time()
         task: asyncio.Task[Rendered] | None = None
         if await self._claim(push):
+            await self._open_quota(push.from_user, quota)
             task = asyncio.create_task(self._run(push, text, is_payload))
             self._keep(task)
             done, _ = await asyncio.wait({task}, timeout=self.budget)
