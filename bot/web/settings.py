@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     dedup keys in Redis, shared by every gateway process; ``embedded`` in memory."""
     redis_url: str = Field(default="redis://127.0.0.1:6379/1", repr=False)
     """``HUKOU_REDIS_URL``: the production profile's Redis (the same as Rasa's lock store)."""
+    tracker_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:5432/hukou_tracker", repr=False
+    )
+    """``HUKOU_TRACKER_URL``: the production profile's Rasa tracker store, read only to delete a
+    WeChat user's conversation when they unsubscribe (Rasa's API has no delete)."""
 
     # The WeChat Official Account channel (``/wechat/oa``, :mod:`bot.web.routes.wechat`).
     # Without a token the channel is off and its routes answer 404. The secrets stay out of

@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from bot.web.errors import AssistantBusy, AssistantUnavailable
 from bot.web.settings import Settings
@@ -213,3 +215,22 @@ async def reset_conversation(
             except (aiohttp.ClientError, asyncio.TimeoutError):
                 continue
     return False
+
+
+def delete_stored_conversation(tracker_url: str, sender: str) -> int:
+    """Delete ``sender``'s events from Rasa's SQL tracker store; how many rows there were.
+
+    Rasa's HTTP API can replace a conversation but not delete it, and its SQL store only ever
+    appends, so the rows are deleted in its table (``events``, keyed by ``sender_id``: Rasa's
+    ``SQLTrackerStore.SQLEvent``, which :class:`bot.rasa_ext.tracker_store.FastSQLTrackerStore`
+    keeps). Blocking: run it in a thread. No pool: it runs once per unsubscribe.
+    """
+    engine = sa.create_engine(tracker_url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(
+                sa.text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender}
+            )
+            return int(result.rowcount or 0)
+    finally:
+        engine.dispose()

@@ -1,6 +1,7 @@
 """Two gateway processes on the production profile share the WeChat channel's dedup keys in
 this machine's Redis: a push and WeChat's retry of it, arriving at different gateways at the
-same time, run one turn and get one answer."""
+same time, run one turn and get one answer; an unsubscribe deletes the user's keys and their
+conversation in the SQL tracker store (a throwaway PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,36 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import redis
+import sqlalchemy as sa
 
 from bot.channels.wechat.messages import fields
 from bot.web.app import create_app
+from tests.support.services import Postgres
 from tests.support.wechat import OPENID, FakeRasa, event_push, serving, signed_query, text_push
 from tests.web.test_wechat import settings
 
 pytestmark = pytest.mark.services
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of these tests' own, emptied of our keys
+
+
+@pytest.fixture()
+def tracker_url() -> Iterator[str]:
+    """A throwaway database holding Rasa's ``events`` table, two conversations in it."""
+    server = Postgres()
+    url = server.create_database()
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE events (id serial PRIMARY KEY, sender_id varchar(255), data text)"
+        )
+        for sender in (f"wx:{OPENID}", f"wx:{OPENID}", "wx:someone_else"):
+            connection.execute(
+                sa.text("INSERT INTO events (sender_id, data) VALUES (:s, '{}')"), {"s": sender}
+            )
+    engine.dispose()
+    yield url
+    server.drop_all()
 
 
 @pytest.fixture()
@@ -43,17 +65,26 @@ async def _at_both(urls: list[str], body: str) -> list[httpx.Response]:
         )
 
 
-def test_a_push_and_its_retry_at_two_gateways_are_answered_once(shared_redis: redis.Redis) -> None:
+def test_a_push_and_its_retry_at_two_gateways_are_answered_once(
+    shared_redis: redis.Redis, tracker_url: str
+) -> None:
     rasa = FakeRasa(delay=0.5)
-    production = settings(rasa.url, profile="production", redis_url=REDIS_URL)
+    production = settings(
+        rasa.url, profile="production", redis_url=REDIS_URL, tracker_url=tracker_url
+    )
     with serving(create_app(production)) as first, serving(create_app(production)) as second:
         responses = asyncio.run(_at_both([first, second], text_push("两边都到", msg_id="7001")))
         event = event_push("subscribe", create_time=1_700_000_000)
         events = asyncio.run(_at_both([first, second], event))
         assert any(key.startswith(b"hukou:wechat:u:") for key in shared_redis.scan_iter())
-        # unsubscribe at one gateway deletes what either kept
+        # unsubscribe at one gateway deletes what either kept, and the stored conversation
         asyncio.run(_at_both([second], event_push("unsubscribe", create_time=1_700_000_001)))
         assert not list(shared_redis.scan_iter(match=f"hukou:wechat:u:{OPENID}:*"))
+    engine = sa.create_engine(tracker_url)
+    with engine.connect() as connection:
+        left = connection.exec_driver_sql("SELECT sender_id FROM events").scalars().all()
+    engine.dispose()
+    assert left == ["wx:someone_else"]
     assert [message for _, message in rasa.received] == ["两边都到", "/greet"]
     for pair, answer in ((responses, "答：两边都到"), (events, "答：/greet")):
         xml = [r for r in pair if r.headers["content-type"].startswith("application/xml")]

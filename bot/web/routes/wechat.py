@@ -22,6 +22,7 @@ order (:mod:`bot.web.workers`). Without ``HUKOU_WECHAT_TOKEN`` both routes answe
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -42,7 +43,7 @@ from bot.privacy.masking import mask_pii
 from bot.web.errors import AssistantBusy, AssistantUnavailable
 from bot.web.ratelimit import RateLimiter
 from bot.web.settings import Settings
-from bot.web.upstream import answer, reset_conversation
+from bot.web.upstream import answer, delete_stored_conversation, reset_conversation
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,11 @@ def _channel(request: Request) -> Channel:
             raise TurnFailed(str(exc)) from exc
 
     async def forget(sender: str) -> None:
-        if not await reset_conversation(client, workers, sender, settings.rasa_token):
+        if settings.profile == "production":
+            # The SQL tracker store: its rows, in the sender's turn order (none in flight).
+            async with workers.turn(sender):
+                await asyncio.to_thread(delete_stored_conversation, settings.tracker_url, sender)
+        elif not await reset_conversation(client, workers, sender, settings.rasa_token):
             log.warning("wechat: no worker took the reset of an unsubscribed conversation")
 
     # WeChat's servers send every push, so the chat's per-address limit would lump all
