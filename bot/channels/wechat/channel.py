@@ -177,16 +177,17 @@ class Channel:
 
         The push (its first delivery) opens the user's 客服 allowance ``quota``.
         """
-        started = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.budget
         task: asyncio.Task[Rendered] | None = None
         if await self._claim(push):
             await self._open_quota(push.from_user, quota)
             task = asyncio.create_task(self._run(push, text, is_payload))
             self._keep(task)
-            done, _ = await asyncio.wait({task}, timeout=self.budget)
+            done, _ = await asyncio.wait({task}, timeout=max(0.0, deadline - loop.time()))
             rendered = task.result() if done else None
         else:
-            rendered = await self._collect(push, started + self.budget)
+            rendered = await self._collect(push, deadline)
         if rendered is not None:
             if await self._take(push):
                 if len(rendered.texts) > 1:
@@ -227,11 +228,15 @@ class Channel:
             # The citizen gets a polite text; the trace goes to the log, never to WeChat.
             logger.exception("wechat: the turn failed")
             rendered = Rendered([FAILED], [])
-        with contextlib.suppress(Exception):
+        try:
             await self._save_options(openid, rendered.options)
-        await self.store.put(
-            self._key(push, "answer"), json.dumps(rendered.to_json()), self.dedup_ttl
-        )
+            # For a repeat delivery to collect (possibly at another gateway process).
+            await self.store.put(
+                self._key(push, "answer"), json.dumps(rendered.to_json()), self.dedup_ttl
+            )
+        except Exception:
+            # The store is down: this delivery still answers; a repeat one gets ``success``.
+            logger.exception("wechat: the answer could not be stored")
         return rendered
 
     def _keep(self, task: asyncio.Task[Any]) -> None:
