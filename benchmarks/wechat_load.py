@@ -24,7 +24,6 @@ import json
 import math
 import os
 import random
-import subprocess
 import sys
 import time
 from typing import Any
@@ -32,16 +31,7 @@ from typing import Any
 import httpx
 
 from bot.paths import ROOT
-from tests.support.services import free_port
-from tests.support.wechat import (
-    APPID,
-    SECRET,
-    TOKEN,
-    FakeRasa,
-    FakeWeChatApi,
-    signed_query,
-    text_push,
-)
+from tests.support.wechat import FakeRasa, FakeWeChatApi, gateway_process, signed_query, text_push
 
 USERS = 32
 SCENARIOS = {
@@ -55,40 +45,6 @@ def percentile(values: list[float], share: float) -> float:
     """The nearest-rank percentile of ``values`` (seconds)."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else 0.0
-
-
-def start_gateway(rasa: FakeRasa, api: FakeWeChatApi, port: int) -> subprocess.Popen[bytes]:
-    """The gateway in its own process, configured as an operator would (environment)."""
-    env = {
-        **os.environ,
-        "HUKOU_RASA_URL": rasa.url,
-        "HUKOU_ACTION_URL": "",
-        "HUKOU_RATE_LIMIT_PER_MINUTE": "0",  # measuring the channel, not the limiter
-        # The drawn latencies are end-to-end ones measured *through* the gateway's line of
-        # 4 per worker (reports/load-benchmark.md): lining up here again would count it twice.
-        "HUKOU_WORKER_CONCURRENCY": "0",
-        "HUKOU_WECHAT_TOKEN": TOKEN,
-        "HUKOU_WECHAT_APPID": APPID,
-        "HUKOU_WECHAT_SECRET": SECRET,
-        "HUKOU_WECHAT_API_BASE": api.url,
-    }
-    command = [sys.executable, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-               "--ws", "none", "--no-proxy-headers"]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env)
-
-
-async def wait_until_up(url: str, timeout: float = 60) -> None:
-    """Poll ``/healthz`` until the gateway answers at all."""
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient(timeout=2) as http:
-        while time.monotonic() < deadline:
-            try:
-                await http.get(f"{url}/healthz")
-                return
-            except httpx.HTTPError:
-                await asyncio.sleep(0.2)
-    raise RuntimeError("the gateway did not start")
 
 
 async def load(url: str, pushes: int, api: FakeWeChatApi) -> dict[str, Any]:
@@ -151,20 +107,19 @@ def run(scenario: str, pushes: int) -> dict[str, Any]:
     # Each user's message opens a new allowance, so over ten messages more than 5 may go.
     rng, draw = random.Random(17), SCENARIOS[scenario]
     rasa, api = FakeRasa(delay=lambda: float(draw(rng))), FakeWeChatApi(per_user=1000)
-    port = free_port()
-    gateway = start_gateway(rasa, api, port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        asyncio.run(wait_until_up(url))
+    measuring = {
+        "HUKOU_RATE_LIMIT_PER_MINUTE": "0",  # the channel, not the limiter
+        # The drawn latencies are end-to-end ones measured *through* the gateway's line of
+        # 4 per worker (reports/load-benchmark.md): lining up here again would count it twice.
+        "HUKOU_WORKER_CONCURRENCY": "0",
+    }
+    with gateway_process(rasa.url, api.url, **measuring) as url:
         result = asyncio.run(load(url, pushes, api))
         total = USERS * pushes
         # The turns still running when the load ended finish within 7 s and are sent.
         deadline = time.monotonic() + 10
         while len(api.sent) < result["outcomes"]["success"] and time.monotonic() < deadline:
             time.sleep(0.2)
-    finally:
-        gateway.terminate()
-        gateway.wait(timeout=20)
     latencies = result["latencies"]
     return {
         "scenario": scenario,

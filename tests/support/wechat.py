@@ -9,17 +9,25 @@ pushes can arrive at the same time, as WeChat's retries do.
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from aiohttp import web
 
 from bot.channels.wechat.crypto import MessageCrypto, signature
 from bot.channels.wechat.messages import cdata
+from bot.paths import ROOT
 from tests.support.loopback import LoopbackServer, serving
+from tests.support.services import free_port
 
-__all__ = ["FakeRasa", "FakeWeChatApi", "LoopbackServer", "serving"]
+__all__ = ["FakeRasa", "FakeWeChatApi", "LoopbackServer", "gateway_process", "serving"]
 
 TOKEN = "hukoutest"
 APPID = "wx0123456789abcdef"
@@ -177,3 +185,42 @@ class FakeWeChatApi(LoopbackServer):
         app.router.add_post("/cgi-bin/stable_token", stable_token)
         app.router.add_post("/cgi-bin/message/custom/send", send)
         app.router.add_post("/cgi-bin/menu/create", menu)
+
+
+@contextmanager
+def gateway_process(rasa_url: str, api_url: str, **env: str) -> Iterator[str]:
+    """The gateway in a process of its own with the channel on, configured by the environment
+    as an operator would; yields its base URL once it answers.
+
+    ``env`` adds or overrides ``HUKOU_*`` variables (``HUKOU_PROFILE`` …).
+    """
+    port = free_port()
+    environment = {
+        **os.environ,
+        "HUKOU_RASA_URL": rasa_url,
+        "HUKOU_ACTION_URL": "",
+        "HUKOU_WECHAT_TOKEN": TOKEN,
+        "HUKOU_WECHAT_APPID": APPID,
+        "HUKOU_WECHAT_SECRET": SECRET,
+        "HUKOU_WECHAT_API_BASE": api_url,
+        **env,
+    }
+    command = [sys.executable, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
+               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+               "--ws", "none", "--no-proxy-headers"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=environment)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, "the gateway process exited"
+            assert time.monotonic() < deadline, "the gateway process did not start"
+            try:
+                urllib.request.urlopen(f"{url}/", timeout=2).close()
+                break
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,7 +1,7 @@
-"""Two gateway processes on the production profile share the WeChat channel's dedup keys in
-this machine's Redis: a push and WeChat's retry of it, arriving at different gateways at the
-same time, run one turn and get one answer; an unsubscribe deletes the user's keys and their
-conversation in the SQL tracker store (a throwaway PostgreSQL database)."""
+"""Two gateways, each its own OS process, on the production profile share the WeChat channel's
+dedup keys in this machine's Redis: a push and WeChat's retry of it, arriving at different
+gateways at the same time, run one turn and get one answer; an unsubscribe deletes the user's
+keys and their conversation in the SQL tracker store (a throwaway PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,16 @@ import redis
 import sqlalchemy as sa
 
 from bot.channels.wechat.messages import fields
-from bot.web.app import create_app
 from tests.support.services import Postgres
-from tests.support.wechat import OPENID, FakeRasa, event_push, serving, signed_query, text_push
-from tests.web.test_wechat import settings
+from tests.support.wechat import (
+    OPENID,
+    FakeRasa,
+    FakeWeChatApi,
+    event_push,
+    gateway_process,
+    signed_query,
+    text_push,
+)
 
 pytestmark = pytest.mark.services
 
@@ -68,11 +74,16 @@ async def _at_both(urls: list[str], body: str) -> list[httpx.Response]:
 def test_a_push_and_its_retry_at_two_gateways_are_answered_once(
     shared_redis: redis.Redis, tracker_url: str
 ) -> None:
-    rasa = FakeRasa(delay=0.5)
-    production = settings(
-        rasa.url, profile="production", redis_url=REDIS_URL, tracker_url=tracker_url
-    )
-    with serving(create_app(production)) as first, serving(create_app(production)) as second:
+    rasa, api = FakeRasa(delay=0.5), FakeWeChatApi()
+    production = {
+        "HUKOU_PROFILE": "production",
+        "HUKOU_REDIS_URL": REDIS_URL,
+        "HUKOU_TRACKER_URL": tracker_url,
+    }
+    with (
+        gateway_process(rasa.url, api.url, **production) as first,
+        gateway_process(rasa.url, api.url, **production) as second,
+    ):
         responses = asyncio.run(_at_both([first, second], text_push("两边都到", msg_id="7001")))
         event = event_push("subscribe", create_time=1_700_000_000)
         events = asyncio.run(_at_both([first, second], event))
