@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     wechat_aes_key_previous: str = Field(default="", repr=False)
     """``HUKOU_WECHAT_AES_KEY_PREVIOUS``: the key before the last change, tried when the
     current one cannot open a push (WeChat's key rotation)."""
+    wechat_msgmenu: bool = False
+    """``HUKOU_WECHAT_MSGMENU``: the account may send 客服菜单 (a certified 服务号): options in
+    answers sent through 客服消息 become buttons; refused by WeChat, they go as numbered text."""
     wechat_api_base: str = "https://api.weixin.qq.com"
     """``HUKOU_WECHAT_API_BASE``: WeChat's API host (tests: a loopback fake)."""
     wechat_budget_seconds: float = Field(default=4.0, gt=0, le=4.5)

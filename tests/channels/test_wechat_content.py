@@ -6,7 +6,14 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.wechat.content import MAX_TEXT_BYTES, Option, chosen, render, split_text
+from bot.channels.wechat.content import (
+    MAX_TEXT_BYTES,
+    Option,
+    chosen,
+    msgmenu,
+    render,
+    split_text,
+)
 
 
 def test_a_turn_is_merged_into_one_text_with_numbered_options() -> None:
@@ -65,3 +72,18 @@ def test_anything_else_is_a_new_message() -> None:
         assert chosen(typed, OPTIONS) is None, typed
     assert chosen("1", []) is None
     assert chosen("x", OPTIONS, menu_id="0") is None
+
+
+def test_a_msgmenu_carries_the_text_above_the_options() -> None:
+    rendered = render([{"text": "要办哪一项？", "buttons": [
+        {"title": "需要什么材料", "payload": "/ask_documents"},
+        {"title": "去哪里办理", "payload": "/ask_where_to_apply"},
+    ]}])  # fmt: skip
+    menu = msgmenu(rendered.texts[-1], rendered.options)
+    assert menu == {
+        "head_content": "要办哪一项？",
+        "list": [{"id": "1", "content": "需要什么材料"}, {"id": "2", "content": "去哪里办理"}],
+        "tail_content": "",
+    }
+    assert msgmenu("没有选项的文字", rendered.options) is None  # options split off: text
+    assert msgmenu("要办哪一项？", []) is None

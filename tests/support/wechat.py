@@ -137,7 +137,8 @@ class FakeWeChatApi(LoopbackServer):
     * ``/cgi-bin/stable_token``: a new token per fetch (``tok-1``, ``tok-2`` …), after
       ``token_delay`` seconds; counts fetches.
     * ``/cgi-bin/message/custom/send``: ``40001`` for a token in :attr:`refused`; ``45047``
-      from the sixth send to one user; otherwise records ``(touser, content)``.
+      from send ``per_user + 1`` to one user (WeChat's 5 in 48 h after a message); ``40200``
+      for a ``msgmenu`` unless :attr:`certified`; otherwise records ``(touser, content)``.
     * ``/cgi-bin/menu/create``: records the menu.
     """
 
@@ -150,6 +151,9 @@ class FakeWeChatApi(LoopbackServer):
         self.sent: list[tuple[str, str]] = []
         self.attempts = 0
         self.menus: list[dict[str, Any]] = []
+        self.certified = True
+        """Whether 客服菜单 (msgmenu) is allowed; False: 40200, as for a test account."""
+        self.menus_sent: list[tuple[str, dict[str, Any]]] = []
         self.always: dict[str, int] = {}
         """Path → errcode answered every time (45015, 48001 …)."""
         super().__init__()
@@ -175,6 +179,12 @@ class FakeWeChatApi(LoopbackServer):
                 return web.json_response(
                     {"errcode": 45047, "errmsg": "out of response count limit"}
                 )
+            if body["msgtype"] == "msgmenu":
+                if not self.certified:
+                    return web.json_response({"errcode": 40200, "errmsg": "invalid account type"})
+                self.menus_sent.append((body["touser"], body["msgmenu"]))
+                self.sent.append((body["touser"], body["msgmenu"]["head_content"]))
+                return web.json_response({"errcode": 0, "errmsg": "ok"})
             self.sent.append((body["touser"], body["text"]["content"]))
             return web.json_response({"errcode": 0, "errmsg": "ok"})
 

@@ -334,3 +334,35 @@ def test_an_answer_longer_than_one_text_goes_on_through_kefu() -> None:
     assert all(len(t.encode()) <= 2000 for t in texts)
     assert "".join(texts).replace("\n", "").endswith("户籍政策说明。" * 3)
     assert len(texts) == 3  # ≈ 4.2 KB: one passive reply, two 客服 texts
+
+
+@pytest.mark.parametrize("certified", [True, False])
+def test_options_sent_through_kefu_become_a_msgmenu_on_a_certified_account(
+    certified: bool,
+) -> None:
+    slow, api = FakeRasa(delay=4.5), FakeWeChatApi()
+    api.certified = certified
+    with serving(create_app(settings(slow.url, api.url, wechat_msgmenu=True))) as url:
+        (response,) = asyncio.run(_push_all(url, [text_push("给我选项", msg_id="1001")]))
+        assert response.text == "success"
+        deadline = time.monotonic() + 8
+        while not api.sent and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (_, content), *_ = api.sent
+        if certified:
+            ((_, menu),) = api.menus_sent
+            assert content == menu["head_content"] == "答：给我选项"
+            assert menu["list"] == [
+                {"id": "1", "content": "需要什么材料"},
+                {"id": "2", "content": "去哪里办理"},
+            ]
+            # A tap sends the title back as text with its id: the button's payload goes on.
+            tap = text_push("去哪里办理", msg_id="1002").replace(
+                "</xml>", "<bizmsgmenuid>2</bizmsgmenuid></xml>"
+            )
+            slow.delay = 0.0
+            asyncio.run(_push_all(url, [tap]))
+            assert slow.received[-1] == (f"wx:{OPENID}", "/ask_where_to_apply")
+        else:  # 40200: the same answer as numbered text
+            assert not api.menus_sent
+            assert content.endswith("回复 1：需要什么材料\n回复 2：去哪里办理")

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.wechat.client import ApiError, DeliveryRefused, WeChatApi
-from bot.channels.wechat.content import Option, Rendered, chosen, render
+from bot.channels.wechat.content import Option, Rendered, chosen, msgmenu, render
 from bot.channels.wechat.messages import Push
 from bot.channels.wechat.store import Store, user_prefix
 
@@ -88,6 +88,8 @@ class Channel:
         max_chars: The longest message accepted (the web chat's limit).
         dedup_ttl: Seconds a push's claim and answer are kept (≥ 60, WeChat retries ≈ 15 s).
         clock: Wall time, for the quotas (shared by the gateway processes).
+        use_msgmenu: The account may send 客服菜单 (a certified 服务号): options sent through
+            客服消息 become tappable buttons instead of numbered lines.
     """
 
     def __init__(
@@ -102,6 +104,7 @@ class Channel:
         max_chars: int = 1000,
         dedup_ttl: float = 300.0,
         clock: Callable[[], float] = time.time,
+        use_msgmenu: bool = False,
     ) -> None:
         """Wire the channel; nothing is sent until a push arrives."""
         self.store = store
@@ -114,6 +117,7 @@ class Channel:
         self.max_chars = max_chars
         self.dedup_ttl = max(60.0, dedup_ttl)
         self.clock = clock
+        self.use_msgmenu = use_msgmenu
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # -- the push ------------------------------------------------------------------------
@@ -191,7 +195,8 @@ class Channel:
         if rendered is not None:
             if await self._take(push):
                 if len(rendered.texts) > 1:
-                    self._keep(asyncio.create_task(self._send(push, rendered.texts[1:])))
+                    rest = Rendered(rendered.texts[1:], rendered.options)
+                    self._keep(asyncio.create_task(self._send(push, rest)))
                 return rendered.texts[0] if rendered.texts else None
             return None
         if task is not None and await self._take(push):
@@ -274,8 +279,7 @@ class Channel:
     # -- 客服消息 --------------------------------------------------------------------------
 
     async def _deliver_later(self, push: Push, task: asyncio.Task[Rendered]) -> None:
-        rendered = await task
-        await self._send(push, rendered.texts)
+        await self._send(push, await task)
 
     async def _open_quota(self, openid: str, quota: Quota) -> None:
         """The user's message (or event) opens ``quota``'s allowance anew."""
@@ -308,16 +312,31 @@ class Channel:
         await self.store.put(key, json.dumps(data), max(1.0, until - now))
         return True
 
-    async def _send(self, push: Push, texts: Sequence[str]) -> None:
-        """Send ``texts`` through 客服消息, within the user's allowance; stop at a refusal."""
+    async def _send(self, push: Push, rendered: Rendered) -> None:
+        """Send the texts through 客服消息, within the user's allowance; stop at a refusal.
+
+        With :attr:`use_msgmenu`, a last text ending with the options goes as a 客服菜单; if
+        WeChat refuses that (not a certified account), as the text it is.
+        """
         if self.api is None:
             logger.warning("wechat: an answer came after the budget and no AppSecret is set")
             return
-        for text in texts:
+        texts = rendered.texts
+        for number, text in enumerate(texts, 1):
             if not await self._spend(push.from_user):
-                logger.warning("wechat: 客服 allowance used up, %d text(s) not sent", len(texts))
+                held = len(texts) - number + 1
+                logger.warning("wechat: 客服 allowance used up, %d text(s) not sent", held)
                 return
+            menu = msgmenu(text, rendered.options) if self.use_msgmenu else None
             try:
+                if menu is not None:
+                    try:
+                        await self.api.send_menu(push.from_user, menu)
+                        continue
+                    except DeliveryRefused:
+                        raise
+                    except ApiError as exc:
+                        logger.warning("wechat: msgmenu refused (%s), sent as text", exc.errcode)
                 await self.api.send_text(push.from_user, text)
             except DeliveryRefused as exc:
                 logger.warning("wechat: 客服 send refused (%s), not retried", exc.errcode)

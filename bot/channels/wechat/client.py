@@ -149,6 +149,13 @@ class WeChatApi:
             {"touser": openid, "msgtype": "text", "text": {"content": content}},
         )
 
+    async def send_menu(self, openid: str, menu: dict[str, Any]) -> None:
+        """Send one 客服菜单 message (``msgmenu``: certified accounts only, else 40200)."""
+        await self.call(
+            "/cgi-bin/message/custom/send",
+            {"touser": openid, "msgtype": "msgmenu", "msgmenu": menu},
+        )
+
     async def create_menu(self, menu: dict[str, Any]) -> None:
         """Publish the account's custom menu (``/cgi-bin/menu/create``)."""
         await self.call("/cgi-bin/menu/create", menu)

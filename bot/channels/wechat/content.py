@@ -92,8 +92,30 @@ def render(messages: Iterable[Mapping[str, Any]], limit: int = MAX_TEXT_BYTES) -
             if title and payload:
                 options.append(Option(title, payload))
     if options:
-        paragraphs.append("\n".join(f"回复 {n}：{o.title}" for n, o in enumerate(options, 1)))
+        paragraphs.append(numbered(options))
     return Rendered(split_text("\n\n".join(paragraphs), limit), options)
+
+
+def numbered(options: Sequence[Option]) -> str:
+    """The options as lines the citizen answers by number: ``回复 1：…``."""
+    return "\n".join(f"回复 {n}：{o.title}" for n, o in enumerate(options, 1))
+
+
+def msgmenu(text: str, options: Sequence[Option]) -> dict[str, Any] | None:
+    """The 客服菜单 (``msgmenu``) for a last ``text`` that ends with the numbered ``options``.
+
+    The text above the options is the menu's head; each button's ``id`` is its number, so the
+    ``bizmsgmenuid`` of a click, or the title it sends back as text, chooses it
+    (:func:`chosen`). ``None`` when the text does not end with them (they were split off).
+    """
+    block = numbered(options)
+    if not options or not text.endswith(block):
+        return None
+    return {
+        "head_content": text[: -len(block)].rstrip(),
+        "list": [{"id": str(n), "content": o.title} for n, o in enumerate(options, 1)],
+        "tail_content": "",
+    }
 
 
 def chosen(text: str, options: Sequence[Option], menu_id: str = "") -> str | None:

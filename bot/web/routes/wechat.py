@@ -123,6 +123,7 @@ def _channel(request: Request) -> Channel:
         forget=forget,
         budget=settings.wechat_budget_seconds,
         max_chars=settings.max_message_chars,
+        use_msgmenu=settings.wechat_msgmenu,
     )
     return channel
 
