@@ -74,7 +74,8 @@ class Settings(BaseSettings):
     """``HUKOU_WECHAT_APPID``: the account's AppID (encrypted pushes must name it)."""
     wechat_secret: str = Field(default="", repr=False)
     """``HUKOU_WECHAT_SECRET``: the AppSecret, for 客服消息 and the menu; empty: passive
-    replies only (an answer later than the budget is then not delivered)."""
+    replies only (an answer later than the budget goes to WeChat's retry of the push, within
+    about 14 s, or is not delivered)."""
     wechat_aes_key: str = Field(default="", repr=False)
     """``HUKOU_WECHAT_AES_KEY``: the EncodingAESKey (43 characters), for the compatible and
     safe modes; empty: plaintext mode only."""

@@ -12,7 +12,8 @@ So:
   ready. Exactly one delivery *takes* the answer (a second claim), so it is sent once.
 * In time: the answer is the passive reply (its first text; any further text goes through
   客服消息). Past the budget: the push is answered ``success`` (WeChat stops retrying) and
-  the answer is sent through 客服消息 when it comes.
+  the answer is sent through 客服消息 when it comes. An account without 客服消息 (no
+  AppSecret) instead lets WeChat's retries collect it (:meth:`Channel._outlast_wechat`).
 * 客服消息 are counted per user: after a user's message at most 5 in 48 h, after a subscribe
   or menu click at most 3 in a minute (§1.7); a send that would pass that is not attempted.
 
@@ -48,6 +49,8 @@ NOT_TEXT = (
 )
 TOO_FAST = "您发送得太快了，请稍等一会儿再发。"
 FAILED = "抱歉，助手暂时无法回复，请稍后再试。"
+SILENT_UNTIL = 5.5
+"""Seconds after its arrival at which a silent delivery ends: WeChat gave up on it at 5 s."""
 NOT_TEXT_TYPES = frozenset(
     {"image", "voice", "video", "shortvideo", "location", "link", "file", "music"}
 )
@@ -199,10 +202,29 @@ class Channel:
                     self._keep(asyncio.create_task(self._send(push, rest)))
                 return rendered.texts[0] if rendered.texts else None
             return None
+        if self.api is None:
+            await self._outlast_wechat(push, task is not None, deadline - self.budget)
+            return None
         if task is not None and await self._take(push):
             # Past the budget: ``success`` now, the answer through 客服消息 when it comes.
             self._keep(asyncio.create_task(self._deliver_later(push, task)))
         return None
+
+    async def _outlast_wechat(self, push: Push, first: bool, arrived: float) -> None:
+        """Without 客服消息 (no AppSecret), WeChat's own retries are the way to answer later.
+
+        WeChat delivers a push three times in all, each after the previous one had no answer
+        for 5 s (protocol note §1.5). So the first and second deliveries that have no answer
+        by the budget stay silent until WeChat has given up on them (:data:`SILENT_UNTIL`
+        after they arrived) and the next delivery can collect the answer; the third one
+        answers ``success``. About 14 s in all, as chatgpt-on-wechat's subscription accounts.
+        """
+        second = not first and await self.store.claim(self._key(push, "second"), self.dedup_ttl)
+        if first or second:
+            loop = asyncio.get_running_loop()
+            await asyncio.sleep(max(0.0, arrived + SILENT_UNTIL - loop.time()))
+        else:
+            logger.warning("wechat: no answer within WeChat's three deliveries, none sent")
 
     async def _take(self, push: Push) -> bool:
         """Whether this delivery is the one that sends the answer (exactly one is)."""
