@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     wechat_msgmenu: bool = False
     """``HUKOU_WECHAT_MSGMENU``: the account may send 客服菜单 (a certified 服务号): options in
     answers sent through 客服消息 become buttons; refused by WeChat, they go as numbered text."""
+    wechat_link_hosts: str = ""
+    """``HUKOU_WECHAT_LINK_HOSTS``: the hosts an answer in WeChat may link to, comma-separated
+    (the deployment's own, e.g. ``hukou.example.gov.cn``); any other ``<a>`` is shown as its
+    words. Empty: no links."""
     wechat_api_base: str = "https://api.weixin.qq.com"
     """``HUKOU_WECHAT_API_BASE``: WeChat's API host (tests: a loopback fake)."""
     wechat_budget_seconds: float = Field(default=4.0, gt=0, le=4.5)

@@ -87,3 +87,21 @@ def test_a_msgmenu_carries_the_text_above_the_options() -> None:
     }
     assert msgmenu("没有选项的文字", rendered.options) is None  # options split off: text
     assert msgmenu("要办哪一项？", []) is None
+
+
+def test_links_only_to_the_deployments_own_host() -> None:
+    own = {"hukou.liling.gov.cn"}
+    text = (
+        '见<a href="https://hukou.liling.gov.cn/checklist?c=3.2.2">材料清单</a>，'
+        '不是<a href="https://evil.example/x" target=_blank>这里</A>，'
+        "也不是<a href='javascript:alert(1)'>脚本</a><a href=http://hukou.liling.gov.cn.evil.example>伪装</a>"
+    )
+    assert render([{"text": text}], link_hosts=own).texts == [
+        '见<a href="https://hukou.liling.gov.cn/checklist?c=3.2.2">材料清单</a>，'
+        "不是这里，也不是脚本伪装"
+    ]
+    assert render([{"text": text}]).texts == ["见材料清单，不是这里，也不是脚本伪装"]  # no hosts
+    # An unclosed tag is dropped; text that only looks like markup stays as it is.
+    assert render([{"text": "<a href=https://evil.example>半个 a<b 与 <abbr>"}]).texts == [
+        "半个 a<b 与 <abbr>"
+    ]

@@ -366,3 +366,16 @@ def test_options_sent_through_kefu_become_a_msgmenu_on_a_certified_account(
         else:  # 40200: the same answer as numbered text
             assert not api.menus_sent
             assert content.endswith("回复 1：需要什么材料\n回复 2：去哪里办理")
+
+
+def test_answers_link_only_to_the_configured_hosts(rasa: FakeRasa) -> None:
+    words = (
+        '看<a href="https://hukou.example.gov.cn/c">清单</a>和<a href="https://x.example">别处</a>'
+    )
+    own = settings(rasa.url, wechat_link_hosts="hukou.example.gov.cn, other.example.gov.cn")
+    with TestClient(create_app(own)) as client:
+        assert reply_text(post(client, text_push(words, msg_id="1101"))) == (
+            '答：看<a href="https://hukou.example.gov.cn/c">清单</a>和别处'
+        )
+    with TestClient(create_app(settings(rasa.url))) as client:
+        assert reply_text(post(client, text_push(words, msg_id="1102"))) == "答：看清单和别处"

@@ -28,7 +28,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +93,8 @@ class Channel:
         clock: Wall time, for the quotas (shared by the gateway processes).
         use_msgmenu: The account may send 客服菜单 (a certified 服务号): options sent through
             客服消息 become tappable buttons instead of numbered lines.
+        link_hosts: The hosts an answer may link to (the deployment's own); other links are
+            reduced to their words.
     """
 
     def __init__(
@@ -108,6 +110,7 @@ class Channel:
         dedup_ttl: float = 300.0,
         clock: Callable[[], float] = time.time,
         use_msgmenu: bool = False,
+        link_hosts: Collection[str] = (),
     ) -> None:
         """Wire the channel; nothing is sent until a push arrives."""
         self.store = store
@@ -121,6 +124,7 @@ class Channel:
         self.dedup_ttl = max(60.0, dedup_ttl)
         self.clock = clock
         self.use_msgmenu = use_msgmenu
+        self.link_hosts = frozenset(link_hosts)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # -- the push ------------------------------------------------------------------------
@@ -246,7 +250,7 @@ class Channel:
         openid = push.from_user
         try:
             messages = await self.turn(SENDER_PREFIX + openid, text, is_payload)
-            rendered = render(messages)
+            rendered = render(messages, link_hosts=self.link_hosts)
             if not rendered.texts:
                 rendered = Rendered([FAILED], [])
         except TurnFailed as exc:

@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 MAX_TEXT_BYTES = 2000
 """One text message's limit in UTF-8 bytes: WeChat's ≈ 2048 less a margin (§1.6)."""
 
 _CHOICE = re.compile(r"(?:回复)?\s*(\d{1,2})\s*[。.]?")
+_ANCHOR = re.compile(r"<a\b[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+_ANCHOR_TAG = re.compile(r"</?a\b[^<>]*>", re.IGNORECASE)
+_HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,17 +77,44 @@ def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
-def render(messages: Iterable[Mapping[str, Any]], limit: int = MAX_TEXT_BYTES) -> Rendered:
+def own_links(text: str, hosts: Collection[str]) -> str:
+    """``text`` with links only to ``hosts``: any other ``<a>`` becomes its plain words.
+
+    WeChat shows ``<a href>`` in a text message as a link, where the web widget shows the same
+    answer as plain text; an answer (an FAQ entry a member of staff wrote, say) must not turn
+    into a link to another site there.
+    """
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        words = _ANCHOR_TAG.sub("", match.group(1))
+        href = _HREF.search(match.group(0))
+        url = urlsplit(href.group(1)) if href else None
+        if url is None or url.scheme not in ("http", "https") or url.hostname not in hosts:
+            return words
+        kept.append(f'<a href="{url.geturl()}">{words}</a>')
+        return f"\x00{len(kept) - 1}\x00"
+
+    text = _ANCHOR_TAG.sub("", _ANCHOR.sub(keep, text.replace("\x00", "")))
+    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
+
+
+def render(
+    messages: Iterable[Mapping[str, Any]],
+    limit: int = MAX_TEXT_BYTES,
+    link_hosts: Collection[str] = (),
+) -> Rendered:
     """A turn's Rasa messages merged into as few texts as fit, its buttons as numbered options.
 
     Args:
         messages: Rasa REST-channel messages (``text``, ``buttons``, ``custom`` …).
         limit: The most UTF-8 bytes per text.
+        link_hosts: The hosts an answer may link to (:func:`own_links`); none: no links.
     """
     paragraphs: list[str] = []
     options: list[Option] = []
     for message in messages:
-        text = str(message.get("text") or "").strip()
+        text = own_links(str(message.get("text") or ""), link_hosts).strip()
         if text:
             paragraphs.append(text)
         for button in message.get("buttons") or []:

@@ -124,6 +124,7 @@ def _channel(request: Request) -> Channel:
         budget=settings.wechat_budget_seconds,
         max_chars=settings.max_message_chars,
         use_msgmenu=settings.wechat_msgmenu,
+        link_hosts=[h.strip().lower() for h in settings.wechat_link_hosts.split(",") if h.strip()],
     )
     return channel
 
