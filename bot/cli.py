@@ -18,6 +18,9 @@ Subcommands:
   [--password [--password-stdin]]`` — FAQ desk accounts.
 * ``hukou faq import FILE --user USERNAME``, ``hukou faq export --out DIR`` — FAQ entries in
   (as drafts) and out (published entries as Rasa NLU/domain YAML and as an entry list).
+* ``hukou wechat menu [--publish]`` — check the WeChat Official Account's custom menu
+  (``bot/channels/wechat/menu.yml``) and print what would be published; with ``--publish``,
+  publish it (``HUKOU_WECHAT_APPID``, ``HUKOU_WECHAT_SECRET``, ``HUKOU_WECHAT_API_BASE``).
 * ``hukou db upgrade`` — bring the FAQ desk's database (``DATABASE_URL``) up to date; every
   ``users``/``faq``/``db`` command does this first.
 
@@ -291,6 +294,42 @@ def _cmd_db_upgrade(_kb: Knowledge, _args: argparse.Namespace) -> None:
     print(f"数据库已是最新版本：{engine.url.render_as_string(hide_password=True)}")
 
 
+def _cmd_wechat_menu(_kb: Knowledge, args: argparse.Namespace) -> None:
+    # Imported here: the other commands need neither aiohttp nor the gateway's settings.
+    import asyncio
+
+    import aiohttp
+
+    from bot.channels.wechat.client import ApiError, WeChatApi
+    from bot.channels.wechat.menu import MenuError, load_menu
+    from bot.paths import WECHAT_MENU
+    from bot.web.settings import Settings
+
+    try:
+        menu = load_menu(WECHAT_MENU)
+    except MenuError as exc:
+        _fail(str(exc))
+    if not args.publish:
+        _dump(menu.api_body())
+        return
+    settings = Settings()
+    if not settings.wechat_appid or not settings.wechat_secret:
+        _fail("发布菜单需要设置 HUKOU_WECHAT_APPID 和 HUKOU_WECHAT_SECRET")
+
+    async def publish() -> None:
+        async with aiohttp.ClientSession() as session:
+            api = WeChatApi(
+                session, settings.wechat_appid, settings.wechat_secret, settings.wechat_api_base
+            )
+            await api.create_menu(menu.api_body())
+
+    try:
+        asyncio.run(publish())
+    except ApiError as exc:
+        _fail(f"微信接口拒绝了菜单（{exc.errcode} {exc.errmsg}）")
+    print(f"已发布自定义菜单：{len(menu.payloads)} 个按钮")
+
+
 def _add_faq_desk_commands(sub: Any) -> None:
     """``users``, ``faq`` and ``db``: the FAQ desk's accounts, entries and database."""
     users = sub.add_parser("users", help="FAQ 工作台账号").add_subparsers(
@@ -360,6 +399,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-train", action="store_true", help="不训练，直接用现有模型")
     serve.set_defaults(func=_cmd_serve)
     _add_faq_desk_commands(sub)
+    wechat = sub.add_parser("wechat", help="微信公众号渠道").add_subparsers(
+        dest="wechat_command", required=True, parser_class=_Parser
+    )
+    menu = wechat.add_parser("menu", help="检查自定义菜单（--publish：发布到公众号）")
+    menu.add_argument("--publish", action="store_true", help="调用微信接口发布菜单")
+    menu.set_defaults(func=_cmd_wechat_menu)
     return parser
 
 
