@@ -63,6 +63,7 @@ def test_the_widget_card_shows_the_later_changes(
     expect(later).to_contain_text(ONLINE_JULY)
     expect(later).to_contain_text("未查到醴陵市人民政府此后发布的同类政策文件")
     expect(later.locator("blockquote", has_text="夫妻投靠户口迁入")).to_have_count(1)
+    expect(later).not_to_contain_text("null")
     _shot(page, f"dated-widget-{width}.png")
     page.close()
 
@@ -93,6 +94,9 @@ def test_the_hotline_page_answers_as_of_a_date(
     page.fill("#as-of", "2024-07-01")
     page.dispatch_event("#as-of", "change")
     expect(result.locator(".changes")).to_contain_text(ONLINE_JULY)
+    # A quoted passage has no summary line (it once read "概述（非原文）：null").
+    expect(result.locator(".changes")).not_to_contain_text("null")
+    expect(result.locator(".changes .summary")).to_have_count(0)
     _shot(page, f"dated-staff-{width}.png")
     page.close()
 

@@ -62,8 +62,9 @@
       var box = el("div", "change");
       box.appendChild(el("div", "who", item.lead));
       if (item.quote) box.appendChild(el("blockquote", null, item.quote));
+      // A quote may carry its source's remark; only a passage without words has a summary.
       if (item.quote && item.source.remark) box.appendChild(el("div", "why", "（" + item.source.remark + "）"));
-      else box.appendChild(el("div", "summary", "概述（非原文）：" + item.summary));
+      if (!item.quote && item.summary) box.appendChild(el("div", "summary", "概述（非原文）：" + item.summary));
       var scope = item.clauses.map(function (c) { return c.label; });
       box.appendChild(el("div", "why", "涉及" + (scope.join("、") || "所需材料") + "；依据：" + item.evidence_label));
       d.appendChild(box);
