@@ -121,6 +121,14 @@ CASES = [
         {"goal": "move_rural", "veteran": True, "origin_rural": True},
     ),
     ("想把户口落在醴陵，落在孙家湾镇我外婆那个村里", {"goal": "move_rural"}),
+    # transfers and recruitment by another name; an officer's 转业 is not a 退役士兵's return
+    ("经株洲市人社局批准调入醴陵某事业单位工作", {"transferred_or_recruited": True}),
+    ("我是考的选调生，分到了来龙门街道办事处", {"transferred_or_recruited": True}),
+    ("我是部队转业的干部，安置到醴陵市应急管理局了", {"transferred_or_recruited": True}),
+    # where the hukou should go is not where it is
+    ("户口想落到单位集体户上", {}),
+    # a business in another city is not 投资经商 in Liling
+    ("我在长沙开了个公司，我是老板", {}),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
