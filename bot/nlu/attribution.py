@@ -79,9 +79,7 @@ LIKE_APPLICANT: dict[str, frozenset[Role]] = {
     "is_minor": frozenset({"self"}),
 }
 
-IN_LILING_FACTS = frozenset(
-    {"employed_in_liling", "urban_social_insurance", "investor_or_founder"}
-)
+IN_LILING_FACTS = frozenset({"employed_in_liling", "urban_social_insurance", "investor_or_founder"})
 """Facts that hold only in Liling: dropped when the clause names a place outside it."""
 
 URBAN_HOUSING_FACTS = frozenset({"housing"})

@@ -339,7 +339,15 @@ class FactExtractor:
 
         Only the nearest cue before the match counts (没租房没买房: each 没 negates its own
         word), and only within the clause: punctuation, a turn word or a space ends it.
+        A move asked about is still the move wanted (能不能迁回农村, 要求迁回原籍村): for the
+        goal a question is a statement.
         """
+        polarity = self._stated(doc, span, rule, prefix)
+        if polarity is None and rule.fact == "goal":
+            return True
+        return polarity
+
+    def _stated(self, doc: Doc, span: Span, rule: Rule, prefix: str) -> bool | None:
         settings = self.settings
         # The match begins inside a question word (有|没有房子 in 有没有房子): asked, not stated.
         if prefix and span[0].text in settings["question_cues"]:

@@ -129,6 +129,9 @@ CASES = [
     ("户口想落到单位集体户上", {}),
     # a business in another city is not 投资经商 in Liling
     ("我在长沙开了个公司，我是老板", {}),
+    # a move asked about is the move wanted; one not wanted is no goal, but still says "back"
+    ("现持户口簿要求迁回原籍村", {"goal": "move_rural"}),
+    ("我不想迁回农村，想迁到城里", {"goal": "settle_urban", "origin_rural": True}),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
