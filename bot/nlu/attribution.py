@@ -79,7 +79,14 @@ LIKE_APPLICANT: dict[str, frozenset[Role]] = {
     "is_minor": frozenset({"self"}),
 }
 
-IN_LILING_FACTS = frozenset({"employed_in_liling", "urban_social_insurance", "investor_or_founder"})
+IN_LILING_FACTS = frozenset(
+    {
+        "employed_in_liling",
+        "urban_social_insurance",
+        "investor_or_founder",
+        "transferred_or_recruited",
+    }
+)
 """Facts that hold only in Liling: dropped when the clause names a place outside it."""
 
 URBAN_HOUSING_FACTS = frozenset({"housing"})
@@ -559,7 +566,13 @@ class Attribution:
             return False, None
         area = self.area_in(places, c_start, c_end) if where_counts else None
         if fact in IN_LILING_FACTS and area == "outside_liling":
-            return False, None
+            # The place nearest the words decides (株洲市人社局批准调入醴陵: 醴陵).
+            near = min(
+                (p for p in places if c_start <= p.start and p.end <= c_end),
+                key=lambda p: p.start - end if p.start >= end else start - p.end,
+            )
+            if near.area == "outside_liling":
+                return False, None
         if fact in URBAN_HOUSING_FACTS and area in ("outside_liling", "liling_rural"):
             return False, None
         return True, None

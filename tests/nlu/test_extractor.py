@@ -122,7 +122,14 @@ CASES = [
     ),
     ("想把户口落在醴陵，落在孙家湾镇我外婆那个村里", {"goal": "move_rural"}),
     # transfers and recruitment by another name; an officer's 转业 is not a 退役士兵's return
-    ("经株洲市人社局批准调入醴陵某事业单位工作", {"transferred_or_recruited": True}),
+    # … the place nearest the words decides where: 调入醴陵, not 株洲市人社局
+    (
+        "经株洲市人社局批准调入醴陵某事业单位工作",
+        {"transferred_or_recruited": True, "employed_in_liling": True},
+    ),
+    ("我考上了浏阳市的事业编，人社局发了聘用通知", {}),
+    # self-study is not full-time: the later correction wins
+    ("我是全日制本科毕业的。等一下，我是自考的本科，不是全日制", {"fulltime_graduate": False}),
     ("我是考的选调生，分到了来龙门街道办事处", {"transferred_or_recruited": True}),
     ("我是部队转业的干部，安置到醴陵市应急管理局了", {"transferred_or_recruited": True}),
     # where the hukou should go is not where it is
