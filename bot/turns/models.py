@@ -1,0 +1,72 @@
+"""The turn log's tables: one row per answered message, the clauses it cited, its feedback.
+
+They share the FAQ desk's database and :data:`bot.faq.models.metadata` (one migration history,
+``bot/faq/migrations``), so the desk's dashboard reads them beside the entries they count.
+
+``day`` is the turn's calendar day in China (UTC+8), stored so that "questions per day" and the
+date-range filter are plain index scans over a million rows instead of a time-zone conversion
+per row. Clause citations have their own table (one row per clause) for the same reason: "by
+clause" is then a ``GROUP BY`` on an index, on SQLite and PostgreSQL alike. Feedback has no
+foreign key to ``turns``: a citizen may tap 没用 before the consumer has written the turn.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from bot.faq.models import UtcDateTime, metadata
+
+OUTCOMES = ("answered", "asked_more", "fallback", "out_of_scope")
+"""What the assistant did with a message: answered it, asked a question back, did not
+understand it (clarify, suggestions, referral), or declined it as outside the policy."""
+
+OUTCOME_NAMES = {
+    "answered": "已解答",
+    "asked_more": "追问情况",
+    "fallback": "未理解",
+    "out_of_scope": "超出范围",
+}
+
+turns = sa.Table(
+    "turns",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("conversation", sa.String(32), nullable=False, index=True),
+    sa.Column("at", UtcDateTime, nullable=False, index=True),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("text", sa.String(500), nullable=False),
+    sa.Column("reply", sa.Text, nullable=False),
+    sa.Column("intent", sa.String(64)),
+    sa.Column("confidence", sa.Float),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("faq_entry_id", sa.Integer),
+    sa.Column("faq_key", sa.String(64)),
+    sa.Column("latency_ms", sa.Integer),
+    sa.Column("reviewed_at", UtcDateTime),
+    sa.CheckConstraint(
+        "outcome IN ({})".format(", ".join(f"'{o}'" for o in OUTCOMES)), name="ck_turns_outcome"
+    ),
+    sa.Index("ix_turns_day_outcome", "day", "outcome"),
+    sa.Index("ix_turns_day_intent", "day", "intent"),
+    sa.Index("ix_turns_day_faq_entry_id", "day", "faq_entry_id"),
+)
+
+turn_clauses = sa.Table(
+    "turn_clauses",
+    metadata,
+    sa.Column("turn_id", sa.String(32), primary_key=True),
+    sa.Column("clause_id", sa.String(64), primary_key=True),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Index("ix_turn_clauses_day_clause_id", "day", "clause_id"),
+)
+
+turn_feedback = sa.Table(
+    "turn_feedback",
+    metadata,
+    sa.Column("turn_id", sa.String(32), primary_key=True),
+    sa.Column("useful", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("comment", sa.String(500), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False, index=True),
+)
