@@ -1,0 +1,144 @@
+"""The dashboard and the 复核 queue over HTTP: figures, CSV, ranges, who may see them."""
+
+# ruff: noqa: F811  (the desk fixture of test_faq_api is imported, then used as an argument)
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from typing import Any
+
+import pytest
+
+from bot.turns.record import CHINA, TurnRecord, build_turn
+from bot.turns.store import TurnLog
+from tests.support.turns import answered, turn_events
+from tests.web.test_faq_api import Desk, create, desk, step  # noqa: F401
+
+NOW = time.time()
+DAY = 86400.0
+
+
+def turn(sender: str, message: str, text: str, at: float = NOW, **kw: Any) -> TurnRecord:
+    record = build_turn(turn_events(sender, message, text, at=at, **kw))
+    assert record is not None
+    return record
+
+
+@pytest.fixture
+def seeded(desk: Desk) -> dict[str, TurnRecord]:
+    """Five turns today and one 40 days ago; one answer marked 没用, one given unsure."""
+    turns = {
+        "pet": turn("a", "1", "我叫张三，狗能上户口吗", payload=answered(("2.1",), faq=1)),
+        "newborn": turn("b", "1", "孩子怎么上户口", payload=answered(("2.1",)), at=NOW - 60),
+        "weekend": turn("b", "2", "派出所周末上班吗", confidence=0.4, payload=answered(("3.1.1",))),
+        "ask": turn("c", "1", "我想落户", payload={"type": "assessment", "missing": ["housing"]}),
+        "passport": turn(
+            "d", "1", "护照怎么办", intent="out_of_scope", payload={"type": "out_of_scope"}
+        ),
+        "old": turn("e", "1", "很久以前的问题", at=NOW - 40 * DAY, payload=answered(("2.1",))),
+    }
+    turn_log = TurnLog(desk.engine)
+    turn_log.save(turns.values())
+    turn_log.attach_feedback(turns["pet"].id, False, "答非所问")
+    turn_log.attach_feedback(turns["newborn"].id, True)
+    return turns
+
+
+def today() -> str:
+    return dt.datetime.now(CHINA).date().isoformat()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/faq/dashboard",
+        "/api/faq/dashboard/daily.csv",
+        "/api/faq/review",
+        "/api/faq/review/turns/" + "a" * 32,
+    ],
+)
+def test_anonymous_and_editors_are_refused(desk: Desk, path: str) -> None:
+    anonymous, _ = desk.client_for()
+    assert anonymous.get(path).status_code == 401
+    editor, _ = desk.client_for("editor")
+    refused = editor.get(path)
+    assert refused.status_code == 403 and "审核人和管理员" in refused.json()["detail"]
+    for role in ("reviewer", "admin"):
+        client, _ = desk.client_for(role)
+        assert client.get(path).status_code in (200, 404)
+
+
+def test_the_figures_of_the_default_range(desk: Desk, seeded: dict[str, TurnRecord]) -> None:
+    client, _ = desk.client_for("reviewer")
+    data = client.get("/api/faq/dashboard").json()
+    assert data["questions"] == 5 and data["end"] == today()
+    shares = {row["outcome"]: row["questions"] for row in data["outcomes"]}
+    assert shares == {"answered": 3, "asked_more": 1, "fallback": 0, "out_of_scope": 1}
+    clauses = {row["clause_id"]: row for row in data["clauses"]}
+    assert clauses["2.1"]["answers"] == 2 and clauses["2.1"]["rated"] == 2
+    assert clauses["2.1"]["not_useful_rate"] == 0.5 and clauses["2.1"]["label"]
+    assert [(e["entry_id"], e["answers"], e["not_useful_rate"]) for e in data["entries"]] == [
+        (1, 1, 1.0)
+    ]
+    topics = {row["topic"]: row["questions"] for row in data["topics"]}
+    assert topics["新生儿登记"] == 4 and topics["超出范围"] == 1
+    assert sum(w["questions"] for w in data["weekly"]) == 5
+
+
+def test_a_date_range_and_bad_dates(desk: Desk, seeded: dict[str, TurnRecord]) -> None:
+    client, _ = desk.client_for("admin")
+    old = dt.datetime.fromtimestamp(NOW - 40 * DAY, CHINA).date()
+    data = client.get(f"/api/faq/dashboard?start={old}&end={old}").json()
+    assert data["questions"] == 1 and data["daily"][0]["day"] == old.isoformat()
+    for query, message in [
+        ("start=2026-13-01", "日期格式"),
+        (f"start={today()}&end=2020-01-01", "开始日期不能晚于结束日期"),
+        ("start=2020-01-01&end=2026-01-01", "最多统计"),
+    ]:
+        refused = client.get(f"/api/faq/dashboard?{query}")
+        assert refused.status_code == 422 and message in refused.json()["detail"]
+
+
+def test_each_table_downloads_as_csv(desk: Desk, seeded: dict[str, TurnRecord]) -> None:
+    client, _ = desk.client_for("reviewer")
+    response = client.get("/api/faq/dashboard/clauses.csv")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0] == ["条款", "标题", "引用次数", "评价数", "没用", "没用率"]
+    assert len(rows) == 3
+    for table in ("daily", "weekly", "outcomes", "topics", "entries"):
+        assert client.get(f"/api/faq/dashboard/{table}.csv").status_code == 200
+    assert client.get("/api/faq/dashboard/secrets.csv").status_code == 422
+
+
+def test_the_review_queue_opens_conversations_and_makes_drafts(
+    desk: Desk, seeded: dict[str, TurnRecord]
+) -> None:
+    editor, editor_csrf = desk.client_for("editor")
+    entry = create(editor, editor_csrf)
+    assert step(editor, editor_csrf, entry["id"], "submit").status_code == 200
+    client, csrf = desk.client_for("reviewer")
+    queue = client.get("/api/faq/review").json()
+    assert [e["id"] for e in queue["entries"]] == [entry["id"]]
+    assert queue["entries"][0]["actions"] == ["approve"]
+    assert [t["text"] for t in queue["turns"]] == ["派出所周末上班吗", "我叫[姓名]，狗能上户口吗"]
+    assert queue["count"] == 3 and queue["turns_total"] == 2
+    weekend, pet = (seeded["weekend"].id, seeded["pet"].id)
+    talk = client.get(f"/api/faq/review/turns/{weekend}").json()
+    assert [t["text"] for t in talk["turns"]] == ["孩子怎么上户口", "派出所周末上班吗"]
+    assert client.post(f"/api/faq/review/turns/{pet}/draft").status_code == 403  # no CSRF
+    made = client.post(f"/api/faq/review/turns/{pet}/draft", headers={"X-CSRF-Token": csrf})
+    assert made.status_code == 201
+    assert made.json()["entry"]["question"] == "我叫[姓名]，狗能上户口吗"
+    assert made.json()["entry"]["status"] == "draft"
+    done = client.post(f"/api/faq/review/turns/{weekend}/done", headers={"X-CSRF-Token": csrf})
+    assert done.status_code == 200
+    assert client.get("/api/faq/review").json()["turns_total"] == 0
+    missing = client.get("/api/faq/review/turns/" + "0" * 32)
+    assert missing.status_code == 404 and "超过保存期限" in missing.json()["detail"]
+    assert client.get("/api/faq/review/turns/not-a-turn").status_code == 422
