@@ -73,7 +73,9 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         assert thread.is_alive() and time.monotonic() < deadline, "the gateway did not start"
         time.sleep(0.05)
     try:
-        yield Gateway(f"http://127.0.0.1:{port}", FaqStore(engine, load_knowledge().clauses))
+        yield Gateway(
+            f"http://127.0.0.1:{port}", FaqStore(engine, load_knowledge().clauses), database
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=10)

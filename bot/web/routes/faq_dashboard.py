@@ -38,8 +38,12 @@ def _period(start: str, end: str) -> Period:
 def summary(
     _staff: ReviewerReader, desk: Desk, start: DateQuery = "", end: DateQuery = ""
 ) -> dict[str, Any]:
-    """Every table for the range (default: the last 30 days up to today)."""
-    return {**dashboard(desk).summary(_period(start, end)), "tables": list(TABLES)}
+    """Every table for the range (default: the last 30 days up to today).
+
+    ``columns`` gives each table's columns and their Chinese headings, as in its CSV.
+    """
+    columns = {name: [list(column) for column in cols] for name, cols in TABLES.items()}
+    return {**dashboard(desk).summary(_period(start, end)), "columns": columns}
 
 
 @router.get("/{table}.csv", response_class=Response)

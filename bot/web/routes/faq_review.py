@@ -13,15 +13,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from bot.faq.content import QUESTION_MAX
-from bot.turns.store import LOW_CONFIDENCE, TurnLog
+from bot.turns.store import LOW_CONFIDENCE, TurnLog, TurnView
 from bot.web.deps import Desk, ReviewerReader, ReviewerWriter
 from bot.web.errors import error_responses
-from bot.web.faq_desk import allowed_actions, entry_dict
+from bot.web.faq_desk import FaqDesk, allowed_actions, entry_dict
 
 router = APIRouter(prefix="/api/faq/review", tags=["faq"], responses=error_responses(401, 403, 503))
 
 TurnId = Annotated[str, Path(min_length=32, max_length=32, pattern="^[0-9a-f]{32}$")]
 PAGE = 20
+
+
+def turn_dict(desk: FaqDesk, turn: TurnView) -> dict[str, Any]:
+    """A turn for the page, its clauses named as the policy numbers them (三(一)5)."""
+    clauses = desk.kb.clauses
+    labels = [clauses[c].label if c in clauses else c for c in turn.clause_ids]
+    return {**turn.to_dict(), "clause_labels": labels}
 
 
 @router.get("")
@@ -39,7 +46,7 @@ def queue(
     total, turns = TurnLog(desk.engine).review_queue(limit=PAGE, offset=offset)
     return {
         "entries": waiting,
-        "turns": [turn.to_dict() for turn in turns],
+        "turns": [turn_dict(desk, turn) for turn in turns],
         "turns_total": total,
         "count": len(waiting) + total,
         "offset": offset,
@@ -52,7 +59,7 @@ def queue(
 def conversation(turn_id: TurnId, _staff: ReviewerReader, desk: Desk) -> dict[str, Any]:
     """The whole conversation the turn belongs to (masked), oldest turn first."""
     turns = TurnLog(desk.engine).conversation(turn_id)
-    return {"turn_id": turn_id, "turns": [turn.to_dict() for turn in turns]}
+    return {"turn_id": turn_id, "turns": [turn_dict(desk, turn) for turn in turns]}
 
 
 @router.post("/turns/{turn_id}/done", responses=error_responses(404))

@@ -1,0 +1,180 @@
+"""The 统计 tab and the reviewer's queue in headless Chromium, at 1280 px and on a phone.
+
+Turns are written into the gateway's database as the consumer would write them; the page
+must draw them with ECharts served by the gateway, under the page's Content-Security-Policy
+(no console error), and editors must not see any of it. Screenshots: artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+
+from bot.faq.db import make_engine
+from bot.turns.record import CHINA, TurnRecord, build_turn
+from bot.turns.store import TurnLog
+from tests.support.browser import SHOTS, Gateway, sign_in, staff_context
+from tests.support.turns import answered, turn_events
+
+NOW = time.time()
+DAY = 86400.0
+ASKS = [
+    ("新生儿怎么上户口", "ask_newborn", answered(("4.1",))),
+    ("在城里买了房能落户吗", "want_settle_urban", answered(("3.1.5",))),
+    ("居住证有什么用", "ask_residence_permit", answered(("4.2",), faq=1)),
+    ("我想落户", "want_settle_urban", {"type": "assessment", "missing": ["housing"]}),
+    ("护照丢了怎么办", "out_of_scope", {"type": "out_of_scope"}),
+    ("啊这个那个", "nlu_fallback", {"type": "fallback", "stage": "clarify"}),
+]
+
+
+def record(sender: str, message: str, text: str, at: float, **kw: Any) -> TurnRecord:
+    built = build_turn(turn_events(sender, message, text, at=at, **kw))
+    assert built is not None
+    return built
+
+
+@pytest.fixture(scope="module")
+def turns(gateway: Gateway) -> Iterator[dict[str, TurnRecord]]:
+    """Eighty turns over the last 20 days, a 没用 and an unsure answer among them."""
+    engine = make_engine(gateway.database)
+    turn_log = TurnLog(engine)
+    made = [
+        record(
+            f"s{i}",
+            "1",
+            ASKS[i % 6][0],
+            NOW - (i % 20) * DAY - 60,
+            intent=ASKS[i % 6][1],
+            payload=ASKS[i % 6][2],
+        )
+        for i in range(80)
+    ]
+    pet = record("pet", "1", "我叫张三，狗能上户口吗", NOW - 120, payload=answered(("4.1",)))
+    later = record("pet", "2", "那猫呢", NOW - 60, payload=answered(("4.1",)))
+    unsure = record(
+        "w", "1", "派出所周末上班吗", NOW - 30, confidence=0.4, payload=answered(("3.1.6",))
+    )
+    turn_log.save([*made, pet, later, unsure])
+    turn_log.attach_feedback(pet.id, False, "答非所问", "问的是宠物")
+    for n, sample in enumerate(made[:12]):
+        turn_log.attach_feedback(sample.id, n % 3 == 0)
+    turn_log.mark_reviewed([t.id for n, t in enumerate(made[:12]) if n % 3])  # seen before
+    yield {"pet": pet, "unsure": unsure}
+    engine.dispose()
+
+
+def csp_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+
+    def watch(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", watch)
+    return errors
+
+
+def test_editors_see_no_statistics_and_no_conversations(
+    browser: Browser, gateway: Gateway, turns: dict[str, TurnRecord]
+) -> None:
+    context = staff_context(browser, 1280)
+    editor = sign_in(context, gateway, "editor")
+    expect(editor.locator("#tab-entries")).to_have_attribute("aria-selected", "true")
+    for hidden in ("#tab-dashboard", "#tab-review"):
+        expect(editor.locator(hidden)).to_be_hidden()
+    editor.click("#tab-unanswered")
+    expect(editor.locator("#recheck")).to_be_hidden()
+    assert editor.request.get(gateway.url + "/api/faq/dashboard").status == 403
+    context.close()
+
+
+def test_the_reviewer_lands_on_the_queue_and_turns_an_answer_into_a_draft(
+    browser: Browser, gateway: Gateway, turns: dict[str, TurnRecord]
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = staff_context(browser, 1280)
+    reviewer = sign_in(context, gateway, "reviewer")
+    errors = csp_errors(reviewer)
+    expect(reviewer.locator("#tab-review")).to_have_attribute("aria-selected", "true")
+    expect(reviewer.locator("#tab-review")).to_have_text("待我审核（2）")
+    expect(reviewer.locator("#review-turns")).to_contain_text("另有 2 条回答待复核")
+    reviewer.click("#open-recheck")
+    items = reviewer.locator("#recheck-list > li")
+    expect(items).to_have_count(2)
+    expect(items.nth(0)).to_contain_text("派出所周末上班吗")
+    expect(items.nth(0)).to_contain_text("助手把握不大")
+    pet = items.nth(1)
+    expect(pet).to_contain_text("我叫[姓名]，狗能上户口吗")
+    expect(pet).to_contain_text("没用（答非所问）：问的是宠物")
+    expect(reviewer.locator("#groups")).to_be_visible()  # beside the unanswered groups
+    reviewer.screenshot(path=str(SHOTS / "admin-recheck-1280.png"), full_page=True)
+    pet.locator("button", has_text="查看完整对话").click()
+    talk = reviewer.locator("dialog.conversation")
+    expect(talk).to_be_visible()
+    expect(talk.locator(".talk > li")).to_have_count(2)
+    expect(talk.locator(".chosen-turn")).to_contain_text("狗能上户口吗")
+    expect(talk).to_contain_text("那猫呢")
+    assert "张三" not in talk.inner_text()
+    reviewer.screenshot(path=str(SHOTS / "admin-conversation-1280.png"))
+    talk.locator("button", has_text="关闭").click()
+    pet.locator("button", has_text="生成草稿").click()
+    expect(reviewer.locator("#tab-entries")).to_have_attribute("aria-selected", "true")
+    expect(reviewer.locator("#e-question")).to_have_value("我叫[姓名]，狗能上户口吗")
+    expect(reviewer.locator("#tab-review")).to_have_text("待我审核（1）")
+    assert errors == []
+    context.close()
+
+
+def test_the_dashboard_draws_charts_and_tables_at_1280_and_on_a_phone(
+    browser: Browser, gateway: Gateway, turns: dict[str, TurnRecord]
+) -> None:
+    context = staff_context(browser, 1280)
+    admin = sign_in(context, gateway, "admin")
+    errors = csp_errors(admin)
+    admin.click("#tab-dashboard")
+    expect(admin.locator("#cards .card").first).to_contain_text("83")
+    for chart in ("daily", "outcomes", "topics", "clauses"):
+        expect(admin.locator(f"#chart-{chart} canvas")).to_have_count(1)
+    clauses = admin.locator(".table-block", has_text="条款：引用次数与没用率")
+    expect(clauses.locator("tbody tr").first).to_contain_text("四(一)")
+    period = f"start={admin.input_value('#d-start')}&end={admin.input_value('#d-end')}"
+    expect(clauses.locator("a.csv")).to_have_attribute(
+        "href", "/api/faq/dashboard/clauses.csv?" + period
+    )
+    entries = admin.locator(".table-block", has_text="常见问题命中次数")
+    expect(entries.locator("tbody tr")).to_have_count(1)
+    admin.wait_for_timeout(600)  # ECharts animates the first drawing
+    admin.screenshot(path=str(SHOTS / "admin-dashboard-1280.png"), full_page=True)
+    csv = admin.request.get(gateway.url + "/api/faq/dashboard/clauses.csv")
+    assert csv.status == 200 and "没用率" in csv.text()
+
+    # One day only: the figures follow the range.
+    day = (dt.datetime.now(CHINA) - dt.timedelta(days=10)).date().isoformat()
+    admin.fill("#d-start", day)
+    admin.fill("#d-end", day)
+    admin.locator("#range button[type=submit]").click()
+    expect(admin.locator("#cards .card").first).to_contain_text("4")
+    assert errors == [], errors  # nothing refused by the CSP, nothing failed
+    admin.fill("#d-start", "2026-12-31")
+    admin.fill("#d-end", "2026-01-01")
+    admin.locator("#range button[type=submit]").click()
+    expect(admin.locator("#range-error")).to_have_text("开始日期不能晚于结束日期")
+
+    phone = context.new_page()
+    phone.set_viewport_size({"width": 360, "height": 800})
+    phone.goto(gateway.url + "/admin")
+    phone.click("#tab-dashboard")
+    expect(phone.locator("#chart-daily canvas")).to_have_count(1)
+    phone.wait_for_timeout(600)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page is {width}px wide at 360px"
+    box = phone.locator("#chart-topics").bounding_box()
+    assert box is not None and box["width"] <= 340
+    phone.screenshot(path=str(SHOTS / "admin-dashboard-360.png"), full_page=True)
+    context.close()
