@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 
 from bot.faq.errors import ValidationError
 from bot.faq.models import entries, entry_versions
-from bot.turns.models import OUTCOME_NAMES, OUTCOMES, turn_clauses, turn_feedback, turns
+from bot.turns.models import OUTCOME_NAMES, OUTCOMES, turn_clauses, turns
 
 TOPICS_FILE = Path(__file__).with_name("topics.yml")
 MAX_DAYS = 366
@@ -96,12 +96,12 @@ def _rate(not_useful: int, rated: int) -> float | None:
     return round(not_useful / rated, 4) if rated else None
 
 
-def _feedback_counts(column: Any) -> list[Any]:
-    useful = turn_feedback.c.useful
+def _feedback_counts(useful: Any, count: Any) -> list[Any]:
+    """Answers with feedback, those marked 没用, and ``count``: from the copied verdict."""
     return [
         sa.func.count(useful).label("rated"),
-        sa.func.sum(sa.case((useful.is_(False), 1), else_=0)).label("not_useful"),
-        column,
+        sa.func.sum(sa.case((useful == sa.false(), 1), else_=0)).label("not_useful"),
+        count,
     ]
 
 
@@ -181,12 +181,7 @@ class Dashboard:
         """Answers citing each clause, with their 没用 rate, most cited first."""
         count = sa.func.count().label("n")
         query = (
-            sa.select(turn_clauses.c.clause_id, *_feedback_counts(count))
-            .select_from(
-                turn_clauses.outerjoin(
-                    turn_feedback, turn_feedback.c.turn_id == turn_clauses.c.turn_id
-                )
-            )
+            sa.select(turn_clauses.c.clause_id, *_feedback_counts(turn_clauses.c.useful, count))
             .where(turn_clauses.c.day.between(period.start, period.end))
             .group_by(turn_clauses.c.clause_id)
             .order_by(sa.desc(count), turn_clauses.c.clause_id)
@@ -212,9 +207,9 @@ class Dashboard:
     def entries(self, period: Period) -> list[dict[str, Any]]:
         """Answers given by each FAQ entry (its hits), with their 没用 rate, most first."""
         count = sa.func.count().label("n")
+        # Only columns of the partial index (day, entry, verdict): no visit to the table.
         query = (
-            sa.select(turns.c.faq_entry_id, sa.func.max(turns.c.faq_key), *_feedback_counts(count))
-            .select_from(turns.outerjoin(turn_feedback, turn_feedback.c.turn_id == turns.c.id))
+            sa.select(turns.c.faq_entry_id, *_feedback_counts(turns.c.useful, count))
             .where(turns.c.day.between(period.start, period.end), turns.c.faq_entry_id.isnot(None))
             .group_by(turns.c.faq_entry_id)
             .order_by(sa.desc(count), turns.c.faq_entry_id)
@@ -222,29 +217,31 @@ class Dashboard:
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
             ids = [row[0] for row in rows]
-            questions = (
-                dict(
-                    connection.execute(
-                        sa.select(entries.c.id, entry_versions.c.question)
-                        .join(entry_versions, entry_versions.c.id == entries.c.published_version_id)
-                        .where(entries.c.id.in_(ids))
-                    ).all()
+            found = connection.execute(
+                sa.select(entries.c.id, entries.c.key, entry_versions.c.question)
+                .select_from(
+                    entries.outerjoin(
+                        entry_versions, entry_versions.c.id == entries.c.published_version_id
+                    )
                 )
-                if ids
-                else {}
+                .where(entries.c.id.in_(ids))
+            ).all()
+        named = {entry_id: (key, question) for entry_id, key, question in found}
+        result = []
+        for entry_id, rated, not_useful, n in rows:
+            key, question = named.get(entry_id, ("", None))
+            result.append(
+                {
+                    "entry_id": entry_id,
+                    "key": key,
+                    "question": question or "（已下线）",
+                    "answers": n,
+                    "rated": rated,
+                    "not_useful": int(not_useful or 0),
+                    "not_useful_rate": _rate(int(not_useful or 0), rated),
+                }
             )
-        return [
-            {
-                "entry_id": entry_id,
-                "key": key or "",
-                "question": questions.get(entry_id, "（已下线）"),
-                "answers": n,
-                "rated": rated,
-                "not_useful": int(not_useful or 0),
-                "not_useful_rate": _rate(int(not_useful or 0), rated),
-            }
-            for entry_id, key, rated, not_useful, n in rows
-        ]
+        return result
 
     def summary(self, period: Period) -> dict[str, Any]:
         """Every table of the dashboard for ``period``."""

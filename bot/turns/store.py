@@ -24,12 +24,10 @@ from sqlalchemy.engine import Connection, Engine
 from bot.faq.errors import NotFound, ValidationError
 from bot.faq.models import utcnow
 from bot.privacy.masking import mask_pii
-from bot.turns.models import OUTCOME_NAMES, turn_clauses, turn_feedback, turns
+from bot.turns.models import LOW_CONFIDENCE, OUTCOME_NAMES, turn_clauses, turn_feedback, turns
 from bot.turns.record import CHINA, TurnRecord, conversation_id
 
 DEFAULT_RETENTION_DAYS = 180
-LOW_CONFIDENCE = 0.6
-"""Answers given with a lower intent confidence go to the 复核 list."""
 _TURN_ID = re.compile(r"[0-9a-f]{32}")
 REASON_MAX = 32
 COMMENT_MAX = 500
@@ -41,26 +39,13 @@ def _insert(connection: Connection, table: sa.Table) -> Any:
 
 
 @dataclass(frozen=True)
-class TurnView:
-    """A stored turn, with its feedback, as the desk shows it."""
+class TurnView(TurnRecord):
+    """A stored turn with its feedback (``useful`` ``None``: none given), as the desk shows it."""
 
-    id: str
-    conversation: str
-    at: dt.datetime
-    channel: str
-    text: str
-    reply: str
-    intent: str | None
-    confidence: float | None
-    outcome: str
-    clause_ids: tuple[str, ...]
-    faq_entry_id: int | None
-    faq_key: str | None
-    latency_ms: int | None
-    useful: bool | None
-    reason: str
-    comment: str
-    reviewed: bool
+    useful: bool | None = None
+    reason: str = ""
+    comment: str = ""
+    reviewed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, with the outcome's Chinese name."""
@@ -129,6 +114,17 @@ class TurnLog:
                     ),
                     cited,
                 )
+            # Feedback given before the consumer wrote the turn: copy its verdict now.
+            ids = [r.id for r in rows]
+            early = dict(
+                connection.execute(
+                    sa.select(turn_feedback.c.turn_id, turn_feedback.c.useful).where(
+                        turn_feedback.c.turn_id.in_(ids)
+                    )
+                ).all()
+            )
+            for turn_id, useful in early.items():
+                self._copy_verdict(connection, turn_id, useful)
 
     def attach_feedback(
         self, turn_id: str, useful: bool, reason: str = "", comment: str = ""
@@ -153,6 +149,15 @@ class TurnLog:
             connection.execute(
                 statement.on_conflict_do_update(index_elements=["turn_id"], set_=values)
             )
+            self._copy_verdict(connection, turn_id, useful)
+
+    @staticmethod
+    def _copy_verdict(connection: Connection, turn_id: str, useful: bool) -> None:
+        """Put the verdict on the turn and its clause rows (read there without a join)."""
+        connection.execute(sa.update(turns).where(turns.c.id == turn_id).values(useful=useful))
+        connection.execute(
+            sa.update(turn_clauses).where(turn_clauses.c.turn_id == turn_id).values(useful=useful)
+        )
 
     def latest_turn(self, sender_id: str) -> str | None:
         """The id of the sender's most recent turn that is already kept, if any."""
@@ -223,7 +228,6 @@ class TurnLog:
     def _select() -> sa.sql.Select:
         return sa.select(
             turns,
-            turn_feedback.c.useful,
             turn_feedback.c.reason,
             turn_feedback.c.comment,
         ).select_from(turns.outerjoin(turn_feedback, turn_feedback.c.turn_id == turns.c.id))
@@ -247,25 +251,20 @@ class TurnLog:
         with self.engine.connect() as connection:
             return self._views(connection, query)
 
-    def _review_condition(self, threshold: float) -> Any:
-        low = sa.and_(turns.c.outcome == "answered", turns.c.confidence < threshold)
-        return sa.and_(
-            turns.c.reviewed_at.is_(None), sa.or_(turn_feedback.c.useful.is_(False), low)
-        )
-
-    def review_queue(
-        self, threshold: float = LOW_CONFIDENCE, limit: int = 50, offset: int = 0
-    ) -> tuple[int, list[TurnView]]:
+    def review_queue(self, limit: int = 50, offset: int = 0) -> tuple[int, list[TurnView]]:
         """The 复核 list: answers marked 没用, and answers given with low confidence.
 
         Returns the number of turns waiting and the newest ``limit`` of them (after ``offset``);
-        a turn leaves the list once :meth:`mark_reviewed`.
+        a turn leaves the list once :meth:`mark_reviewed`. The condition is the one of the
+        partial index ``ix_turns_review`` (:data:`~bot.turns.models.REVIEW_WHERE`), so that
+        the database answers from it.
         """
-        condition = self._review_condition(threshold)
-        joined = turns.outerjoin(turn_feedback, turn_feedback.c.turn_id == turns.c.id)
+        low = sa.and_(turns.c.outcome == "answered", turns.c.confidence < LOW_CONFIDENCE)
+        flagged = sa.or_(turns.c.useful == sa.false(), low)
+        condition = sa.and_(turns.c.reviewed_at.is_(None), flagged)
         with self.engine.connect() as connection:
             total: int = connection.execute(
-                sa.select(sa.func.count()).select_from(joined).where(condition)
+                sa.select(sa.func.count()).select_from(turns).where(condition)
             ).scalar_one()
             query = (
                 self._select()

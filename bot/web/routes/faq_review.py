@@ -13,7 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from bot.faq.content import QUESTION_MAX
-from bot.turns.store import LOW_CONFIDENCE, TurnLog, TurnView
+from bot.turns.models import LOW_CONFIDENCE
+from bot.turns.store import TurnLog, TurnView
 from bot.web.deps import Desk, ReviewerReader, ReviewerWriter
 from bot.web.errors import error_responses
 from bot.web.faq_desk import FaqDesk, allowed_actions, entry_dict
