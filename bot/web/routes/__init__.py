@@ -41,6 +41,9 @@ ones):
   (:mod:`.faq_dashboard`); ``GET /api/faq/review`` (待我审核: entries to approve or publish,
   and the 复核 list), ``GET /api/faq/review/turns/{id}`` (the whole conversation),
   ``POST /api/faq/review/turns/{id}/done|draft`` (:mod:`.faq_review`).
+* ``POST /api/faq/try`` {entry_id, question, paraphrases, wordings} — 试问一下: which entry
+  the FAQ matcher would answer each wording with, scores and thresholds, and the entry's
+  answered / 没用 counts from the turn log (:mod:`.faq_try`).
 * For admins, ``GET|POST /api/faq/users`` and ``PATCH /api/faq/users/{username}``
   {role, active, password} (:mod:`.faq_users`).
 * ``GET /api/faq/published`` — public: the published entries grouped by their first tag, each
@@ -68,6 +71,7 @@ from bot.web.routes import (
     faq_entries,
     faq_public,
     faq_review,
+    faq_try,
     faq_unanswered,
     faq_users,
     health,
@@ -88,6 +92,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     faq_unanswered.router,
     faq_dashboard.router,
     faq_review.router,
+    faq_try.router,
     faq_users.router,
     faq_public.router,
 )
