@@ -1,5 +1,8 @@
 """Dashboard benchmark: every dashboard query's p50/p95 with 1,000,000 turns in PostgreSQL.
 
+The dashboard sums the turn log's daily counts (``turn_counts``, see :mod:`bot.turns.models`);
+the first version counted the turns themselves and took up to 1 s per query here.
+
 Run with ``make benchmark-dashboard`` (about two minutes). A throw-away database on the
 PostgreSQL server in ``HUKOU_BENCH_POSTGRES`` (default: the local one) is migrated, then filled
 in SQL (``generate_series``: no row crosses the wire) with 1,000,000 turns spread over the 180
@@ -62,6 +65,22 @@ FEEDBACK = """
 INSERT INTO turn_feedback (turn_id, useful, reason, comment, at)
 SELECT id, abs(hashtext(id)) % 4 <> 0, '', '', at FROM turns WHERE abs(hashtext(id)) % 20 = 0
 """
+VERDICTS = """
+UPDATE turns SET useful = f.useful FROM turn_feedback AS f WHERE f.turn_id = turns.id
+"""
+# The daily counts as TurnLog.save and attach_feedback keep them (tests/turns/test_store.py
+# checks that they equal these sums), computed here in one pass per kind.
+COUNTS = """
+INSERT INTO turn_counts (day, kind, key, n, rated, not_useful)
+SELECT t.day, '{kind}', {key}, count(*), count(t.useful), count(*) FILTER (WHERE NOT t.useful)
+FROM {source} GROUP BY t.day, {key}
+"""
+COUNT_SOURCES = {
+    "outcome": ("t.outcome", "turns AS t"),
+    "intent": ("coalesce(t.intent, '')", "turns AS t"),
+    "entry": ("t.faq_entry_id::text", "turns AS t WHERE t.faq_entry_id IS NOT NULL"),
+    "clause": ("c.clause_id", "turn_clauses AS c JOIN turns AS t ON t.id = c.turn_id"),
+}
 
 
 def _quoted(values: list[str]) -> str:
@@ -84,6 +103,9 @@ def fill(engine: sa.engine.Engine, turns: int) -> float:
             sa.text(CLAUSES.format(clauses=_quoted(clauses), n_clauses=len(clauses)))
         )
         connection.execute(sa.text(FEEDBACK))
+        connection.execute(sa.text(VERDICTS))
+        for kind, (key, source) in COUNT_SOURCES.items():
+            connection.execute(sa.text(COUNTS.format(kind=kind, key=key, source=source)))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM ANALYZE")
     return time.perf_counter() - started
@@ -159,7 +181,7 @@ def main() -> None:
         with engine.connect() as connection:
             counts = {
                 table: connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
-                for table in ("turns", "turn_clauses", "turn_feedback")
+                for table in ("turns", "turn_clauses", "turn_feedback", "turn_counts")
             }
             version = connection.execute(sa.text("SHOW server_version")).scalar()
         rate = write_rate(engine)
@@ -174,7 +196,8 @@ def main() -> None:
         "# Dashboard benchmark (make benchmark-dashboard)",
         "",
         f"PostgreSQL {version}, 2 CPUs shared; {counts['turns']:,} turns over {DAYS} days, "
-        f"{counts['turn_clauses']:,} clause citations, {counts['turn_feedback']:,} feedback rows "
+        f"{counts['turn_clauses']:,} clause citations, {counts['turn_feedback']:,} feedback rows, "
+        f"{counts['turn_counts']:,} daily-count rows "
         f"(filled in SQL in {seconds:.0f} s); {args.runs} runs per query after one warm-up; "
         f"run {dt.datetime.now(CHINA):%Y-%m-%d %H:%M} (UTC+8). See the docstring of "
         "benchmarks/dashboard.py.",

@@ -1,8 +1,9 @@
 """The desk's dashboard: what citizens asked, how it was answered, what they thought of it.
 
-Every figure is counted over a date range (calendar days in China, both ends included) from
-the turn log, with queries that the indexes of :mod:`bot.turns.models` answer: a million turns
-in PostgreSQL take well under 200 ms per query (``benchmarks/dashboard.py``,
+Every figure is summed over a date range (calendar days in China, both ends included) from
+the turn log's daily counts (``turn_counts``, kept by :class:`bot.turns.store.TurnLog` as it
+writes turns and feedback; :mod:`bot.turns.models` says why): with a million turns in
+PostgreSQL each query takes milliseconds (``benchmarks/dashboard.py``,
 ``reports/dashboard-benchmark.md``). Weeks are added up from the days (ISO weeks, Monday
 first) rather than asked of the database, so SQLite and PostgreSQL count them alike.
 
@@ -27,7 +28,7 @@ from sqlalchemy.engine import Engine
 
 from bot.faq.errors import ValidationError
 from bot.faq.models import entries, entry_versions
-from bot.turns.models import OUTCOME_NAMES, OUTCOMES, turn_clauses, turns
+from bot.turns.models import OUTCOME_NAMES, OUTCOMES, turn_counts
 
 TOPICS_FILE = Path(__file__).with_name("topics.yml")
 MAX_DAYS = 366
@@ -96,33 +97,45 @@ def _rate(not_useful: int, rated: int) -> float | None:
     return round(not_useful / rated, 4) if rated else None
 
 
-def _feedback_counts(useful: Any, count: Any) -> list[Any]:
-    """Answers with feedback, those marked 没用, and ``count``: from the copied verdict."""
-    return [
-        sa.func.count(useful).label("rated"),
-        sa.func.sum(sa.case((useful == sa.false(), 1), else_=0)).label("not_useful"),
-        count,
-    ]
-
-
 class Dashboard:
-    """The dashboard's figures, read from the turn log on ``engine``."""
+    """The dashboard's figures, summed from the turn log's daily counts on ``engine``."""
 
     def __init__(self, engine: Engine, clause_names: Mapping[str, tuple[str, str]]) -> None:
         """Count on ``engine``; ``clause_names`` maps a clause id to its (label, title)."""
         self.engine = engine
         self.clause_names = clause_names
 
+    def _totals(self, period: Period, kind: str) -> list[tuple[str, int, int, int]]:
+        """``(key, turns, rated, not_useful)`` of one kind over the period, most turns first."""
+        n = sa.func.sum(turn_counts.c.n).label("n")
+        query = (
+            sa.select(
+                turn_counts.c.key,
+                n,
+                sa.func.sum(turn_counts.c.rated),
+                sa.func.sum(turn_counts.c.not_useful),
+            )
+            .where(turn_counts.c.kind == kind, turn_counts.c.day.between(period.start, period.end))
+            .group_by(turn_counts.c.key)
+            .order_by(sa.desc(n), turn_counts.c.key)
+        )
+        with self.engine.connect() as connection:
+            return [
+                (key, int(total), int(rated), int(bad))
+                for key, total, rated, bad in connection.execute(query)
+                if total
+            ]
+
     def daily(self, period: Period) -> list[dict[str, Any]]:
         """Questions per day, split by outcome (days without questions are left out)."""
-        query = (
-            sa.select(turns.c.day, turns.c.outcome, sa.func.count())
-            .where(turns.c.day.between(period.start, period.end))
-            .group_by(turns.c.day, turns.c.outcome)
+        query = sa.select(turn_counts.c.day, turn_counts.c.key, turn_counts.c.n).where(
+            turn_counts.c.kind == "outcome", turn_counts.c.day.between(period.start, period.end)
         )
         days: dict[dt.date, dict[str, Any]] = {}
         with self.engine.connect() as connection:
             for day, outcome, n in connection.execute(query):
+                if not n or outcome not in OUTCOMES:
+                    continue
                 row = days.setdefault(
                     day, {"day": day.isoformat(), "questions": 0, **dict.fromkeys(OUTCOMES, 0)}
                 )
@@ -159,37 +172,20 @@ class Dashboard:
 
     def topics(self, period: Period) -> list[dict[str, Any]]:
         """Questions per topic (the intent Rasa found), most asked first."""
-        count = sa.func.count().label("n")
-        query = (
-            sa.select(turns.c.intent, count)
-            .where(turns.c.day.between(period.start, period.end))
-            .group_by(turns.c.intent)
-            .order_by(sa.desc(count), turns.c.intent)
-        )
         names = topic_names()
-        with self.engine.connect() as connection:
-            return [
-                {
-                    "intent": intent or "",
-                    "topic": names.get(intent, intent) if intent else UNKNOWN_TOPIC,
-                    "questions": n,
-                }
-                for intent, n in connection.execute(query)
-            ]
+        return [
+            {
+                "intent": intent,
+                "topic": names.get(intent, intent) if intent else UNKNOWN_TOPIC,
+                "questions": n,
+            }
+            for intent, n, _, _ in self._totals(period, "intent")
+        ]
 
     def clauses(self, period: Period) -> list[dict[str, Any]]:
         """Answers citing each clause, with their 没用 rate, most cited first."""
-        count = sa.func.count().label("n")
-        query = (
-            sa.select(turn_clauses.c.clause_id, *_feedback_counts(turn_clauses.c.useful, count))
-            .where(turn_clauses.c.day.between(period.start, period.end))
-            .group_by(turn_clauses.c.clause_id)
-            .order_by(sa.desc(count), turn_clauses.c.clause_id)
-        )
-        with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
         result = []
-        for clause_id, rated, not_useful, n in rows:
+        for clause_id, n, rated, not_useful in self._totals(period, "clause"):
             label, title = self.clause_names.get(clause_id, (clause_id, ""))
             result.append(
                 {
@@ -198,50 +194,54 @@ class Dashboard:
                     "title": title,
                     "answers": n,
                     "rated": rated,
-                    "not_useful": int(not_useful or 0),
-                    "not_useful_rate": _rate(int(not_useful or 0), rated),
+                    "not_useful": not_useful,
+                    "not_useful_rate": _rate(not_useful, rated),
                 }
             )
         return result
 
     def entries(self, period: Period) -> list[dict[str, Any]]:
         """Answers given by each FAQ entry (its hits), with their 没用 rate, most first."""
-        count = sa.func.count().label("n")
-        # Only columns of the partial index (day, entry, verdict): no visit to the table.
-        query = (
-            sa.select(turns.c.faq_entry_id, *_feedback_counts(turns.c.useful, count))
-            .where(turns.c.day.between(period.start, period.end), turns.c.faq_entry_id.isnot(None))
-            .group_by(turns.c.faq_entry_id)
-            .order_by(sa.desc(count), turns.c.faq_entry_id)
-        )
-        with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-            ids = [row[0] for row in rows]
-            found = connection.execute(
-                sa.select(entries.c.id, entries.c.key, entry_versions.c.question)
-                .select_from(
-                    entries.outerjoin(
-                        entry_versions, entry_versions.c.id == entries.c.published_version_id
+        totals = self._totals(period, "entry")
+        ids = [int(key) for key, _, _, _ in totals]
+        named: dict[int, tuple[str, str | None]] = {}
+        if ids:
+            with self.engine.connect() as connection:
+                found = connection.execute(
+                    sa.select(entries.c.id, entries.c.key, entry_versions.c.question)
+                    .select_from(
+                        entries.outerjoin(
+                            entry_versions, entry_versions.c.id == entries.c.published_version_id
+                        )
                     )
-                )
-                .where(entries.c.id.in_(ids))
-            ).all()
-        named = {entry_id: (key, question) for entry_id, key, question in found}
+                    .where(entries.c.id.in_(ids))
+                ).all()
+            named = {entry_id: (key, question) for entry_id, key, question in found}
         result = []
-        for entry_id, rated, not_useful, n in rows:
-            key, question = named.get(entry_id, ("", None))
+        for key, n, rated, not_useful in totals:
+            entry_key, question = named.get(int(key), ("", None))
             result.append(
                 {
-                    "entry_id": entry_id,
-                    "key": key,
+                    "entry_id": int(key),
+                    "key": entry_key,
                     "question": question or "（已下线）",
                     "answers": n,
                     "rated": rated,
-                    "not_useful": int(not_useful or 0),
-                    "not_useful_rate": _rate(int(not_useful or 0), rated),
+                    "not_useful": not_useful,
+                    "not_useful_rate": _rate(not_useful, rated),
                 }
             )
         return result
+
+    def entry_usage(self, entry_id: int) -> dict[str, int]:
+        """How often the entry answered citizens (turns kept) and was marked 没用."""
+        query = sa.select(
+            sa.func.coalesce(sa.func.sum(turn_counts.c.n), 0),
+            sa.func.coalesce(sa.func.sum(turn_counts.c.not_useful), 0),
+        ).where(turn_counts.c.kind == "entry", turn_counts.c.key == str(entry_id))
+        with self.engine.connect() as connection:
+            answered, not_useful = connection.execute(query).one()
+        return {"answered": int(answered), "not_useful": int(not_useful)}
 
     def summary(self, period: Period) -> dict[str, Any]:
         """Every table of the dashboard for ``period``."""

@@ -9,11 +9,16 @@ per row. Clause citations have their own table (one row per clause) for the same
 clause" is then a ``GROUP BY`` on an index, on SQLite and PostgreSQL alike. Feedback has no
 foreign key to ``turns``: a citizen may tap 没用 before the consumer has written the turn.
 
-The verdict (``useful``) is also copied onto the turn and its clause rows
-(:meth:`bot.turns.store.TurnLog.attach_feedback`, and :meth:`~bot.turns.store.TurnLog.save` for
-feedback that came first), so that 没用 rates and the 复核 list are read from covering and
-partial indexes without a join: with a million turns the join took 300–700 ms, the indexes
-keep every query under 200 ms (``reports/dashboard-benchmark.md``).
+The verdict (``useful``) is also copied onto the turn (:meth:`bot.turns.store.TurnLog.
+attach_feedback`, and :meth:`~bot.turns.store.TurnLog.save` for feedback that came first), so
+that the 复核 list is one partial index (``ix_turns_review``).
+
+The dashboard reads ``turn_counts``: per day, how many turns had each outcome, intent, clause
+and FAQ entry, how many of them got feedback and how many were 没用. The store keeps it up to
+date in the transaction that writes a turn or its feedback (a turn is counted once: the ones
+already kept are left out), so a date range is a sum over at most a few hundred rows a day.
+Counting a million turns directly took 150–1,000 ms a query on this 2-core machine (the first
+run of ``reports/dashboard-benchmark.md``); the sums take a few milliseconds.
 """
 
 from __future__ import annotations
@@ -63,16 +68,7 @@ turns = sa.Table(
     sa.CheckConstraint(
         "outcome IN ({})".format(", ".join(f"'{o}'" for o in OUTCOMES)), name="ck_turns_outcome"
     ),
-    sa.Index("ix_turns_day_outcome", "day", "outcome"),
-    sa.Index("ix_turns_day_intent", "day", "intent"),
-    sa.Index(
-        "ix_turns_day_faq_entry_id",
-        "day",
-        "faq_entry_id",
-        "useful",
-        postgresql_where=sa.text("faq_entry_id IS NOT NULL"),
-        sqlite_where=sa.text("faq_entry_id IS NOT NULL"),
-    ),
+    sa.Index("ix_turns_day", "day"),
     sa.Index(
         "ix_turns_review",
         "at",
@@ -86,9 +82,22 @@ turn_clauses = sa.Table(
     metadata,
     sa.Column("turn_id", sa.String(32), primary_key=True),
     sa.Column("clause_id", sa.String(64), primary_key=True),
-    sa.Column("day", sa.Date, nullable=False),
-    sa.Column("useful", sa.Boolean),
-    sa.Index("ix_turn_clauses_day_clause_id", "day", "clause_id", "useful"),
+    sa.Column("day", sa.Date, nullable=False, index=True),
+)
+
+COUNT_KINDS = ("outcome", "intent", "clause", "entry")
+"""What ``turn_counts`` counts by; ``key`` is the outcome, the intent (``""``: none), the
+clause id or the FAQ entry id (as text)."""
+
+turn_counts = sa.Table(
+    "turn_counts",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("kind", sa.String(8), primary_key=True),
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("rated", sa.Integer, nullable=False),
+    sa.Column("not_useful", sa.Integer, nullable=False),
 )
 
 turn_feedback = sa.Table(

@@ -24,7 +24,14 @@ from sqlalchemy.engine import Connection, Engine
 from bot.faq.errors import NotFound, ValidationError
 from bot.faq.models import utcnow
 from bot.privacy.masking import mask_pii
-from bot.turns.models import LOW_CONFIDENCE, OUTCOME_NAMES, turn_clauses, turn_feedback, turns
+from bot.turns.models import (
+    LOW_CONFIDENCE,
+    OUTCOME_NAMES,
+    turn_clauses,
+    turn_counts,
+    turn_feedback,
+    turns,
+)
 from bot.turns.record import CHINA, TurnRecord, conversation_id
 
 DEFAULT_RETENTION_DAYS = 180
@@ -36,6 +43,37 @@ COMMENT_MAX = 500
 def _insert(connection: Connection, table: sa.Table) -> Any:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
+
+
+def _count_keys(
+    outcome: str, intent: str | None, clause_ids: Iterable[str], entry: int | None
+) -> list[tuple[str, str]]:
+    """The ``turn_counts`` rows a turn counts in: its outcome, intent, clauses and entry."""
+    keys = [("outcome", outcome), ("intent", intent or "")]
+    keys += [("clause", clause) for clause in clause_ids]
+    return keys + ([("entry", str(entry))] if entry is not None else [])
+
+
+def _add_counts(connection: Connection, counts: dict[tuple[dt.date, str, str], list[int]]) -> None:
+    """Add ``[turns, rated, not_useful]`` to each ``(day, kind, key)`` of ``turn_counts``."""
+    if not counts:
+        return
+    statement = _insert(connection, turn_counts)
+    added = statement.excluded
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["day", "kind", "key"],
+            set_={
+                "n": turn_counts.c.n + added.n,
+                "rated": turn_counts.c.rated + added.rated,
+                "not_useful": turn_counts.c.not_useful + added.not_useful,
+            },
+        ),
+        [
+            {"day": day, "kind": kind, "key": key, "n": n, "rated": r, "not_useful": u}
+            for (day, kind, key), (n, r, u) in sorted(counts.items())
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -76,11 +114,31 @@ class TurnLog:
     # -- writing ------------------------------------------------------------------------
 
     def save(self, records: Iterable[TurnRecord]) -> None:
-        """Keep ``records`` in one transaction; turns already kept are left as they are."""
-        rows = list(records)
+        """Keep ``records`` in one transaction; turns already kept are left as they are.
+
+        The new turns are added to the daily counts (``turn_counts``) in the same transaction,
+        with the verdict of any feedback that came before them. The turn log has one writer
+        (the consumer, or the embedded broker): the turns already kept are read first.
+        """
+        rows = list({r.id: r for r in records}.values())
         if not rows:
             return
         with self.engine.begin() as connection:
+            kept = set(
+                connection.execute(
+                    sa.select(turns.c.id).where(turns.c.id.in_([r.id for r in rows]))
+                ).scalars()
+            )
+            rows = [r for r in rows if r.id not in kept]
+            if not rows:
+                return
+            early: dict[str, bool] = dict(
+                connection.execute(
+                    sa.select(turn_feedback.c.turn_id, turn_feedback.c.useful).where(
+                        turn_feedback.c.turn_id.in_([r.id for r in rows])
+                    )
+                ).all()
+            )
             connection.execute(
                 _insert(connection, turns).on_conflict_do_nothing(index_elements=["id"]),
                 [
@@ -98,6 +156,7 @@ class TurnLog:
                         "faq_entry_id": r.faq_entry_id,
                         "faq_key": r.faq_key,
                         "latency_ms": r.latency_ms,
+                        "useful": early.get(r.id),
                     }
                     for r in rows
                 ],
@@ -114,17 +173,15 @@ class TurnLog:
                     ),
                     cited,
                 )
-            # Feedback given before the consumer wrote the turn: copy its verdict now.
-            ids = [r.id for r in rows]
-            early = dict(
-                connection.execute(
-                    sa.select(turn_feedback.c.turn_id, turn_feedback.c.useful).where(
-                        turn_feedback.c.turn_id.in_(ids)
-                    )
-                ).all()
-            )
-            for turn_id, useful in early.items():
-                self._copy_verdict(connection, turn_id, useful)
+            counts: dict[tuple[dt.date, str, str], list[int]] = {}
+            for r in rows:
+                verdict = early.get(r.id)
+                for kind, key in _count_keys(r.outcome, r.intent, r.clause_ids, r.faq_entry_id):
+                    total = counts.setdefault((r.day, kind, key), [0, 0, 0])
+                    total[0] += 1
+                    total[1] += verdict is not None
+                    total[2] += verdict is False
+            _add_counts(connection, counts)
 
     def attach_feedback(
         self, turn_id: str, useful: bool, reason: str = "", comment: str = ""
@@ -133,6 +190,7 @@ class TurnLog:
 
         ``reason`` is a short code or phrase (≤ 32 characters, e.g. ``答非所问``), ``comment``
         free text, masked (:func:`~bot.privacy.masking.mask_pii`) and cut to 500 characters.
+        A turn already kept gets the verdict, and its day's counts follow the change.
 
         Raises:
             ValidationError: ``turn_id`` is not a turn id, or ``reason`` is too long.
@@ -149,15 +207,26 @@ class TurnLog:
             connection.execute(
                 statement.on_conflict_do_update(index_elements=["turn_id"], set_=values)
             )
-            self._copy_verdict(connection, turn_id, useful)
-
-    @staticmethod
-    def _copy_verdict(connection: Connection, turn_id: str, useful: bool) -> None:
-        """Put the verdict on the turn and its clause rows (read there without a join)."""
-        connection.execute(sa.update(turns).where(turns.c.id == turn_id).values(useful=useful))
-        connection.execute(
-            sa.update(turn_clauses).where(turn_clauses.c.turn_id == turn_id).values(useful=useful)
-        )
+            turn = connection.execute(
+                sa.select(
+                    turns.c.day,
+                    turns.c.outcome,
+                    turns.c.intent,
+                    turns.c.faq_entry_id,
+                    turns.c.useful,
+                ).where(turns.c.id == turn_id)
+            ).one_or_none()
+            if turn is None:
+                return  # not written yet: save() will take the verdict
+            connection.execute(sa.update(turns).where(turns.c.id == turn_id).values(useful=useful))
+            rated = int(turn.useful is None)
+            not_useful = int(useful is False) - int(turn.useful is False)
+            if rated or not_useful:
+                clauses = connection.execute(
+                    sa.select(turn_clauses.c.clause_id).where(turn_clauses.c.turn_id == turn_id)
+                ).scalars()
+                keys = _count_keys(turn.outcome, turn.intent, list(clauses), turn.faq_entry_id)
+                _add_counts(connection, {(turn.day, k, v): [0, rated, not_useful] for k, v in keys})
 
     def latest_turn(self, sender_id: str) -> str | None:
         """The id of the sender's most recent turn that is already kept, if any."""
@@ -182,6 +251,7 @@ class TurnLog:
         cutoff = now - dt.timedelta(days=self.retention_days)
         with self.engine.begin() as connection:
             connection.execute(sa.delete(turn_clauses).where(turn_clauses.c.day <= cutoff_day))
+            connection.execute(sa.delete(turn_counts).where(turn_counts.c.day <= cutoff_day))
             connection.execute(sa.delete(turn_feedback).where(turn_feedback.c.at < cutoff))
             deleted: int = connection.execute(
                 sa.delete(turns).where(turns.c.day <= cutoff_day)

@@ -28,6 +28,7 @@ TABLES = {
     "login_failures",
     "login_sessions",
     "turn_clauses",
+    "turn_counts",
     "turn_feedback",
     "turns",
     "users",

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.faq.errors import ValidationError
-from bot.turns.models import turn_clauses, turn_feedback, turns
+from bot.turns.models import turn_clauses, turn_counts, turn_feedback, turns
 from bot.turns.record import TurnRecord, build_turn
 from bot.turns.store import TurnLog
 from tests.support.faq import Clock
@@ -106,3 +106,72 @@ def test_a_conversation_is_its_turns_in_order(turn_log: TurnLog) -> None:
     first, second = record("s", "1", "问一"), record("s", "2", "问二", at=AT + 30)
     turn_log.save([second, first, record("t", "1", "别人的")])
     assert [t.text for t in turn_log.conversation(second.id)] == ["问一", "问二"]
+
+
+def raw_counts(turn_log: TurnLog) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """What turn_counts should hold, counted from the turns themselves (all days together)."""
+    found: dict[tuple[str, str], list[int]] = {}
+    with turn_log.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(turns.c.id, turns.c.outcome, turns.c.intent, turns.c.faq_entry_id)
+        ).all()
+        cited = connection.execute(sa.select(turn_clauses.c.turn_id, turn_clauses.c.clause_id))
+        clauses: dict[str, list[str]] = {}
+        for turn_id, clause in cited:
+            clauses.setdefault(turn_id, []).append(clause)
+        verdicts = dict(
+            connection.execute(sa.select(turn_feedback.c.turn_id, turn_feedback.c.useful)).all()
+        )
+    for turn_id, outcome, intent, entry in rows:
+        keys = [("outcome", outcome), ("intent", intent or "")]
+        keys += [("clause", c) for c in clauses.get(turn_id, [])]
+        keys += [("entry", str(entry))] if entry is not None else []
+        verdict = verdicts.get(turn_id)
+        for key in keys:
+            total = found.setdefault(key, [0, 0, 0])
+            total[0] += 1
+            total[1] += verdict is not None
+            total[2] += verdict is False
+    return {key: (n, r, u) for key, (n, r, u) in found.items()}
+
+
+def kept_counts(turn_log: TurnLog) -> dict[tuple[str, str], tuple[int, int, int]]:
+    query = sa.select(
+        turn_counts.c.kind,
+        turn_counts.c.key,
+        sa.func.sum(turn_counts.c.n),
+        sa.func.sum(turn_counts.c.rated),
+        sa.func.sum(turn_counts.c.not_useful),
+    ).group_by(turn_counts.c.kind, turn_counts.c.key)
+    with turn_log.engine.connect() as connection:
+        return {
+            (kind, key): (int(n), int(r), int(u))
+            for kind, key, n, r, u in connection.execute(query)
+            if n
+        }
+
+
+def test_the_daily_counts_follow_every_write(engine: sa.engine.Engine, clock: Clock) -> None:
+    turn_log = TurnLog(engine, retention_days=30, now=clock)
+    now = clock().timestamp()
+    made = [
+        record(
+            f"s{i}",
+            "1",
+            at=now - (i % 40) * 86400,
+            payload=answered(("3.1.1", "4.1")[: 1 + i % 2], faq=i % 3 or None),
+        )
+        for i in range(60)
+    ]
+    turn_log.attach_feedback(made[0].id, False)  # before its turn is written
+    turn_log.save(made[:40])
+    turn_log.save(made[20:])  # half of them again: counted once
+    turn_log.attach_feedback(made[1].id, True)
+    turn_log.attach_feedback(made[1].id, False)  # changed mind
+    turn_log.attach_feedback(made[2].id, True)
+    turn_log.attach_feedback(made[2].id, True)  # the same again
+    assert kept_counts(turn_log) == raw_counts(turn_log)
+    assert kept_counts(turn_log)[("outcome", "answered")] == (60, 3, 2)
+    turn_log.purge()
+    assert kept_counts(turn_log) == raw_counts(turn_log)
+    assert kept_counts(turn_log)[("outcome", "answered")][0] < 60

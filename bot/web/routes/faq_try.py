@@ -17,16 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StrictInt, StrictStr
 
 from bot.faq.content import MAX_PARAPHRASES, QUESTION_MAX
 from bot.faq.errors import ValidationError
 from bot.retrieval.faq_index import SUGGEST, THRESHOLD, FaqIndex
-from bot.turns.models import turns
 from bot.web.deps import Desk, Writer
 from bot.web.errors import error_responses
+from bot.web.routes.faq_dashboard import dashboard
 
 router = APIRouter(prefix="/api/faq", tags=["faq"], responses=error_responses(401, 403, 503))
 
@@ -96,18 +95,5 @@ def try_wordings(body: TryIn, _staff: Writer, desk: Desk) -> dict[str, Any]:
         "threshold": THRESHOLD,
         "suggest": SUGGEST,
         "results": results,
-        "usage": _usage(desk.engine, body.entry_id),
+        "usage": None if body.entry_id is None else dashboard(desk).entry_usage(body.entry_id),
     }
-
-
-def _usage(engine: sa.engine.Engine, entry_id: int | None) -> dict[str, int] | None:
-    """How often the entry answered citizens (kept turns) and was marked 没用."""
-    if entry_id is None:
-        return None
-    query = sa.select(
-        sa.func.count(),
-        sa.func.sum(sa.case((turns.c.useful == sa.false(), 1), else_=0)),
-    ).where(turns.c.faq_entry_id == entry_id)
-    with engine.connect() as connection:
-        answered, not_useful = connection.execute(query).one()
-    return {"answered": int(answered or 0), "not_useful": int(not_useful or 0)}

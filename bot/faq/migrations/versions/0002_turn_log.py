@@ -1,4 +1,4 @@
-"""The turn log: one row per answered message, the clauses it cited, citizens' feedback.
+"""The turn log: one row per answered message, the clauses it cited, feedback, daily counts.
 
 Revision ID: 0002_turn_log
 Revises: 0001
@@ -14,14 +14,13 @@ depends_on = None
 
 OUTCOMES = "outcome IN ('answered', 'asked_more', 'fallback', 'out_of_scope')"
 REVIEW = "reviewed_at IS NULL AND (useful = false OR (outcome = 'answered' AND confidence < 0.6))"
-WITH_ENTRY = "faq_entry_id IS NOT NULL"
 
 
 def upgrade() -> None:
     """Create the three tables and the indexes the dashboard's queries scan.
 
-    ``useful`` on ``turns`` and ``turn_clauses`` copies the feedback's verdict, so that 没用
-    rates and the 复核 list (a partial index) need no join (``bot/turns/models.py``).
+    ``useful`` on ``turns`` copies the feedback's verdict for the 复核 list (a partial index);
+    ``turn_counts`` holds the dashboard's daily counts (``bot/turns/models.py``).
     """
     op.create_table(
         "turns",
@@ -44,15 +43,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_turns_conversation", "turns", ["conversation"])
     op.create_index("ix_turns_at", "turns", ["at"])
-    op.create_index("ix_turns_day_outcome", "turns", ["day", "outcome"])
-    op.create_index("ix_turns_day_intent", "turns", ["day", "intent"])
-    op.create_index(
-        "ix_turns_day_faq_entry_id",
-        "turns",
-        ["day", "faq_entry_id", "useful"],
-        postgresql_where=sa.text(WITH_ENTRY),
-        sqlite_where=sa.text(WITH_ENTRY),
-    )
+    op.create_index("ix_turns_day", "turns", ["day"])
     op.create_index(
         "ix_turns_review",
         "turns",
@@ -65,9 +56,17 @@ def upgrade() -> None:
         sa.Column("turn_id", sa.String(32), primary_key=True),
         sa.Column("clause_id", sa.String(64), primary_key=True),
         sa.Column("day", sa.Date, nullable=False),
-        sa.Column("useful", sa.Boolean),
     )
-    op.create_index("ix_turn_clauses_day_clause_id", "turn_clauses", ["day", "clause_id", "useful"])
+    op.create_index("ix_turn_clauses_day", "turn_clauses", ["day"])
+    op.create_table(
+        "turn_counts",
+        sa.Column("day", sa.Date, primary_key=True),
+        sa.Column("kind", sa.String(8), primary_key=True),
+        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("n", sa.Integer, nullable=False),
+        sa.Column("rated", sa.Integer, nullable=False),
+        sa.Column("not_useful", sa.Integer, nullable=False),
+    )
     op.create_table(
         "turn_feedback",
         sa.Column("turn_id", sa.String(32), primary_key=True),
@@ -81,5 +80,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop the turn log."""
-    for table in ("turn_feedback", "turn_clauses", "turns"):
+    for table in ("turn_counts", "turn_feedback", "turn_clauses", "turns"):
         op.drop_table(table)
