@@ -4,7 +4,9 @@ Started (and restarted when it dies) by ``hukou serve`` as ``turns``
 (:class:`bot.stack.processes.Stack`); it reads the profile from the environment
 (``HUKOU_AMQP_URL``, ``HUKOU_EVENT_QUEUE``, ``DATABASE_URL``, ``HUKOU_TURN_RETENTION_DAYS``,
 :mod:`bot.stack.profile`) and runs :class:`bot.turns.consumer.TurnConsumer` until SIGTERM.
-``HUKOU_TURN_PREFETCH`` (default 200) bounds the messages it holds unacknowledged.
+``HUKOU_TURN_PREFETCH`` (default 200) bounds the messages it holds unacknowledged;
+``HUKOU_TURN_HEARTBEAT`` names a file touched every second while it consumes (the container
+role ``turns`` of ``deploy/entrypoint.sh`` sets it for its health check).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 
 from bot.faq.db import make_engine
 from bot.stack.profile import Profile, ProfileError
@@ -50,7 +53,14 @@ def main() -> int:
         return 2
     engine = make_engine(profile.faq_url)
     turns = TurnLog(engine, retention_days=profile.turn_retention_days)
-    consumer = TurnConsumer(turns, profile.amqp_url, profile.event_queue, prefetch=size)
+    heartbeat = (os.environ.get("HUKOU_TURN_HEARTBEAT") or "").strip()
+    consumer = TurnConsumer(
+        turns,
+        profile.amqp_url,
+        profile.event_queue,
+        prefetch=size,
+        heartbeat=Path(heartbeat) if heartbeat else None,
+    )
     try:
         asyncio.run(_run(consumer))
     except (ConnectionError, OSError) as exc:

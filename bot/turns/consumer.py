@@ -35,6 +35,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import aio_pika
@@ -69,6 +70,7 @@ class TurnConsumer:
         batch: int = 100,
         idle: float = 30.0,
         purge_every: float = 3600.0,
+        heartbeat: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Consume ``queue`` on ``amqp_url``.
@@ -82,6 +84,8 @@ class TurnConsumer:
             idle: Seconds after which a turn without its closing ``action_listen`` is written
                 as it is (an action failed mid-turn).
             purge_every: Seconds between retention runs.
+            heartbeat: A file touched every second while consuming (containers' health
+                checks look at its age: the process has no port to ask).
             clock: Monotonic seconds (tests pass their own).
         """
         self.turns = turns
@@ -91,6 +95,7 @@ class TurnConsumer:
         self.batch = batch
         self._ready: list[Finished[AbstractIncomingMessage]] = []
         self.purge_every = purge_every
+        self.heartbeat = heartbeat
         self.clock = clock
         self.assembler: TurnAssembler[AbstractIncomingMessage] = TurnAssembler(idle, clock)
         self.written = 0
@@ -127,6 +132,8 @@ class TurnConsumer:
                         if self.clock() - last_expiry >= 1.0:
                             self._ready += self.assembler.expired()
                             last_expiry = self.clock()
+                            if self.heartbeat is not None:
+                                self.heartbeat.touch()
                         await self._flush()
                     if self.clock() - last_purge >= self.purge_every:
                         await asyncio.to_thread(self.turns.purge)

@@ -164,8 +164,10 @@ def test_killed_mid_stream_and_restarted_loses_nothing_and_counts_nothing_twice(
     assert asyncio.run(_waiting(profile.event_queue)) == 0
 
 
-async def _consume(turn_log: TurnLog, queue: str, expected: int) -> TurnConsumer:
-    consumer = TurnConsumer(turn_log, AMQP, queue, prefetch=20)
+async def _consume(
+    turn_log: TurnLog, queue: str, expected: int, heartbeat: Path | None = None
+) -> TurnConsumer:
+    consumer = TurnConsumer(turn_log, AMQP, queue, prefetch=20, heartbeat=heartbeat)
     stop = asyncio.Event()
     task = asyncio.create_task(consumer.run(stop))
     deadline = time.monotonic() + 30
@@ -177,11 +179,13 @@ async def _consume(turn_log: TurnLog, queue: str, expected: int) -> TurnConsumer
     return consumer
 
 
-def test_duplicates_are_written_once(profile: Profile, turn_log: TurnLog) -> None:
+def test_duplicates_are_written_once(profile: Profile, turn_log: TurnLog, tmp_path: Path) -> None:
     bodies, ids = conversations(senders=3, turns_each=4)
     asyncio.run(_publish(profile.event_queue, bodies + bodies))
-    consumer = asyncio.run(_consume(turn_log, profile.event_queue, 2 * len(ids)))
+    alive = tmp_path / "alive"
+    consumer = asyncio.run(_consume(turn_log, profile.event_queue, 2 * len(ids), alive))
     assert consumer.written == 2 * len(ids) and count(turn_log) == len(ids)
+    assert alive.exists()  # the heartbeat a container's health check reads
 
 
 def test_a_poison_message_is_parked_with_its_reason(profile: Profile, turn_log: TurnLog) -> None:
