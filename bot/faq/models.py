@@ -284,16 +284,22 @@ unanswered = sa.Table(
     sa.Column("text", sa.String(500), nullable=False),
     sa.Column("normalized", sa.String(500), nullable=False),
     sa.Column("reason", sa.String(32), nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False, index=True),
     sa.Column("handled", sa.Boolean, nullable=False),
     sa.Column("entry_id", sa.ForeignKey("faq_entries.id")),
+    sa.Column("resolution", sa.String(16)),
+    sa.Column("merged_into", sa.Integer),
 )
 
 
 @mapper_registry.mapped
 @dataclass(eq=False)
 class Unanswered:
-    """A citizen's question the assistant could not answer, PII masked before it is stored."""
+    """A citizen's question the assistant could not answer, PII masked before it is stored.
+
+    A handled question says how (``resolution``: ``draft``, ``done`` or ``ignored``);
+    ``merged_into`` puts it in the group of another question that staff judged the same.
+    """
 
     __table__ = unanswered
 
@@ -303,6 +309,8 @@ class Unanswered:
     created_at: dt.datetime
     handled: bool = False
     entry_id: int | None = None
+    resolution: str | None = None
+    merged_into: int | None = None
     id: int = field(init=False)
 
 

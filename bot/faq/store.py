@@ -471,8 +471,105 @@ class FaqStore:
             )
             for member in members:
                 member.handled = True
+                member.resolution = "draft"
                 member.entry_id = entry.id
             return self._view(session, entry)
+
+    def unanswered_page(
+        self,
+        *,
+        text: str = "",
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[int, builtins.list[UnansweredGroup]]:
+        """Open groups, biggest first, that match ``text`` and were asked in ``[start, end)``.
+
+        ``text`` matches any wording of the group (normalised: width, case, traditional
+        characters); a group counts within the dates if any of its questions does. Returns the
+        number of matching groups and the page ``[offset, offset + limit)``.
+        """
+        needle = normalize(text).casefold()
+        with self._transaction() as session:
+            groups = self._groups(session, False)
+        chosen = []
+        for members in groups:
+            if needle and not any(needle in m.normalized.casefold() for m in members):
+                continue
+            if start is not None and not any(m.created_at >= start for m in members):
+                continue
+            if end is not None and not any(m.created_at < end for m in members):
+                continue
+            chosen.append(_group_view(members))
+        chosen.sort(key=lambda group: (-group.count, -group.last_seen.timestamp(), group.id))
+        return len(chosen), chosen[offset : offset + limit]
+
+    def resolve_group(self, user: Actor, group_id: int, resolution: str) -> int:
+        """Close an open group as ``done`` (answered elsewhere) or ``ignored`` (noise).
+
+        Returns how many questions it held.
+
+        Raises:
+            ValidationError: Another resolution.
+            NotFound: No open group has that id.
+        """
+        if resolution not in ("done", "ignored"):
+            raise ValidationError(f"未知的处理方式：{resolution}")
+        with self._transaction() as session:
+            actor = self._actor(session, user)
+            members = self._open_group(session, group_id)
+            for member in members:
+                member.handled = True
+                member.resolution = resolution
+            name = "已处理" if resolution == "done" else "忽略"
+            session.add(
+                AuditLog(
+                    at=self._now(),
+                    username=actor.username,
+                    action=f"unanswered_{resolution}",
+                    detail=f"未解答问题组 {group_id}（{len(members)} 条）：{name}",
+                )
+            )
+            return len(members)
+
+    def merge_groups(self, user: Actor, group_ids: Sequence[int]) -> UnansweredGroup:
+        """Put open groups together (near-duplicates the grouping kept apart); returns it.
+
+        The group with the smallest id keeps its id; the others' questions join it for good.
+
+        Raises:
+            ValidationError: Fewer than two distinct groups.
+            NotFound: One of them is no open group.
+        """
+        ids = sorted(set(group_ids))
+        if len(ids) < 2:
+            raise ValidationError("请至少选择两组问题再合并")
+        with self._transaction() as session:
+            actor = self._actor(session, user)
+            target, *others = ids
+            members = self._open_group(session, target)
+            for group_id in others:
+                for member in self._open_group(session, group_id):
+                    member.merged_into = target
+                    members.append(member)
+            session.add(
+                AuditLog(
+                    at=self._now(),
+                    username=actor.username,
+                    action="unanswered_merge",
+                    detail=f"未解答问题组 {'、'.join(map(str, others))} 并入 {target}",
+                )
+            )
+            return _group_view(sorted(members, key=lambda m: m.id))
+
+    def _open_group(self, session: Session, group_id: int) -> builtins.list[Unanswered]:
+        members = next(
+            (group for group in self._groups(session, False) if group[0].id == group_id), None
+        )
+        if members is None:
+            raise NotFound(f"没有编号为 {group_id} 的未处理问题组")
+        return members
 
     # -- internals -----------------------------------------------------------------------
 
@@ -717,7 +814,23 @@ class FaqStore:
         if not include_handled:
             query = query.where(sa.not_(unanswered.c.handled))
         rows: builtins.list[Unanswered] = session.execute(query).scalars().all()
-        return cluster(rows)
+        # Questions staff merged into another group are clustered with it, whatever the
+        # lexical similarity says.
+        merged = [row for row in rows if row.merged_into is not None]
+        groups = cluster([row for row in rows if row.merged_into is None])
+        if merged:
+            home = {member.id: group for group in groups for member in group}
+            for row in merged:
+                group = home.get(row.merged_into)  # type: ignore[arg-type]
+                if group is None:
+                    group = [row]
+                    groups.append(group)
+                    home[row.id] = group
+                else:
+                    group.append(row)
+            for group in groups:
+                group.sort(key=lambda member: member.id)
+        return groups
 
 
 def _group_view(members: Sequence[Unanswered]) -> UnansweredGroup:

@@ -178,3 +178,35 @@ def test_the_dashboard_draws_charts_and_tables_at_1280_and_on_a_phone(
     assert box is not None and box["width"] <= 340
     phone.screenshot(path=str(SHOTS / "admin-dashboard-360.png"), full_page=True)
     context.close()
+
+
+def test_the_unanswered_list_is_searched_merged_and_closed_beside_each_group(
+    browser: Browser, gateway: Gateway
+) -> None:
+    for text in ("改名字怎么办", "户口改名字得多久", "今天天气怎么样", "独生子女证去哪办"):
+        gateway.store.record_unanswered(text, "fallback")
+    context = staff_context(browser, 1280)
+    editor = sign_in(context, gateway, "editor")
+    editor.click("#tab-unanswered")
+    expect(editor.locator("#u-count")).to_have_text("共 4 组")
+    editor.fill("#u-q", "改名")
+    editor.locator("#u-filter button[type=submit]").click()
+    groups = editor.locator("#groups > li")
+    expect(groups).to_have_count(2)
+    expect(editor.locator("#u-export")).to_have_attribute(
+        "href", "/api/faq/unanswered.csv?q=%E6%94%B9%E5%90%8D"
+    )
+    for n in range(2):
+        groups.nth(n).locator("input[type=checkbox]").check()
+    editor.click("#u-merge")
+    expect(editor.locator("#status")).to_contain_text("已合并为一组")
+    expect(groups).to_have_count(1)
+    expect(groups.first).to_contain_text("共 2 次")
+    editor.fill("#u-q", "")
+    editor.locator("#u-filter button[type=submit]").click()
+    weather = editor.locator("#groups > li", has_text="今天天气怎么样")
+    weather.locator("button", has_text="忽略").click()
+    expect(editor.locator("#status")).to_contain_text("已忽略：1 条问题")
+    expect(editor.locator("#u-count")).to_have_text("共 2 组")
+    editor.screenshot(path=str(SHOTS / "admin-unanswered-1280.png"), full_page=True)
+    context.close()
