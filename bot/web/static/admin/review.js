@@ -7,7 +7,7 @@
   var el = window.Hukou.el;
   var desk = window.Hukou.desk;
   var $ = desk.$, api = desk.api, failed = desk.failed, clearError = desk.clearError;
-  var say = desk.say, when = desk.when;
+  var say = desk.say, when = desk.when, besides = desk.besides;
 
   var offset = 0, page = 20;
 
@@ -70,26 +70,13 @@
       } else {
         item.appendChild(el("div", "verdict unsure", "助手把握不大"));
       }
-      var buttons = el("div", "buttons");
-      var error = el("span", "field-error");
-      error.setAttribute("role", "alert");
-      [["查看完整对话", function () { openConversation(t.id, error); }],
-       ["生成草稿", function (b) { draftFrom(t.id, b, error); }],
-       ["已复核", function (b) { markDone(t.id, b, error); }]].forEach(function (spec) {
-        var b = el("button", null, spec[0]);
-        b.type = "button";
-        b.addEventListener("click", function () { error.textContent = ""; spec[1](b); });
-        buttons.appendChild(b);
-      });
-      buttons.appendChild(error);
-      item.appendChild(buttons);
+      item.appendChild(desk.itemButtons([
+        ["查看完整对话", function (b, error) { openConversation(t.id, error); }],
+        ["生成草稿", function (b, error) { draftFrom(t.id, b, error); }],
+        ["已复核", function (b, error) { markDone(t.id, b, error); }]
+      ]));
       list.appendChild(item);
     });
-  }
-
-  // Errors are shown beside the button that caused them, not at the top of the page.
-  function besides(error, button) {
-    return function (err) { error.textContent = (err && err.message) || String(err); if (button) button.disabled = false; };
   }
 
   function draftFrom(turnId, button, error) {

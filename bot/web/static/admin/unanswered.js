@@ -7,7 +7,7 @@
   var el = window.Hukou.el;
   var desk = window.Hukou.desk;
   var $ = desk.$, api = desk.api, clearError = desk.clearError;
-  var say = desk.say, when = desk.when;
+  var say = desk.say, when = desk.when, besides = desk.besides;
   var show = desk.show, isDirty = desk.isDirty, refreshList = desk.refreshList;
 
   var REASONS = { fallback: "助手没听懂", out_of_scope: "超出政策范围" };
@@ -19,10 +19,6 @@
       if ($(p[1]).value) q.push(p[0] + "=" + encodeURIComponent($(p[1]).value));
     });
     return q;
-  }
-
-  function besides(error, button) {
-    return function (err) { error.textContent = (err && err.message) || String(err); if (button) button.disabled = false; };
   }
 
   function loadGroups(at) {
@@ -62,19 +58,11 @@
       g.examples.forEach(function (x) { examples.appendChild(el("li", null, x)); });
       item.appendChild(examples);
     }
-    var buttons = el("div", "buttons");
-    var error = el("span", "field-error");
-    error.setAttribute("role", "alert");
-    [["生成草稿", function (b) { draftFrom(g.id, b, error); }],
-     ["已处理", function (b) { resolve(g.id, "done", b, error); }],
-     ["忽略", function (b) { resolve(g.id, "ignore", b, error); }]].forEach(function (spec) {
-      var b = el("button", null, spec[0]);
-      b.type = "button";
-      b.addEventListener("click", function () { error.textContent = ""; spec[1](b); });
-      buttons.appendChild(b);
-    });
-    buttons.appendChild(error);
-    item.appendChild(buttons);
+    item.appendChild(desk.itemButtons([
+      ["生成草稿", function (b, error) { draftFrom(g.id, b, error); }],
+      ["已处理", function (b, error) { resolve(g.id, "done", b, error); }],
+      ["忽略", function (b, error) { resolve(g.id, "ignore", b, error); }]
+    ]));
     return item;
   }
 
