@@ -29,11 +29,14 @@ from sqlalchemy.engine import Engine
 from bot.faq.errors import ValidationError
 from bot.faq.models import entries, entry_versions
 from bot.turns.models import OUTCOME_NAMES, OUTCOMES, turn_counts
+from bot.turns.record import CHINA
 
 TOPICS_FILE = Path(__file__).with_name("topics.yml")
 MAX_DAYS = 366
 """The longest range one request may count (the retention is 180 days by default)."""
 UNKNOWN_TOPIC = "未识别"
+EFFECT_DAYS = 14
+"""A publish is judged on the 14 days before its day and the 14 days from it."""
 
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "daily": (("day", "日期"), ("questions", "提问数"), *((o, OUTCOME_NAMES[o]) for o in OUTCOMES)),
@@ -55,6 +58,15 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("rated", "评价数"),
         ("not_useful", "没用"),
         ("not_useful_rate", "没用率"),
+    ),
+    "publishes": (
+        ("published", "发布日期"),
+        ("key", "条目标识"),
+        ("question", "问题"),
+        ("hits_before", "发布前命中"),
+        ("hits_after", "发布后命中"),
+        ("fallback_before", "发布前未理解占比"),
+        ("fallback_after", "发布后未理解占比"),
     ),
 }
 """Each table of the dashboard: its columns and their Chinese headings (the CSV header)."""
@@ -243,6 +255,56 @@ class Dashboard:
             answered, not_useful = connection.execute(query).one()
         return {"answered": int(answered), "not_useful": int(not_useful)}
 
+    def publishes(self, period: Period) -> list[dict[str, Any]]:
+        """The effect of each publish in the period: before and after, 14 days each.
+
+        For every entry published (or restored) in the period: how often it answered citizens
+        in the 14 days before its publication day and in the 14 days from it, and the share of
+        questions the assistant did not understand (未理解) in the same two windows. Days after
+        today count as nothing yet, so a recent publish shows a partial "after".
+        """
+        query = (
+            sa.select(
+                entries.c.id, entries.c.key, entry_versions.c.question, entry_versions.c.created_at
+            )
+            .select_from(entry_versions.join(entries, entries.c.id == entry_versions.c.entry_id))
+            .where(
+                entry_versions.c.action.in_(("publish", "restore")),
+                entry_versions.c.created_at >= dt.datetime.combine(period.start, dt.time(), CHINA),
+                entry_versions.c.created_at
+                < dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), CHINA),
+            )
+            .order_by(entry_versions.c.created_at)
+        )
+        with self.engine.connect() as connection:
+            found = connection.execute(query).all()
+        rows = []
+        for entry_id, key, question, at in found:
+            day = at.astimezone(CHINA).date()
+            before = Period(day - dt.timedelta(days=EFFECT_DAYS), day - dt.timedelta(days=1))
+            after = Period(day, day + dt.timedelta(days=EFFECT_DAYS - 1))
+            rows.append(
+                {
+                    "entry_id": entry_id,
+                    "key": key,
+                    "question": question,
+                    "published": day.isoformat(),
+                    "hits_before": self._hits(before, str(entry_id)),
+                    "hits_after": self._hits(after, str(entry_id)),
+                    "fallback_before": self._fallback_share(before),
+                    "fallback_after": self._fallback_share(after),
+                }
+            )
+        return rows
+
+    def _hits(self, period: Period, entry: str) -> int:
+        return next((n for key, n, _, _ in self._totals(period, "entry") if key == entry), 0)
+
+    def _fallback_share(self, period: Period) -> float | None:
+        outcomes = {key: n for key, n, _, _ in self._totals(period, "outcome")}
+        total = sum(outcomes.values())
+        return round(outcomes.get("fallback", 0) / total, 4) if total else None
+
     def summary(self, period: Period) -> dict[str, Any]:
         """Every table of the dashboard for ``period``."""
         daily = self.daily(period)
@@ -256,6 +318,7 @@ class Dashboard:
             "topics": self.topics(period),
             "clauses": self.clauses(period),
             "entries": self.entries(period),
+            "publishes": self.publishes(period),
         }
 
     def table(self, name: str, period: Period) -> list[dict[str, Any]]:

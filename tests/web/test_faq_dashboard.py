@@ -142,3 +142,28 @@ def test_the_review_queue_opens_conversations_and_makes_drafts(
     missing = client.get("/api/faq/review/turns/" + "0" * 32)
     assert missing.status_code == 404 and "超过保存期限" in missing.json()["detail"]
     assert client.get("/api/faq/review/turns/not-a-turn").status_code == 422
+
+
+def test_the_effect_of_a_publish(desk: Desk) -> None:
+    editor, ecsrf = desk.client_for("editor")
+    entry = create(editor, ecsrf)
+    assert step(editor, ecsrf, entry["id"], "submit").status_code == 200
+    client, csrf = desk.client_for("reviewer")
+    for action in ("approve", "publish"):
+        assert step(client, csrf, entry["id"], action).status_code == 200
+    faq = answered(("5.1",), faq=entry["id"])
+    TurnLog(desk.engine).save(
+        [
+            turn("a", "1", "宅基地要交回吗", at=NOW - 5 * DAY, payload=faq),
+            turn("b", "1", "宅基地", at=NOW - 5 * DAY, intent="nlu_fallback", payload=None),
+            turn("c", "1", "进城落户宅基地", at=NOW, payload=faq),
+            turn("d", "1", "宅基地还保留吗", at=NOW, payload=faq),
+        ]
+    )
+    data = client.get("/api/faq/dashboard").json()
+    (effect,) = data["publishes"]
+    assert effect["published"] == today() and effect["question"] == entry["question"]
+    assert (effect["hits_before"], effect["hits_after"]) == (1, 2)
+    assert (effect["fallback_before"], effect["fallback_after"]) == (0.5, 0.0)
+    text = client.get("/api/faq/dashboard/publishes.csv").content.decode("utf-8")
+    assert "发布前命中" in text and entry["key"] in text

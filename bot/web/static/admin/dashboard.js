@@ -13,8 +13,8 @@
   var COLORS = { answered: "#1f7a3f", asked_more: "#1f4e8c", fallback: "#c77700", out_of_scope: "#8a8f98" };
   var OUTCOMES = ["answered", "asked_more", "fallback", "out_of_scope"];
   var TITLES = { weekly: "每周提问", outcomes: "回答结果", topics: "提问主题", clauses: "条款：引用次数与没用率",
-    entries: "常见问题命中次数与没用率", daily: "每日提问" };
-  var ORDER = ["entries", "clauses", "topics", "weekly", "outcomes", "daily"];
+    entries: "常见问题命中次数与没用率", daily: "每日提问", publishes: "发布效果（发布前后各 14 天）" };
+  var ORDER = ["entries", "clauses", "publishes", "topics", "weekly", "outcomes", "daily"];
   var charts = {}, loading = null, last = null;
 
   function loadECharts() {
@@ -113,7 +113,7 @@
   }
 
   function cell(key, value) {
-    if (key === "share" || key === "not_useful_rate") return pct(value);
+    if (key === "share" || key === "not_useful_rate" || key === "fallback_before" || key === "fallback_after") return pct(value);
     return value === null || value === undefined || value === "" ? "—" : String(value);
   }
 
