@@ -128,6 +128,18 @@ def test_the_reviewer_lands_on_the_queue_and_turns_an_answer_into_a_draft(
     expect(reviewer.locator("#e-question")).to_have_value("我叫[姓名]，狗能上户口吗")
     expect(reviewer.locator("#tab-review")).to_have_text("待我审核（1）")
     assert errors == []
+
+    phone = context.new_page()
+    phone.set_viewport_size({"width": 360, "height": 800})
+    phone.goto(gateway.url + "/admin")
+    expect(phone.locator("#review-turns")).to_contain_text("另有 1 条回答待复核")
+    phone.click("#open-recheck")
+    expect(phone.locator("#recheck-list > li")).to_have_count(1)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page is {width}px wide at 360px"
+    phone.locator("#recheck-list button", has_text="查看完整对话").click()
+    expect(phone.locator("dialog.conversation")).to_be_visible()
+    phone.screenshot(path=str(SHOTS / "admin-conversation-360.png"))
     context.close()
 
 

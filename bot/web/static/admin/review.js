@@ -143,7 +143,10 @@
 
   $("recheck-prev").addEventListener("click", function () { loadReview(Math.max(0, offset - page)); });
   $("recheck-next").addEventListener("click", function () { loadReview(offset + page); });
-  $("open-recheck").addEventListener("click", function () { desk.selectTab("unanswered"); });
+  $("open-recheck").addEventListener("click", function () {
+    desk.selectTab("unanswered");
+    $("recheck").scrollIntoView({ block: "start" });  // on a phone it is below the groups
+  });
 
   desk.loadReview = loadReview;
 })();
