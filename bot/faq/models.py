@@ -114,6 +114,7 @@ entries = sa.Table(
     ),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("review_by", sa.Date),
     _one_of("status", STATUSES, "status"),
 )
 
@@ -145,6 +146,8 @@ class Entry:
     revision: int = 1
     reviewer_id: int | None = None
     published_version_id: int | None = None
+    review_by: dt.date | None = None
+    """复核日期: from this day the entry is listed for review (not versioned: not content)."""
     id: int = field(init=False)
 
 

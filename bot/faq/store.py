@@ -255,6 +255,40 @@ class FaqStore:
             self._published_set_changed(session)
             return self._view(session, entry)
 
+    def set_review_by(self, user: Actor, entry_id: int, day: dt.date | None) -> EntryView:
+        """Set (or clear, ``None``) the entry's 复核日期; from that day it is due for review.
+
+        Any member of staff may set it; it is not content, so no version is made, but the
+        audit log keeps who set which date.
+
+        Raises:
+            NotFound: No such entry.
+        """
+        with self._transaction() as session:
+            actor = self._actor(session, user)
+            entry = self._entry(session, entry_id)
+            entry.review_by = day
+            session.add(
+                AuditLog(
+                    at=self._now(),
+                    username=actor.username,
+                    action="review_by",
+                    entry_id=entry.id,
+                    detail=f"复核日期：{day.isoformat() if day else '无'}",
+                )
+            )
+            session.flush()
+            return self._view(session, entry)
+
+    def due_for_review(self, today: dt.date) -> builtins.list[EntryView]:
+        """Entries (not archived) whose 复核日期 is today or past, the most overdue first."""
+        due = [
+            view
+            for view in self.list()
+            if view.review_by is not None and view.review_by <= today and view.status != "archived"
+        ]
+        return sorted(due, key=lambda view: (view.review_by, view.id))
+
     # -- reading -------------------------------------------------------------------------
 
     def get(self, entry_id: int) -> EntryView:
@@ -805,6 +839,7 @@ class FaqStore:
             published_version=published,
             created_at=entry.created_at,
             updated_at=entry.updated_at,
+            review_by=entry.review_by,
         )
 
     def _groups(

@@ -46,6 +46,7 @@ ACTION_NAMES = {
     "user_add": "新建账号",
     "user_update": "修改账号",
     "import": "导入",
+    "review_by": "设定复核日期",
 }
 
 

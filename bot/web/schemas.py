@@ -13,6 +13,7 @@ mistake would pass unnoticed. A field's length limit that is a setting
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Body
@@ -98,6 +99,19 @@ class PreviewIn(BaseModel):
     question: StrictStr = ""
     answer: StrictStr = ""
     clause_ids: list[StrictStr] = Field(default_factory=list)
+
+
+class ReviewByIn(BaseModel):
+    """An entry's 复核日期 (``YYYY-MM-DD``), or ``null`` to clear it."""
+
+    review_by: dt.date | None
+
+    @validator("review_by", pre=True)
+    def _a_date_string(cls, value: object) -> object:
+        # pydantic 1.10 would take 20260301 (an int) as seconds since 1970.
+        if value is not None and not isinstance(value, str):
+            raise TypeError("日期应为 年-月-日 形式的字符串")
+        return value
 
 
 class UserIn(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -429,3 +430,18 @@ def test_restoring_judges_the_restored_content_not_the_latest(store: FaqStore) -
     entry = published_entry(store)
     store.update("reviewer", entry.id, {"answer": "新答案。"}, entry.revision)
     assert store.restore("reviewer", entry.id, 4).author == "editor"
+
+
+def test_review_dates_list_entries_for_review(store: FaqStore, clock: Clock) -> None:
+    entry = store.create("editor", {"question": "进城落户要交回宅基地吗？"})
+    other = store.create("editor", {"question": "居住证有什么用？"})
+    today = clock.now.date()
+    tomorrow = today + dt.timedelta(days=1)
+    assert store.set_review_by("editor", entry.id, tomorrow).review_by == tomorrow
+    store.set_review_by("reviewer", other.id, today - dt.timedelta(days=3))
+    assert [e.id for e in store.due_for_review(today)] == [other.id]
+    assert [e.id for e in store.due_for_review(tomorrow)] == [other.id, entry.id]
+    assert store.get(entry.id).revision == entry.revision, "not content: no new version"
+    assert store.audit(entry.id)[0].detail == f"复核日期：{tomorrow.isoformat()}"
+    store.set_review_by("editor", other.id, None)
+    assert store.due_for_review(today) == []

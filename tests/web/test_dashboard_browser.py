@@ -243,3 +243,24 @@ def test_try_wordings_in_the_editor(browser: Browser, gateway: Gateway) -> None:
     expect(editor.locator("#try-error")).to_have_text("请至少输入一种问法（每行一个）。")
     editor.screenshot(path=str(SHOTS / "admin-try-1280.png"), full_page=True)
     context.close()
+
+
+def test_a_review_date_puts_the_entry_in_the_reviewers_queue(
+    browser: Browser, gateway: Gateway
+) -> None:
+    entry = gateway.store.create("editor", {"question": "户口迁移证明有效期多久？"})
+    context = staff_context(browser, 1280)
+    editor = sign_in(context, gateway, "editor")
+    editor.locator("#entries button", has_text="户口迁移证明有效期多久").click()
+    expect(editor.locator("#review-by")).to_have_value("")
+    editor.fill("#review-by", dt.datetime.now(CHINA).date().isoformat())
+    editor.click("#review-by-save")
+    expect(editor.locator("#status")).to_contain_text("复核日期已设为")
+    reviewer_context = staff_context(browser, 1280)
+    reviewer = sign_in(reviewer_context, gateway, "reviewer")
+    due = reviewer.locator("#review-due button", has_text="户口迁移证明有效期多久")
+    expect(due).to_contain_text("复核日期")
+    due.click()
+    expect(reviewer.locator("#e-question")).to_have_value(entry.question)
+    for opened in (context, reviewer_context):
+        opened.close()

@@ -167,3 +167,22 @@ def test_the_effect_of_a_publish(desk: Desk) -> None:
     assert (effect["fallback_before"], effect["fallback_after"]) == (0.5, 0.0)
     text = client.get("/api/faq/dashboard/publishes.csv").content.decode("utf-8")
     assert "发布前命中" in text and entry["key"] in text
+
+
+def test_entries_past_their_review_date_wait_in_the_queue(desk: Desk) -> None:
+    editor, ecsrf = desk.client_for("editor")
+    entry = create(editor, ecsrf)
+    path = f"/api/faq/entries/{entry['id']}/review-by"
+    assert editor.put(path, json={"review_by": today()}).status_code == 403  # no CSRF
+    for bad in ("2026-02-30", 20260301, "明天"):
+        refused = editor.put(path, json={"review_by": bad}, headers={"X-CSRF-Token": ecsrf})
+        assert refused.status_code == 422, bad
+    saved = editor.put(path, json={"review_by": today()}, headers={"X-CSRF-Token": ecsrf})
+    assert saved.status_code == 200 and saved.json()["entry"]["review_by"] == today()
+    assert saved.json()["audit"][0]["action_name"] == "设定复核日期"
+    client, _ = desk.client_for("reviewer")
+    queue = client.get("/api/faq/review").json()
+    assert [e["id"] for e in queue["due"]] == [entry["id"]] and queue["count"] == 1
+    cleared = editor.put(path, json={"review_by": None}, headers={"X-CSRF-Token": ecsrf})
+    assert cleared.json()["entry"]["review_by"] is None
+    assert client.get("/api/faq/review").json()["due"] == []

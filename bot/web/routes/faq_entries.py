@@ -16,7 +16,7 @@ from bot.faq.errors import InvalidTransition, ValidationError
 from bot.web.deps import Desk, SignedIn, Writer
 from bot.web.errors import error_responses
 from bot.web.faq_desk import FaqDesk, entry_dict, readable_diff
-from bot.web.schemas import CommentIn, JsonObject, PreviewIn, RestoreIn, StepIn
+from bot.web.schemas import CommentIn, JsonObject, PreviewIn, RestoreIn, ReviewByIn, StepIn
 
 # Every route needs a session (login answers 401 to a wrong password) and the database.
 router = APIRouter(prefix="/api/faq", tags=["faq"], responses=error_responses(401, 503))
@@ -143,3 +143,9 @@ def _check_base(desk: FaqDesk, entry_id: int, base_revision: int | None) -> None
         raise InvalidTransition(
             f"该条目刚被他人修改（当前版本 {current.revision}），请查看最新内容后再操作。"
         )
+
+
+@router.put("/entries/{entry_id}/review-by", responses=error_responses(403, 404))
+def review_by(entry_id: int, body: ReviewByIn, staff: Writer, desk: Desk) -> dict[str, Any]:
+    """Set or clear the entry's 复核日期: from that day it is listed in 待我审核."""
+    return desk.detail(staff.user, desk.store.set_review_by(staff.user, entry_id, body.review_by))

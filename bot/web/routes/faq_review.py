@@ -1,4 +1,7 @@
-"""The reviewer's queue: 待我审核 (entries waiting for my approval or publication) and 复核.
+"""The reviewer's queue: 待我审核 (entries to approve, publish or check again) and 复核.
+
+Entries are listed when this reviewer may approve or publish them, or when their 复核日期 has
+come (the policy itself expired in 2022: an answer needs checking now and then).
 
 复核 lists answers that may be wrong although the assistant was sure enough to give them:
 those a citizen marked 没用, and those given with low confidence (:data:`LOW_CONFIDENCE`).
@@ -8,12 +11,14 @@ is what the citizen asked. Reviewers and admins only, like the dashboard.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
 from bot.faq.content import QUESTION_MAX
 from bot.turns.models import LOW_CONFIDENCE
+from bot.turns.record import CHINA
 from bot.turns.store import TurnLog, TurnView
 from bot.web.deps import Desk, ReviewerReader, ReviewerWriter
 from bot.web.errors import error_responses
@@ -45,11 +50,13 @@ def queue(
         if actions:
             waiting.append({**entry_dict(entry), "actions": actions})
     total, turns = TurnLog(desk.engine).review_queue(limit=PAGE, offset=offset)
+    due = [entry_dict(entry) for entry in desk.store.due_for_review(dt.datetime.now(CHINA).date())]
     return {
         "entries": waiting,
+        "due": due,
         "turns": [turn_dict(desk, turn) for turn in turns],
         "turns_total": total,
-        "count": len(waiting) + total,
+        "count": len(waiting) + len(due) + total,
         "offset": offset,
         "page": PAGE,
         "threshold": LOW_CONFIDENCE,

@@ -20,7 +20,8 @@
       $("review-count").textContent = d.count;
       $("recheck-count").textContent = d.turns_total;
       $("recheck-threshold").textContent = percent(d.threshold);
-      drawEntries(d.entries);
+      drawEntries($("review-entries"), d.entries, "没有等您审核或发布的条目。");
+      drawEntries($("review-due"), d.due, "没有已到复核日期的条目。");
       $("review-turns").textContent = d.turns_total
         ? "另有 " + d.turns_total + " 条回答待复核（市民点了“没用”，或助手把握不大）。"
         : "目前没有待复核的回答。";
@@ -32,10 +33,9 @@
     }).catch(failed);
   }
 
-  function drawEntries(entries) {
-    var list = $("review-entries");
+  function drawEntries(list, entries, none) {
     list.textContent = "";
-    if (!entries.length) { list.appendChild(el("li", "muted", "没有等您审核或发布的条目。")); return; }
+    if (!entries.length) { list.appendChild(el("li", "muted", none)); return; }
     entries.forEach(function (e) {
       var button = el("button");
       button.type = "button";
@@ -44,7 +44,8 @@
       q.appendChild(document.createTextNode(e.question));
       button.appendChild(q);
       button.appendChild(el("span", "meta", "#" + e.id + " · 撰写人 " + e.author + " · " + when(e.updated_at) +
-        " · 可" + e.actions.map(function (a) { return a === "approve" ? "审核" : "发布"; }).join("、")));
+        (e.actions ? " · 可" + e.actions.map(function (a) { return a === "approve" ? "审核" : "发布"; }).join("、")
+          : " · 复核日期 " + e.review_by)));
       button.addEventListener("click", function () { desk.selectTab("entries"); desk.openEntry(e.id); });
       list.appendChild(el("li")).appendChild(button);
     });
