@@ -115,6 +115,9 @@ entries = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("review_by", sa.Date),
+    sa.Column("publish_at", UtcDateTime),
+    sa.Column("publish_version", sa.Integer),
+    sa.Column("scheduled_by_id", sa.ForeignKey("users.id")),
     _one_of("status", STATUSES, "status"),
 )
 
@@ -148,6 +151,11 @@ class Entry:
     published_version_id: int | None = None
     review_by: dt.date | None = None
     """复核日期: from this day the entry is listed for review (not versioned: not content)."""
+    publish_at: dt.datetime | None = None
+    """定时发布: when version ``publish_version`` is to be published, on behalf of
+    ``scheduled_by_id``; any later change of the entry makes the schedule void."""
+    publish_version: int | None = None
+    scheduled_by_id: int | None = None
     id: int = field(init=False)
 
 

@@ -47,6 +47,7 @@ class EntryView(_View):
     created_at: dt.datetime
     updated_at: dt.datetime
     review_by: dt.date | None = None
+    publish_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,14 @@ from bot.faq.content import (
     parse_content,
 )
 from bot.faq.db import session_factory
-from bot.faq.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from bot.faq.errors import (
+    Conflict,
+    FaqError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from bot.faq.grouping import cluster, wordings
 from bot.faq.models import (
     AuditLog,
@@ -211,8 +218,92 @@ class FaqStore:
             actor, entry = self._begin(session, user, "publish", entry_id)
             version = self._step(session, entry, actor, "publish")
             entry.published_version_id = version.id
+            self._unschedule(entry)
             self._published_set_changed(session)
             return self._view(session, entry)
+
+    def schedule_publish(self, user: Actor, entry_id: int, at: dt.datetime | None) -> EntryView:
+        """定时发布: publish the approved entry's current version at ``at`` (``None``: cancel).
+
+        Scheduling is publishing later, so the same rules hold (a reviewer or admin, not the
+        author, an approved entry); :meth:`publish_due` then publishes on the scheduler's
+        behalf. Any change of the entry before then (a new version) makes the schedule void.
+
+        Raises:
+            PermissionDenied, InvalidTransition: As for :meth:`publish`.
+            ValidationError: ``at`` is not in the future.
+        """
+        with self._transaction() as session:
+            if at is None:
+                actor = self._actor(session, user)
+                entry = self._entry(session, entry_id)
+                detail = "取消定时发布"
+                self._unschedule(entry)
+            else:
+                actor, entry = self._begin(session, user, "publish", entry_id)
+                if at <= self._now():
+                    raise ValidationError("定时发布的时间应晚于现在")
+                entry.publish_at = at.astimezone(dt.timezone.utc)
+                entry.publish_version = self._latest(session, entry.id).number
+                entry.scheduled_by_id = actor.id
+                detail = f"定时发布：{at.isoformat()}（第 {entry.publish_version} 版）"
+            session.add(
+                AuditLog(
+                    at=self._now(),
+                    username=actor.username,
+                    action="schedule",
+                    entry_id=entry.id,
+                    detail=detail,
+                )
+            )
+            session.flush()
+            return self._view(session, entry)
+
+    def publish_due(self) -> builtins.list[int]:
+        """Publish the scheduled entries whose time has come; returns their ids.
+
+        A schedule whose entry changed since (another version) or can no longer be published
+        by its scheduler (role, status) is dropped, with an audit row saying why.
+        """
+        with self._transaction() as session:
+            due = session.execute(
+                sa.select(entries.c.id, entries.c.publish_version, users.c.username)
+                .join(users, users.c.id == entries.c.scheduled_by_id)
+                .where(entries.c.publish_at <= self._now())
+            ).all()
+        published = []
+        for entry_id, version, username in due:
+            try:
+                if self._latest_number(entry_id) != version:
+                    raise InvalidTransition("条目在定时之后有了新的版本，定时发布取消")
+                self.publish(username, entry_id)
+                published.append(entry_id)
+            except FaqError as exc:
+                with self._transaction() as session:
+                    entry = self._entry(session, entry_id)
+                    if entry.publish_at is None:
+                        continue  # another gateway published or cancelled it meanwhile
+                    self._unschedule(entry)
+                    session.add(
+                        AuditLog(
+                            at=self._now(),
+                            username=username,
+                            action="schedule",
+                            entry_id=entry_id,
+                            detail=f"定时发布未执行：{exc}",
+                        )
+                    )
+        return published
+
+    def _latest_number(self, entry_id: int) -> int:
+        with self._transaction() as session:
+            return self._latest(session, entry_id).number
+
+    @staticmethod
+    def _unschedule(entry: Entry) -> None:
+        entry.publish_at = None
+        entry.publish_version = None
+        entry.scheduled_by_id = None
 
     def archive(self, user: Actor, entry_id: int) -> EntryView:
         """Stop serving an entry at once and set it aside (it can be edited or restored)."""
@@ -840,6 +931,7 @@ class FaqStore:
             created_at=entry.created_at,
             updated_at=entry.updated_at,
             review_by=entry.review_by,
+            publish_at=entry.publish_at,
         )
 
     def _groups(

@@ -114,6 +114,12 @@ class ReviewByIn(BaseModel):
         return value
 
 
+class ScheduleIn(BaseModel):
+    """定时发布: when to publish (ISO 8601; without an offset, China time), or ``null``."""
+
+    publish_at: StrictStr | None
+
+
 class UserIn(BaseModel):
     """A new staff account (admins only)."""
 

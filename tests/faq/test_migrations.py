@@ -65,7 +65,7 @@ def test_migrate_an_empty_database_twice(empty_engine: sa.engine.Engine) -> None
     migrate(empty_engine)
     with empty_engine.connect() as connection:
         assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [
-            ("0004_review_by",)
+            ("0004_schedule",)
         ]
         assert connection.execute(sa.text("SELECT id, revision FROM faq_state")).all() == [(1, 0)]
 

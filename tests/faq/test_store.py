@@ -445,3 +445,45 @@ def test_review_dates_list_entries_for_review(store: FaqStore, clock: Clock) -> 
     assert store.audit(entry.id)[0].detail == f"复核日期：{tomorrow.isoformat()}"
     store.set_review_by("editor", other.id, None)
     assert store.due_for_review(today) == []
+
+
+def approved(store: FaqStore, key: str = "scheduled") -> int:
+    entry = store.create("editor", {**NEWBORN, "key": key})
+    store.submit("editor", entry.id)
+    return store.approve("reviewer", entry.id, "内容准确").id
+
+
+def test_scheduled_publishing(store: FaqStore, clock: Clock) -> None:
+    entry_id = approved(store)
+    later = clock.now + dt.timedelta(hours=2)
+    with pytest.raises(PermissionDenied):
+        store.schedule_publish("editor", entry_id, later)  # editors do not publish
+    with pytest.raises(ValidationError, match="应晚于现在"):
+        store.schedule_publish("reviewer2", entry_id, clock.now)
+    assert store.schedule_publish("reviewer2", entry_id, later).publish_at == later
+    assert store.publish_due() == [] and store.get(entry_id).status == "approved"
+    clock.advance(hours=2)
+    revision = store.revision()
+    assert store.publish_due() == [entry_id]
+    published = store.get(entry_id)
+    assert published.status == "published" and published.publish_at is None
+    assert store.revision() == revision + 1, "the matcher sees the new entry"
+    assert store.versions(entry_id)[-1].editor == "reviewer2"
+    assert store.publish_due() == []
+
+
+def test_a_change_after_scheduling_voids_it(store: FaqStore, clock: Clock) -> None:
+    entry_id = approved(store)
+    store.schedule_publish("reviewer2", entry_id, clock.now + dt.timedelta(minutes=5))
+    store.reject("reviewer", entry_id, "还要改")
+    store.update("editor", entry_id, {"answer": "改过的答案"}, store.get(entry_id).revision)
+    store.submit("editor", entry_id)
+    store.approve("reviewer", entry_id)
+    clock.advance(minutes=10)
+    assert store.publish_due() == []
+    entry = store.get(entry_id)
+    assert entry.status == "approved" and entry.publish_at is None
+    assert "定时发布未执行" in store.audit(entry_id)[0].detail
+    cancelled = approved(store, "cancelled")
+    store.schedule_publish("reviewer2", cancelled, clock.now + dt.timedelta(minutes=5))
+    assert store.schedule_publish("reviewer2", cancelled, None).publish_at is None

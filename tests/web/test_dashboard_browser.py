@@ -264,3 +264,26 @@ def test_a_review_date_puts_the_entry_in_the_reviewers_queue(
     expect(reviewer.locator("#e-question")).to_have_value(entry.question)
     for opened in (context, reviewer_context):
         opened.close()
+
+
+def test_scheduled_publishing_in_the_editor(browser: Browser, gateway: Gateway) -> None:
+    entry = gateway.store.create("editor", {"question": "定时发布的条目？", "answer": "答案。"})
+    gateway.store.submit("editor", entry.id)
+    gateway.store.approve("reviewer", entry.id)
+    context = staff_context(browser, 1280)
+    admin = sign_in(context, gateway, "admin")
+    admin.click("#tab-entries")
+    admin.locator("#entries button", has_text="定时发布的条目").click()
+    expect(admin.locator("#publish-at-cancel")).to_be_hidden()
+    admin.click("#publish-at-save")
+    expect(admin.locator("#publish-at-error")).to_have_text("请先选择发布时间。")
+    admin.fill("#publish-at", "2099-01-01T09:00")
+    admin.click("#publish-at-save")
+    note = admin.locator("#publish-at-note")
+    expect(note).to_contain_text("已定于北京时间 2099-01-01 09:00 发布")
+    expect(admin.locator("#publish-at")).to_have_value("2099-01-01T09:00")
+    admin.screenshot(path=str(SHOTS / "admin-schedule-1280.png"), full_page=True)
+    admin.click("#publish-at-cancel")
+    expect(admin.locator("#status")).to_contain_text("已取消定时发布")
+    assert gateway.store.get(entry.id).publish_at is None
+    context.close()

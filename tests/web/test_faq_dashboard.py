@@ -186,3 +186,27 @@ def test_entries_past_their_review_date_wait_in_the_queue(desk: Desk) -> None:
     cleared = editor.put(path, json={"review_by": None}, headers={"X-CSRF-Token": ecsrf})
     assert cleared.json()["entry"]["review_by"] is None
     assert client.get("/api/faq/review").json()["due"] == []
+
+
+def test_scheduled_publishing_over_http(desk: Desk) -> None:
+    editor, ecsrf = desk.client_for("editor")
+    entry = create(editor, ecsrf)
+    assert step(editor, ecsrf, entry["id"], "submit").status_code == 200
+    client, csrf = desk.client_for("reviewer")
+    assert step(client, csrf, entry["id"], "approve").status_code == 200
+    path = f"/api/faq/entries/{entry['id']}/schedule"
+    headers = {"X-CSRF-Token": csrf}
+    later = {"publish_at": "2099-01-01T09:00"}
+    by_editor = editor.put(path, json=later, headers={"X-CSRF-Token": ecsrf})
+    assert by_editor.status_code == 403  # scheduling is publishing: not for editors
+    assert client.put(path, json={"publish_at": None}, headers=headers).status_code == 200
+    admin, acsrf = desk.client_for("admin")
+    bad = admin.put(path, json={"publish_at": "明天早上"}, headers={"X-CSRF-Token": acsrf})
+    assert bad.status_code == 422 and "时间格式" in bad.json()["detail"]
+    past = admin.put(path, json={"publish_at": "2020-01-01T09:00"}, headers={"X-CSRF-Token": acsrf})
+    assert past.status_code == 422 and "应晚于现在" in past.json()["detail"]
+    done = admin.put(path, json={"publish_at": "2099-01-01T09:00"}, headers={"X-CSRF-Token": acsrf})
+    assert done.status_code == 200
+    # 09:00 in Liling is 01:00 UTC.
+    assert done.json()["entry"]["publish_at"] == "2099-01-01T01:00:00+00:00"
+    assert done.json()["audit"][0]["action_name"] == "定时发布"
