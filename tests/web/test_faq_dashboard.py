@@ -11,9 +11,13 @@ import time
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from bot.faq.store import FaqStore
+from bot.policy import load_knowledge
 from bot.turns.record import CHINA, TurnRecord, build_turn
 from bot.turns.store import TurnLog
+from bot.web import app as gateway
 from tests.support.turns import answered, turn_events
 from tests.web.test_faq_api import Desk, create, desk, step  # noqa: F401
 
@@ -210,3 +214,21 @@ def test_scheduled_publishing_over_http(desk: Desk) -> None:
     # 09:00 in Liling is 01:00 UTC.
     assert done.json()["entry"]["publish_at"] == "2099-01-01T01:00:00+00:00"
     assert done.json()["audit"][0]["action_name"] == "定时发布"
+
+
+def test_the_gateway_publishes_scheduled_entries(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = FaqStore(desk.engine, load_knowledge().clauses)
+    entry = store.create("editor", {"question": "定时发布？", "answer": "答案。"})
+    store.submit("editor", entry.id)
+    store.approve("reviewer", entry.id)
+    soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=1)
+    store.schedule_publish("admin", entry.id, soon)
+    monkeypatch.setattr(gateway, "SCHEDULE_SECONDS", 0.2)
+    with TestClient(desk.app):  # the lifespan runs the scheduler
+        deadline = time.monotonic() + 10
+        while store.get(entry.id).status != "published":
+            assert time.monotonic() < deadline, "the scheduled entry was not published"
+            time.sleep(0.1)
+    assert store.versions(entry.id)[-1].editor == "admin"
