@@ -247,15 +247,7 @@ class FaqStore:
                 entry.publish_version = self._latest(session, entry.id).number
                 entry.scheduled_by_id = actor.id
                 detail = f"定时发布：{at.isoformat()}（第 {entry.publish_version} 版）"
-            session.add(
-                AuditLog(
-                    at=self._now(),
-                    username=actor.username,
-                    action="schedule",
-                    entry_id=entry.id,
-                    detail=detail,
-                )
-            )
+            self._audit(session, actor.username, "schedule", entry.id, detail)
             session.flush()
             return self._view(session, entry)
 
@@ -284,16 +276,22 @@ class FaqStore:
                     if entry.publish_at is None:
                         continue  # another gateway published or cancelled it meanwhile
                     self._unschedule(entry)
-                    session.add(
-                        AuditLog(
-                            at=self._now(),
-                            username=username,
-                            action="schedule",
-                            entry_id=entry_id,
-                            detail=f"定时发布未执行：{exc}",
-                        )
-                    )
+                    self._audit(session, username, "schedule", entry_id, f"定时发布未执行：{exc}")
         return published
+
+    def _audit(
+        self, session: Session, username: str, action: str, entry_id: int | None, detail: str
+    ) -> None:
+        """One audit row, now, for a change that makes no entry version."""
+        session.add(
+            AuditLog(
+                at=self._now(),
+                username=username,
+                action=action,
+                entry_id=entry_id,
+                detail=detail,
+            )
+        )
 
     def _latest_number(self, entry_id: int) -> int:
         with self._transaction() as session:
@@ -359,15 +357,8 @@ class FaqStore:
             actor = self._actor(session, user)
             entry = self._entry(session, entry_id)
             entry.review_by = day
-            session.add(
-                AuditLog(
-                    at=self._now(),
-                    username=actor.username,
-                    action="review_by",
-                    entry_id=entry.id,
-                    detail=f"复核日期：{day.isoformat() if day else '无'}",
-                )
-            )
+            shown = day.isoformat() if day else "无"
+            self._audit(session, actor.username, "review_by", entry.id, f"复核日期：{shown}")
             session.flush()
             return self._view(session, entry)
 
@@ -648,14 +639,8 @@ class FaqStore:
                 member.handled = True
                 member.resolution = resolution
             name = "已处理" if resolution == "done" else "忽略"
-            session.add(
-                AuditLog(
-                    at=self._now(),
-                    username=actor.username,
-                    action=f"unanswered_{resolution}",
-                    detail=f"未解答问题组 {group_id}（{len(members)} 条）：{name}",
-                )
-            )
+            detail = f"未解答问题组 {group_id}（{len(members)} 条）：{name}"
+            self._audit(session, actor.username, f"unanswered_{resolution}", None, detail)
             return len(members)
 
     def merge_groups(self, user: Actor, group_ids: Sequence[int]) -> UnansweredGroup:
@@ -678,14 +663,8 @@ class FaqStore:
                 for member in self._open_group(session, group_id):
                     member.merged_into = target
                     members.append(member)
-            session.add(
-                AuditLog(
-                    at=self._now(),
-                    username=actor.username,
-                    action="unanswered_merge",
-                    detail=f"未解答问题组 {'、'.join(map(str, others))} 并入 {target}",
-                )
-            )
+            detail = f"未解答问题组 {'、'.join(map(str, others))} 并入 {target}"
+            self._audit(session, actor.username, "unanswered_merge", None, detail)
             return _group_view(sorted(members, key=lambda m: m.id))
 
     def _open_group(self, session: Session, group_id: int) -> builtins.list[Unanswered]:

@@ -20,6 +20,7 @@ from bot.turns.store import TurnLog
 from bot.web import app as gateway
 from tests.support.turns import answered, turn_events
 from tests.web.test_faq_api import Desk, create, desk, step  # noqa: F401
+from tests.web.test_faq_try import through_review
 
 NOW = time.time()
 DAY = 86400.0
@@ -149,12 +150,8 @@ def test_the_review_queue_opens_conversations_and_makes_drafts(
 
 
 def test_the_effect_of_a_publish(desk: Desk) -> None:
-    editor, ecsrf = desk.client_for("editor")
-    entry = create(editor, ecsrf)
-    assert step(editor, ecsrf, entry["id"], "submit").status_code == 200
-    client, csrf = desk.client_for("reviewer")
-    for action in ("approve", "publish"):
-        assert step(client, csrf, entry["id"], action).status_code == 200
+    entry = through_review(desk, "approve", "publish")
+    client, _ = desk.client_for("reviewer")
     faq = answered(("5.1",), faq=entry["id"])
     TurnLog(desk.engine).save(
         [
@@ -193,11 +190,9 @@ def test_entries_past_their_review_date_wait_in_the_queue(desk: Desk) -> None:
 
 
 def test_scheduled_publishing_over_http(desk: Desk) -> None:
+    entry = through_review(desk, "approve")
     editor, ecsrf = desk.client_for("editor")
-    entry = create(editor, ecsrf)
-    assert step(editor, ecsrf, entry["id"], "submit").status_code == 200
     client, csrf = desk.client_for("reviewer")
-    assert step(client, csrf, entry["id"], "approve").status_code == 200
     path = f"/api/faq/entries/{entry['id']}/schedule"
     headers = {"X-CSRF-Token": csrf}
     later = {"publish_at": "2099-01-01T09:00"}

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from bot.turns.record import build_turn
 from bot.turns.store import TurnLog
@@ -12,14 +13,19 @@ from tests.support.turns import answered, turn_events
 from tests.web.test_faq_api import ENTRY, Desk, create, desk, step  # noqa: F401
 
 
-def published(desk: Desk) -> int:
+def through_review(desk: Desk, *steps: str) -> dict[str, Any]:
+    """An entry the editor wrote and submitted, taken through ``steps`` by the reviewer."""
     editor, csrf = desk.client_for("editor")
     entry = create(editor, csrf)
     assert step(editor, csrf, entry["id"], "submit").status_code == 200
     reviewer, rcsrf = desk.client_for("reviewer")
-    for action in ("approve", "publish"):
+    for action in steps:
         assert step(reviewer, rcsrf, entry["id"], action).status_code == 200
-    return int(entry["id"])
+    return entry
+
+
+def published(desk: Desk) -> int:
+    return int(through_review(desk, "approve", "publish")["id"])
 
 
 def test_wordings_are_matched_against_the_entry_as_edited(desk: Desk) -> None:
