@@ -15,6 +15,8 @@ A map of the package (the README's "Layout" section draws a citizen's sentence t
   actions, the server wrapper); the only package here that imports Rasa.
 * :mod:`bot.stack` — running it: deployment profiles, processes, training.
 * :mod:`bot.web` — the FastAPI gateway: widget, hotline page, FAQ desk, API.
+* :mod:`bot.channels` — messaging channels besides the widget (the WeChat Official Account),
+  protocol code only; the gateway hands them the chat's turn.
 * :mod:`bot.paths` — where things are in a checkout; :mod:`bot.cli` — the ``hukou`` command.
 
 ``config.yml``, ``domain/``, ``credentials.yml`` and ``endpoints.yml`` beside the code are the

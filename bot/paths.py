@@ -27,6 +27,8 @@ MODEL = ROOT / "models" / "hukou.tar.gz"
 """The trained Rasa model."""
 STATIC = BOT_DIR / "web" / "static"
 """The web pages, scripts and styles."""
+WECHAT_MENU = BOT_DIR / "channels" / "wechat" / "menu.yml"
+"""The WeChat Official Account's custom menu (``hukou wechat menu --publish``)."""
 DEFAULT_SQLITE = ROOT / "var" / "hukou.sqlite3"
 """The FAQ desk's database when ``DATABASE_URL`` is not set."""
 

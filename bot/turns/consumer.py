@@ -122,6 +122,8 @@ class TurnConsumer:
             connection.close_callbacks.add(_closed)
             tag = await queue.consume(self._on_message)
             log.info("turn log: consuming %s (prefetch %d)", self.queue, self.prefetch)
+            if self.heartbeat is not None:
+                self.heartbeat.touch()  # consuming now; then every second
             try:
                 while not stop.is_set():
                     with contextlib.suppress(asyncio.TimeoutError):

@@ -31,6 +31,7 @@ from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
 from bot.web.routes import ROUTERS
 from bot.web.routes.docs import API_DOCS_ASSETS
 from bot.web.routes.pages import StaticAssets
+from bot.web.routes.wechat import make_crypto
 from bot.web.settings import Settings
 from bot.web.workers import WorkerPool
 
@@ -53,6 +54,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         scheduler.cancel()
+        wechat = getattr(app.state, "wechat", None)
+        if wechat is not None:  # the WeChat channel, made on its first push
+            await wechat.close()
         await app.state.client.close()
         app.state.faq_desk.close()
 
@@ -93,6 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_in_flight=settings.worker_concurrency,
     )
     app.state.faq_desk = FaqDesk.from_settings(settings, kb)
+    # A malformed EncodingAESKey stops the start here, not the first encrypted push.
+    app.state.wechat_crypto = make_crypto(settings) if settings.wechat_token else None
     # The last middleware added runs first: a request is counted by the rate limit before
     # its body is measured, so an oversized one still counts against its client.
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)

@@ -54,6 +54,58 @@ class Settings(BaseSettings):
     """The FAQ desk's database; ``None``: ``DATABASE_URL``, else ``var/hukou.sqlite3``."""
     secure_cookies: bool = False
     """Mark the FAQ desk's session cookie ``Secure`` (set it when served over HTTPS)."""
+    profile: str = "embedded"
+    """``HUKOU_PROFILE`` (:mod:`bot.stack.profile`): ``production`` keeps the WeChat channel's
+    dedup keys in Redis, shared by every gateway process; ``embedded`` in memory."""
+    redis_url: str = Field(default="redis://127.0.0.1:6379/1", repr=False)
+    """``HUKOU_REDIS_URL``: the production profile's Redis (the same as Rasa's lock store)."""
+    tracker_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:5432/hukou_tracker", repr=False
+    )
+    """``HUKOU_TRACKER_URL``: the production profile's Rasa tracker store, read only to delete a
+    WeChat user's conversation when they unsubscribe (Rasa's API has no delete)."""
+
+    # The WeChat Official Account channel (``/wechat/oa``, :mod:`bot.web.routes.wechat`).
+    # Without a token the channel is off and its routes answer 404. The secrets stay out of
+    # the settings' ``repr``.
+    wechat_token: str = Field(default="", repr=False)
+    """``HUKOU_WECHAT_TOKEN``: the Token entered in the 公众平台's server configuration."""
+    wechat_appid: str = ""
+    """``HUKOU_WECHAT_APPID``: the account's AppID (encrypted pushes must name it)."""
+    wechat_secret: str = Field(default="", repr=False)
+    """``HUKOU_WECHAT_SECRET``: the AppSecret, for 客服消息 and the menu; empty: passive
+    replies only (an answer later than the budget goes to WeChat's retry of the push, within
+    about 14 s, or is not delivered)."""
+    wechat_aes_key: str = Field(default="", repr=False)
+    """``HUKOU_WECHAT_AES_KEY``: the EncodingAESKey (43 characters), for the compatible and
+    safe modes; empty: plaintext mode only."""
+    wechat_aes_key_previous: str = Field(default="", repr=False)
+    """``HUKOU_WECHAT_AES_KEY_PREVIOUS``: the key before the last change, tried when the
+    current one cannot open a push (WeChat's key rotation)."""
+    wechat_msgmenu: bool = False
+    """``HUKOU_WECHAT_MSGMENU``: the account may send 客服菜单 (a certified 服务号): options in
+    answers sent through 客服消息 become buttons; refused by WeChat, they go as numbered text."""
+    wechat_link_hosts: str = ""
+    """``HUKOU_WECHAT_LINK_HOSTS``: the hosts an answer in WeChat may link to, comma-separated
+    (the deployment's own, e.g. ``hukou.example.gov.cn``); any other ``<a>`` is shown as its
+    words. Empty: no links."""
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    """``HUKOU_WECHAT_API_BASE``: WeChat's API host (tests: a loopback fake)."""
+    wechat_budget_seconds: float = Field(default=4.0, gt=0, le=4.5)
+    """How long a push waits for the assistant before it is answered ``success`` and the
+    answer goes through 客服消息 (WeChat gives up after 5 s)."""
+    wechat_max_body_bytes: int = 64 * 1024
+    """The largest push accepted (a text push is well under 8 KB, encrypted ≈ 3×)."""
+    wechat_max_skew_seconds: int = 300
+    """A push whose ``timestamp`` is further than this from now is refused (a replay)."""
+
+    @validator("profile")
+    def _known_profile(cls, value: str) -> str:
+        """Only the profiles :mod:`bot.stack.profile` knows."""
+        value = value.strip() or "embedded"
+        if value not in ("embedded", "production"):
+            raise ValueError("HUKOU_PROFILE must be embedded or production")
+        return value
 
     @validator("trust_forwarded")
     def _trust_forwarded_is_replaced(cls, value: bool) -> bool:

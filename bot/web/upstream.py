@@ -1,18 +1,24 @@
 """Talking to the services behind the gateway: the Rasa workers and the action server.
 
 :func:`forward` sends one chat turn to the sender's worker (:mod:`bot.web.workers` picks it and
-keeps the sender's turns in order); :func:`probe` asks a service whether it is up, for
-``/healthz`` and to explain an empty answer.
+keeps the sender's turns in order); :func:`answer` is the whole turn every channel shares (the
+web chat, WeChat): forward, and an empty answer explained; :func:`probe` asks a service whether
+it is up, for ``/healthz`` and to explain an empty answer; :func:`reset_conversation` empties a
+sender's conversation (WeChat's ``unsubscribe``).
 """
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from bot.web.errors import AssistantBusy, AssistantUnavailable
+from bot.web.settings import Settings
 from bot.web.workers import WorkerBusy, WorkerPool
 
 
@@ -68,6 +74,46 @@ async def forward(
             {"sender": sender, "message": message},
             queue_seconds,
         )
+
+
+async def answer(
+    client: aiohttp.ClientSession,
+    workers: WorkerPool,
+    settings: Settings,
+    sender: str,
+    message: str,
+) -> list[dict[str, Any]]:
+    """One chat turn as every channel has it: the messages the assistant answers with.
+
+    The web chat (``POST /api/chat``) and the WeChat channel both call this, so a citizen gets
+    the same understanding and answers on either.
+
+    Args:
+        client: The gateway's pooled session.
+        workers: The Rasa workers.
+        settings: The gateway's settings (the worker queue, the action server).
+        sender: The conversation's id.
+        message: The citizen's message, personal data already masked (or a button's payload).
+
+    Returns:
+        Each message's ``text``, ``buttons`` and ``custom`` payload.
+
+    Raises:
+        AssistantBusy: The message waited too long for its worker; it was not sent.
+        AssistantUnavailable: No worker answered, or the actions are down.
+    """
+    reply = await forward(client, workers, sender, message, settings.worker_queue_seconds)
+    messages = [
+        {"text": m.get("text"), "buttons": m.get("buttons", []), "custom": m.get("custom")}
+        for m in reply
+    ]
+    if not messages and (
+        not settings.action_url or await probe(client, f"{settings.action_url}/health") != "ok"
+    ):
+        # Rasa answers 200 with nothing when its action server is down or an action
+        # failed (with the actions in the worker, nothing else makes an empty answer).
+        raise AssistantUnavailable("助手的答复服务暂时不可用。")
+    return messages
 
 
 async def _post(
@@ -138,3 +184,53 @@ async def parse(
         client, workers, urls, "/model/parse", {"text": text}, queue_seconds, params
     )
     return parsed
+
+
+async def reset_conversation(
+    client: aiohttp.ClientSession, workers: WorkerPool, sender: str, token: str = ""
+) -> bool:
+    """Replace ``sender``'s conversation with an empty one on their worker (Rasa's HTTP API).
+
+    ``PUT /conversations/<sender>/tracker/events`` with no events, in the sender's turn order
+    so that no message of theirs is in flight. Rasa's in-memory tracker store (the embedded
+    profile) then holds nothing of the conversation; its SQL store keeps the rows already
+    written (Rasa offers no delete), which the README names.
+
+    Returns:
+        Whether a worker took it.
+    """
+    params = {"token": token} if token else None
+    timeout = aiohttp.ClientTimeout(total=5.0)
+    async with workers.turn(sender):
+        for url in workers.candidates(sender):
+            try:
+                async with client.put(
+                    f"{url}/conversations/{quote(sender, safe='')}/tracker/events",
+                    json=[],
+                    params=params,
+                    timeout=timeout,
+                ) as response:
+                    if response.status == 200:
+                        return True
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                continue
+    return False
+
+
+def delete_stored_conversation(tracker_url: str, sender: str) -> int:
+    """Delete ``sender``'s events from Rasa's SQL tracker store; how many rows there were.
+
+    Rasa's HTTP API can replace a conversation but not delete it, and its SQL store only ever
+    appends, so the rows are deleted in its table (``events``, keyed by ``sender_id``: Rasa's
+    ``SQLTrackerStore.SQLEvent``, which :class:`bot.rasa_ext.tracker_store.FastSQLTrackerStore`
+    keeps). Blocking: run it in a thread. No pool: it runs once per unsubscribe.
+    """
+    engine = sa.create_engine(tracker_url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(
+                sa.text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender}
+            )
+            return int(result.rowcount or 0)
+    finally:
+        engine.dispose()

@@ -3,13 +3,10 @@ gateway on a temporary database that several browser test modules open."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, sync_playwright
 
 from bot.faq.auth import Auth
@@ -20,7 +17,7 @@ from bot.web.app import create_app
 from bot.web.settings import Settings
 from tests.support.browser import Gateway
 from tests.support.faq import FAST_HASHER, PASSWORD
-from tests.support.services import free_port
+from tests.support.loopback import serving
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -62,21 +59,8 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         ("admin", "admin"),
     ):
         auth.create_user(username, PASSWORD, role)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the gateway did not start"
-        time.sleep(0.05)
     try:
-        yield Gateway(
-            f"http://127.0.0.1:{port}", FaqStore(engine, load_knowledge().clauses), database
-        )
+        with serving(app) as url:
+            yield Gateway(url, FaqStore(engine, load_knowledge().clauses), database)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         engine.dispose()

@@ -13,9 +13,10 @@ from fastapi.testclient import TestClient
 
 from bot.web.app import create_app
 from bot.web.settings import Settings
+from tests.support.loopback import LoopbackServer
 
 
-class FakeRasa:
+class FakeRasa(LoopbackServer):
     """A REST-channel stand-in that records what it receives; ``slow`` messages take 0.3 s."""
 
     def __init__(self, token: str = "") -> None:
@@ -23,16 +24,9 @@ class FakeRasa:
         """With a token, ``/status`` answers 401 without it, as Rasa's ``--auth-token``."""
         self.received: list[tuple[str, str]] = []
         self.finished: list[tuple[str, str]] = []
-        self.loop = asyncio.new_event_loop()
-        self.runner: web.AppRunner | None = None
-        self.port = 0
-        ready = threading.Event()
-        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
-        ready.wait(10)
+        super().__init__()
 
-    def _serve(self, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self.loop)
-
+    def routes(self, app: web.Application) -> None:
         async def webhook(request: web.Request) -> web.Response:
             body = await request.json()
             self.received.append((body["sender"], body["message"]))
@@ -48,23 +42,8 @@ class FakeRasa:
                 return web.json_response({"reason": "NotAuthenticated"}, status=401)
             return web.json_response({})
 
-        async def start() -> None:
-            app = web.Application()
-            app.router.add_post("/webhooks/rest/webhook", webhook)
-            app.router.add_get("/status", status)
-            self.runner = web.AppRunner(app)
-            await self.runner.setup()
-            site = web.TCPSite(self.runner, "127.0.0.1", 0)
-            await site.start()
-            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-            ready.set()
-
-        self.loop.run_until_complete(start())
-        self.loop.run_forever()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        app.router.add_post("/webhooks/rest/webhook", webhook)
+        app.router.add_get("/status", status)
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,9 @@ The citizen and the hotline:
 * ``GET  /`` — the citizen's chat widget; ``GET /staff`` — the hotline lookup page;
   ``GET /admin`` and ``GET /faq`` — the FAQ desk's pages (:mod:`.pages`);
   ``/static/embed.js`` embeds the widget in another site with one script tag.
+* ``GET|POST /wechat/oa`` — the WeChat Official Account (公众号) channel's server URL: WeChat's
+  signed handshake and pushes, answered with the web chat's turn within WeChat's 5 seconds
+  (404 without ``HUKOU_WECHAT_TOKEN``) (:mod:`.wechat`).
 * ``GET  /docs``, ``GET /redoc`` — this API in Swagger UI and Redoc, served by the gateway
   (no CDN) (:mod:`.docs`).
 
@@ -78,6 +81,7 @@ from bot.web.routes import (
     lookup,
     pages,
     policy,
+    wechat,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -95,5 +99,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     faq_try.router,
     faq_users.router,
     faq_public.router,
+    wechat.router,
 )
 """Every router, in the order :func:`bot.web.app.create_app` includes them."""

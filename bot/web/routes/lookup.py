@@ -43,7 +43,9 @@ async def lookup(
     classifier): a topic question gets the topic's clauses, an out-of-scope one a decline,
     a situation its assessment. When no worker answers, the fact rules alone read them
     (``understanding.source`` says which). The facts staff ticked override the words;
-    unknown facts or values are a 422.
+    unknown facts or values are a 422. ``date`` (``YYYY-MM-DD``, today when left out) is the
+    day the answer is made as of: the 2017 document's validity and the later measures then in
+    effect ("之后的变化").
     """
     text = within_limit(body.text, "描述", settings.max_message_chars).strip()
     ticked = Situation.from_mapping(body.facts).to_dict()
@@ -58,5 +60,7 @@ async def lookup(
         except (AssistantUnavailable, AssistantBusy) as exc:
             log.warning("lookup read by the rules alone: %s", type(exc).__name__)
             rules = _rules()
-            reading = Reading.from_rules(rules.facts(masked), rules.other_city(masked))
-    return first_answer(reading, ticked, kb, dt.date.today())
+            chosen, asked = rules.read(masked)
+            facts = {name: mention.value for name, mention in chosen.items()}
+            reading = Reading.from_rules(facts, rules.other_city(masked), asked)
+    return first_answer(reading, ticked, kb, body.date or dt.date.today())
