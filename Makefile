@@ -8,7 +8,7 @@ RASA_ARGS := --config bot/config.yml --domain bot/domain
 RASA_DATA := data/nlu data/rules
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: eval-understanding help setup browser run benchmark-gateway benchmark-faq benchmark-load lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
+.PHONY: eval-understanding help setup browser run benchmark-gateway benchmark-dashboard benchmark-faq benchmark-load lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -78,6 +78,9 @@ record-stories: train  ## replay tests/stories/scenarios.yml against `hukou serv
 
 benchmark-gateway: train  ## /api/chat vs Rasa's webhook, /api/lookup, /api/search at 1/8/32 clients → reports/ (~4 min)
 	$(RUN) python -m benchmarks.gateway
+
+benchmark-dashboard:  ## the desk dashboard's queries (p50/p95) with 1,000,000 turns in PostgreSQL → reports/dashboard-benchmark.md (~3 min)
+	$(RUN) python -m benchmarks.dashboard
 
 benchmark-faq:  ## FAQ matching p95 and publish-to-answer latency with 1,000 entries, SQLite and PostgreSQL → reports/ (~2 min)
 	$(RUN) python -m benchmarks.faq

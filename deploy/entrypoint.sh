@@ -4,6 +4,9 @@
 #   rasa      one Rasa worker on :5005 (production profile)    (GET /, GET /status)
 #   gateway   the FastAPI gateway on :8000                     (GET /healthz)
 #   migrate   create the FAQ database if missing, bring its schema up to date, exit
+#   turns     the turn-log consumer: Rasa's event queue into the FAQ database (production
+#             profile; exactly one at a time). No port: it touches HUKOU_TURN_HEARTBEAT
+#             (default /tmp/hukou-turns.alive) every second, and the health checks read its age
 #   actions   the rasa_sdk action server on :5055              (GET /health)
 #             only for HUKOU_ACTIONS=server, see below
 #   anything else is run as given, e.g. `hukou users add admin --role admin --password-stdin`
@@ -99,6 +102,12 @@ case "$role" in
     # client's (HUKOU_TRUSTED_PROXIES); uvicorn's own rule would trust any local connection.
     exec python -m uvicorn bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 \
       --ws none --no-proxy-headers "$@"
+    ;;
+  turns)
+    # bot/stack/turn_consumer.py reads the profile (HUKOU_PROFILE=production, HUKOU_AMQP_URL,
+    # HUKOU_EVENT_QUEUE, DATABASE_URL) and refuses to run without it.
+    export HUKOU_TURN_HEARTBEAT="${HUKOU_TURN_HEARTBEAT:-/tmp/hukou-turns.alive}"
+    exec python -m bot.stack.turn_consumer "$@"
     ;;
   migrate)
     : "${DATABASE_URL:?DATABASE_URL must name the FAQ database}"

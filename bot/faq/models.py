@@ -114,6 +114,10 @@ entries = sa.Table(
     ),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("review_by", sa.Date),
+    sa.Column("publish_at", UtcDateTime),
+    sa.Column("publish_version", sa.Integer),
+    sa.Column("scheduled_by_id", sa.ForeignKey("users.id")),
     _one_of("status", STATUSES, "status"),
 )
 
@@ -145,6 +149,13 @@ class Entry:
     revision: int = 1
     reviewer_id: int | None = None
     published_version_id: int | None = None
+    review_by: dt.date | None = None
+    """复核日期: from this day the entry is listed for review (not versioned: not content)."""
+    publish_at: dt.datetime | None = None
+    """定时发布: when version ``publish_version`` is to be published, on behalf of
+    ``scheduled_by_id``; any later change of the entry makes the schedule void."""
+    publish_version: int | None = None
+    scheduled_by_id: int | None = None
     id: int = field(init=False)
 
 
@@ -284,16 +295,22 @@ unanswered = sa.Table(
     sa.Column("text", sa.String(500), nullable=False),
     sa.Column("normalized", sa.String(500), nullable=False),
     sa.Column("reason", sa.String(32), nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False, index=True),
     sa.Column("handled", sa.Boolean, nullable=False),
     sa.Column("entry_id", sa.ForeignKey("faq_entries.id")),
+    sa.Column("resolution", sa.String(16)),
+    sa.Column("merged_into", sa.Integer),
 )
 
 
 @mapper_registry.mapped
 @dataclass(eq=False)
 class Unanswered:
-    """A citizen's question the assistant could not answer, PII masked before it is stored."""
+    """A citizen's question the assistant could not answer, PII masked before it is stored.
+
+    A handled question says how (``resolution``: ``draft``, ``done`` or ``ignored``);
+    ``merged_into`` puts it in the group of another question that staff judged the same.
+    """
 
     __table__ = unanswered
 
@@ -303,6 +320,8 @@ class Unanswered:
     created_at: dt.datetime
     handled: bool = False
     entry_id: int | None = None
+    resolution: str | None = None
+    merged_into: int | None = None
     id: int = field(init=False)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [_jsonable(item) for item in value]
@@ -46,6 +46,8 @@ class EntryView(_View):
     published_version: int | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    review_by: dt.date | None = None
+    publish_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

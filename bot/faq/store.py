@@ -40,7 +40,14 @@ from bot.faq.content import (
     parse_content,
 )
 from bot.faq.db import session_factory
-from bot.faq.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from bot.faq.errors import (
+    Conflict,
+    FaqError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from bot.faq.grouping import cluster, wordings
 from bot.faq.models import (
     AuditLog,
@@ -211,8 +218,90 @@ class FaqStore:
             actor, entry = self._begin(session, user, "publish", entry_id)
             version = self._step(session, entry, actor, "publish")
             entry.published_version_id = version.id
+            self._unschedule(entry)
             self._published_set_changed(session)
             return self._view(session, entry)
+
+    def schedule_publish(self, user: Actor, entry_id: int, at: dt.datetime | None) -> EntryView:
+        """定时发布: publish the approved entry's current version at ``at`` (``None``: cancel).
+
+        Scheduling is publishing later, so the same rules hold (a reviewer or admin, not the
+        author, an approved entry); :meth:`publish_due` then publishes on the scheduler's
+        behalf. Any change of the entry before then (a new version) makes the schedule void.
+
+        Raises:
+            PermissionDenied, InvalidTransition: As for :meth:`publish`.
+            ValidationError: ``at`` is not in the future.
+        """
+        with self._transaction() as session:
+            if at is None:
+                actor = self._actor(session, user)
+                entry = self._entry(session, entry_id)
+                detail = "取消定时发布"
+                self._unschedule(entry)
+            else:
+                actor, entry = self._begin(session, user, "publish", entry_id)
+                if at <= self._now():
+                    raise ValidationError("定时发布的时间应晚于现在")
+                entry.publish_at = at.astimezone(dt.timezone.utc)
+                entry.publish_version = self._latest(session, entry.id).number
+                entry.scheduled_by_id = actor.id
+                detail = f"定时发布：{at.isoformat()}（第 {entry.publish_version} 版）"
+            self._audit(session, actor.username, "schedule", entry.id, detail)
+            session.flush()
+            return self._view(session, entry)
+
+    def publish_due(self) -> builtins.list[int]:
+        """Publish the scheduled entries whose time has come; returns their ids.
+
+        A schedule whose entry changed since (another version) or can no longer be published
+        by its scheduler (role, status) is dropped, with an audit row saying why.
+        """
+        with self._transaction() as session:
+            due = session.execute(
+                sa.select(entries.c.id, entries.c.publish_version, users.c.username)
+                .join(users, users.c.id == entries.c.scheduled_by_id)
+                .where(entries.c.publish_at <= self._now())
+            ).all()
+        published = []
+        for entry_id, version, username in due:
+            try:
+                if self._latest_number(entry_id) != version:
+                    raise InvalidTransition("条目在定时之后有了新的版本，定时发布取消")
+                self.publish(username, entry_id)
+                published.append(entry_id)
+            except FaqError as exc:
+                with self._transaction() as session:
+                    entry = self._entry(session, entry_id)
+                    if entry.publish_at is None:
+                        continue  # another gateway published or cancelled it meanwhile
+                    self._unschedule(entry)
+                    self._audit(session, username, "schedule", entry_id, f"定时发布未执行：{exc}")
+        return published
+
+    def _audit(
+        self, session: Session, username: str, action: str, entry_id: int | None, detail: str
+    ) -> None:
+        """One audit row, now, for a change that makes no entry version."""
+        session.add(
+            AuditLog(
+                at=self._now(),
+                username=username,
+                action=action,
+                entry_id=entry_id,
+                detail=detail,
+            )
+        )
+
+    def _latest_number(self, entry_id: int) -> int:
+        with self._transaction() as session:
+            return self._latest(session, entry_id).number
+
+    @staticmethod
+    def _unschedule(entry: Entry) -> None:
+        entry.publish_at = None
+        entry.publish_version = None
+        entry.scheduled_by_id = None
 
     def archive(self, user: Actor, entry_id: int) -> EntryView:
         """Stop serving an entry at once and set it aside (it can be edited or restored)."""
@@ -254,6 +343,33 @@ class FaqStore:
             entry.published_version_id = version.id
             self._published_set_changed(session)
             return self._view(session, entry)
+
+    def set_review_by(self, user: Actor, entry_id: int, day: dt.date | None) -> EntryView:
+        """Set (or clear, ``None``) the entry's 复核日期; from that day it is due for review.
+
+        Any member of staff may set it; it is not content, so no version is made, but the
+        audit log keeps who set which date.
+
+        Raises:
+            NotFound: No such entry.
+        """
+        with self._transaction() as session:
+            actor = self._actor(session, user)
+            entry = self._entry(session, entry_id)
+            entry.review_by = day
+            shown = day.isoformat() if day else "无"
+            self._audit(session, actor.username, "review_by", entry.id, f"复核日期：{shown}")
+            session.flush()
+            return self._view(session, entry)
+
+    def due_for_review(self, today: dt.date) -> builtins.list[EntryView]:
+        """Entries (not archived) whose 复核日期 is today or past, the most overdue first."""
+        due = [
+            view
+            for view in self.list()
+            if view.review_by is not None and view.review_by <= today and view.status != "archived"
+        ]
+        return sorted(due, key=lambda view: (view.review_by, view.id))
 
     # -- reading -------------------------------------------------------------------------
 
@@ -471,8 +587,93 @@ class FaqStore:
             )
             for member in members:
                 member.handled = True
+                member.resolution = "draft"
                 member.entry_id = entry.id
             return self._view(session, entry)
+
+    def unanswered_page(
+        self,
+        *,
+        text: str = "",
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[int, builtins.list[UnansweredGroup]]:
+        """Open groups, biggest first, that match ``text`` and were asked in ``[start, end)``.
+
+        ``text`` matches any wording of the group (normalised: width, case, traditional
+        characters); a group counts within the dates if any of its questions does. Returns the
+        number of matching groups and the page ``[offset, offset + limit)``.
+        """
+        needle = normalize(text).casefold()
+        with self._transaction() as session:
+            groups = self._groups(session, False)
+        chosen = []
+        for members in groups:
+            if needle and not any(needle in m.normalized.casefold() for m in members):
+                continue
+            if start is not None and not any(m.created_at >= start for m in members):
+                continue
+            if end is not None and not any(m.created_at < end for m in members):
+                continue
+            chosen.append(_group_view(members))
+        chosen.sort(key=lambda group: (-group.count, -group.last_seen.timestamp(), group.id))
+        return len(chosen), chosen[offset : offset + limit]
+
+    def resolve_group(self, user: Actor, group_id: int, resolution: str) -> int:
+        """Close an open group as ``done`` (answered elsewhere) or ``ignored`` (noise).
+
+        Returns how many questions it held.
+
+        Raises:
+            ValidationError: Another resolution.
+            NotFound: No open group has that id.
+        """
+        if resolution not in ("done", "ignored"):
+            raise ValidationError(f"未知的处理方式：{resolution}")
+        with self._transaction() as session:
+            actor = self._actor(session, user)
+            members = self._open_group(session, group_id)
+            for member in members:
+                member.handled = True
+                member.resolution = resolution
+            name = "已处理" if resolution == "done" else "忽略"
+            detail = f"未解答问题组 {group_id}（{len(members)} 条）：{name}"
+            self._audit(session, actor.username, f"unanswered_{resolution}", None, detail)
+            return len(members)
+
+    def merge_groups(self, user: Actor, group_ids: Sequence[int]) -> UnansweredGroup:
+        """Put open groups together (near-duplicates the grouping kept apart); returns it.
+
+        The group with the smallest id keeps its id; the others' questions join it for good.
+
+        Raises:
+            ValidationError: Fewer than two distinct groups.
+            NotFound: One of them is no open group.
+        """
+        ids = sorted(set(group_ids))
+        if len(ids) < 2:
+            raise ValidationError("请至少选择两组问题再合并")
+        with self._transaction() as session:
+            actor = self._actor(session, user)
+            target, *others = ids
+            members = self._open_group(session, target)
+            for group_id in others:
+                for member in self._open_group(session, group_id):
+                    member.merged_into = target
+                    members.append(member)
+            detail = f"未解答问题组 {'、'.join(map(str, others))} 并入 {target}"
+            self._audit(session, actor.username, "unanswered_merge", None, detail)
+            return _group_view(sorted(members, key=lambda m: m.id))
+
+    def _open_group(self, session: Session, group_id: int) -> builtins.list[Unanswered]:
+        members = next(
+            (group for group in self._groups(session, False) if group[0].id == group_id), None
+        )
+        if members is None:
+            raise NotFound(f"没有编号为 {group_id} 的未处理问题组")
+        return members
 
     # -- internals -----------------------------------------------------------------------
 
@@ -708,6 +909,8 @@ class FaqStore:
             published_version=published,
             created_at=entry.created_at,
             updated_at=entry.updated_at,
+            review_by=entry.review_by,
+            publish_at=entry.publish_at,
         )
 
     def _groups(
@@ -717,7 +920,23 @@ class FaqStore:
         if not include_handled:
             query = query.where(sa.not_(unanswered.c.handled))
         rows: builtins.list[Unanswered] = session.execute(query).scalars().all()
-        return cluster(rows)
+        # Questions staff merged into another group are clustered with it, whatever the
+        # lexical similarity says.
+        merged = [row for row in rows if row.merged_into is not None]
+        groups = cluster([row for row in rows if row.merged_into is None])
+        if merged:
+            home = {member.id: group for group in groups for member in group}
+            for row in merged:
+                group = home.get(row.merged_into)  # type: ignore[arg-type]
+                if group is None:
+                    group = [row]
+                    groups.append(group)
+                    home[row.id] = group
+                else:
+                    group.append(row)
+            for group in groups:
+                group.sort(key=lambda member: member.id)
+        return groups
 
 
 def _group_view(members: Sequence[Unanswered]) -> UnansweredGroup:

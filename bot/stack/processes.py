@@ -8,7 +8,9 @@ conversations in memory; ``HUKOU_PROFILE=production`` uses PostgreSQL, Redis and
 * one Rasa server per worker with the REST channel, from ``--rasa-port`` on (default 5005),
   started through :mod:`bot.rasa_ext.server` (Rasa's own CLI with the action-response validation
   made cheap);
-* the web gateway (FastAPI: widget, staff page, API) on ``--web-port`` (default 8000).
+* the web gateway (FastAPI: widget, staff page, API) on ``--web-port`` (default 8000);
+* in the production profile, the turn-log consumer (``turns``, :mod:`bot.stack.turn_consumer`):
+  Rasa's event queue into the turn log the desk's dashboard reads. It listens on no port.
 
 **Every process listens on this machine's loopback only** (127.0.0.1; a reverse proxy in
 front of the gateway serves other machines): the action server too, which ``rasa_sdk`` would
@@ -90,7 +92,9 @@ class Stack:
     _endpoints: Path | None = None
 
     def command(self, name: str) -> list[str]:
-        """The command line of process ``name`` (``actions``, ``rasa``, ``rasa-1``, ``web``)."""
+        """The command line of process ``name`` (``actions``, ``rasa``, ``rasa-1``, ``web``, …)."""
+        if name == "turns":
+            return [sys.executable, "-m", "bot.stack.turn_consumer"]
         if name == "actions":
             return [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
                     "--port", str(self.action_port)]  # fmt: skip
@@ -120,6 +124,15 @@ class Stack:
                 "HUKOU_ACTION_URL": ""
                 if self.profile.actions_in_process
                 else f"http://{LOOPBACK}:{self.action_port}",
+            }
+        if name == "turns":
+            # The stack's profile, which need not be the one in this process's environment.
+            assert self.profile.amqp_url
+            return {
+                "HUKOU_PROFILE": self.profile.name,
+                "HUKOU_AMQP_URL": self.profile.amqp_url,
+                "HUKOU_EVENT_QUEUE": self.profile.event_queue,
+                "HUKOU_TURN_RETENTION_DAYS": str(self.profile.turn_retention_days),
             }
         return {"TICKET_LOCK_LIFETIME": self.profile.lock_lifetime}
 
@@ -161,7 +174,8 @@ class Stack:
         """The processes this stack runs, in start order."""
         names = [] if self.profile.actions_in_process else ["actions"]
         names += [self._worker_name(worker) for worker in range(self.profile.workers)]
-        return names + ([] if self.web_port is None else ["web"])
+        names += [] if self.web_port is None else ["web"]
+        return names + (["turns"] if self.profile.name == "production" else [])
 
     def start(self, timeout: float = 300.0) -> None:
         """Start the action server, the Rasa workers and (with ``web_port``) the gateway.
@@ -187,6 +201,14 @@ class Stack:
             url, what = f"http://{LOOPBACK}:{self.action_port}/health", "action server"
         elif name == "web":
             url, what = f"http://{LOOPBACK}:{self.web_port}/healthz", "web gateway"
+        elif name == "turns":
+            # No port to ask: it is up unless it exited (a bad setting, RabbitMQ away).
+            time.sleep(0.5)
+            if self.process(name).poll() is not None:
+                raise RuntimeError(
+                    f"turn-log consumer exited with code {self.process(name).returncode}"
+                )
+            return
         else:
             self.wait_for_worker(self._worker_number(name), timeout)
             return

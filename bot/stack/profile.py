@@ -17,6 +17,12 @@ variable               what                                          default (th
 ``HUKOU_WORKERS``      Rasa worker processes behind the gateway      ``2``
 =====================  ============================================  ==========================
 
+Either profile keeps a turn log (:mod:`bot.turns`: one masked record per answered message, for
+the desk's dashboard and review queue) for ``HUKOU_TURN_RETENTION_DAYS`` days (default 180).
+Production fills it from the event queue with a consumer process (``turns``, supervised like
+the others); the embedded profile has no broker, so Rasa hands its events to
+:class:`bot.rasa_ext.turn_broker.TurnLogBroker`, which writes the same records in process.
+
 ``HUKOU_RASA_TOKEN`` (either profile) is the Rasa workers' HTTP API token, a secret: the
 gateway reads the same variable. Unset, :class:`bot.stack.processes.Stack` makes a random one
 for each start; a worker started by ``deploy/entrypoint.sh`` refuses to run without it.
@@ -87,6 +93,9 @@ class Profile:
     lock of a worker that died mid-turn expires (Rasa's default is 60; the gateway already
     passes one sender's messages one at a time and a turn takes well under a second)."""
 
+    turn_retention_days: int = 180
+    """``HUKOU_TURN_RETENTION_DAYS``: how many days the turn log keeps each turn."""
+
     rasa_token: str = field(default="", repr=False)
     """``HUKOU_RASA_TOKEN``: the Rasa workers' ``--auth-token``; empty: made per start by the
     stack. Out of ``repr`` so that no log line shows it."""
@@ -119,8 +128,12 @@ class Profile:
                 "HUKOU_RASA_TOKEN may hold only letters, digits, - and _ "
                 "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
             )
+        retention = (env.get("HUKOU_TURN_RETENTION_DAYS") or "180").strip()
+        if not retention.isascii() or not retention.isdigit() or not 1 <= int(retention) <= 3650:
+            raise ProfileError("HUKOU_TURN_RETENTION_DAYS must be a whole number of days (1–3650)")
         if name == "embedded":
             return cls(
+                turn_retention_days=int(retention),
                 faq_url=env.get("DATABASE_URL") or None,
                 actions=actions or "server",
                 lock_lifetime=lock_lifetime,
@@ -145,6 +158,7 @@ class Profile:
             faq_url=get("DATABASE_URL"),
             workers=workers,
             actions=actions or "in-process",
+            turn_retention_days=int(retention),
             lock_lifetime=lock_lifetime,
             rasa_token=rasa_token,
         )
@@ -168,6 +182,11 @@ class Profile:
         if token:
             config[TOKEN_KEY] = token
         if self.name == "embedded":
+            # No broker here: Rasa hands each event to the turn log in process.
+            config["event_broker"] = {
+                "type": "bot.rasa_ext.turn_broker.TurnLogBroker",
+                "retention_days": self.turn_retention_days,
+            }
             return config
         assert self.tracker_url and self.redis_url and self.amqp_url
         pg = _parts(self.tracker_url, "HUKOU_TRACKER_URL", ("postgresql", "postgres"))

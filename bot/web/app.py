@@ -13,6 +13,7 @@ Uvicorn runs it as ``bot.web.app:create_app --factory``.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -48,14 +49,26 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout=aiohttp.ClientTimeout(total=settings.upstream_timeout),
         connector=aiohttp.TCPConnector(limit=256),
     )
+    scheduler = asyncio.create_task(_publish_when_due(app.state.faq_desk))
     try:
         yield
     finally:
+        scheduler.cancel()
         wechat = getattr(app.state, "wechat", None)
         if wechat is not None:  # the WeChat channel, made on its first push
             await wechat.close()
         await app.state.client.close()
         app.state.faq_desk.close()
+
+
+SCHEDULE_SECONDS = 30.0
+"""How often the gateway publishes the FAQ entries whose 定时发布 time has come."""
+
+
+async def _publish_when_due(desk: FaqDesk) -> None:
+    while True:
+        await asyncio.sleep(SCHEDULE_SECONDS)
+        await asyncio.to_thread(desk.publish_due)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -8,7 +8,8 @@ The idiom of fastapi/full-stack-fastapi-template's ``backend/app/api/deps.py`` (
   session, opened by the lifespan) and :data:`Desk` (the FAQ desk, migrated on first use).
 * Who is asking, on the FAQ desk: :data:`SignedIn` (a live session, else 401), :data:`Writer`
   (also the session's CSRF token in ``X-CSRF-Token``, else 403), :data:`AdminReader` and
-  :data:`AdminWriter` (the same, for admins only).
+  :data:`AdminWriter` (the same, for admins only), :data:`ReviewerReader` and
+  :data:`ReviewerWriter` (reviewers and admins: the turn log, its dashboard and 复核 list).
 
 The app's parts are ``async`` functions, so FastAPI calls them on the event loop rather than in
 its thread pool; :data:`Desk` and the sign-in checks are plain functions, as they may wait for
@@ -134,3 +135,25 @@ def _admin_writer(staff: Writer) -> Staff:
 
 AdminReader = Annotated[Staff, Depends(_admin_reader)]
 AdminWriter = Annotated[Staff, Depends(_admin_writer)]
+
+
+def _only_reviewers(staff: Staff) -> Staff:
+    # What citizens asked (the turn log, its statistics and conversations) is for those who
+    # judge answers; editors write entries from the unanswered groups, which hold no dialogue.
+    if staff.user.role not in ("reviewer", "admin"):
+        raise HTTPException(403, "只有审核人和管理员可以查看市民提问记录和统计")
+    return staff
+
+
+def _reviewer_reader(staff: SignedIn) -> Staff:
+    return _only_reviewers(staff)
+
+
+def _reviewer_writer(staff: Writer) -> Staff:
+    return _only_reviewers(staff)
+
+
+ReviewerReader = Annotated[Staff, Depends(_reviewer_reader)]
+"""A signed-in reviewer or admin (the turn log is not for editors: 403)."""
+ReviewerWriter = Annotated[Staff, Depends(_reviewer_writer)]
+"""The same, with the session's CSRF token (a change)."""

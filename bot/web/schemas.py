@@ -111,6 +111,25 @@ class PreviewIn(BaseModel):
     clause_ids: list[StrictStr] = Field(default_factory=list)
 
 
+class ReviewByIn(BaseModel):
+    """An entry's 复核日期 (``YYYY-MM-DD``), or ``null`` to clear it."""
+
+    review_by: dt.date | None
+
+    @validator("review_by", pre=True)
+    def _a_date_string(cls, value: object) -> object:
+        # pydantic 1.10 would take 20260301 (an int) as seconds since 1970.
+        if value is not None and not isinstance(value, str):
+            raise TypeError("日期应为 年-月-日 形式的字符串")
+        return value
+
+
+class ScheduleIn(BaseModel):
+    """定时发布: when to publish (ISO 8601; without an offset, China time), or ``null``."""
+
+    publish_at: StrictStr | None
+
+
 class UserIn(BaseModel):
     """A new staff account (admins only)."""
 

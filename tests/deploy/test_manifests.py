@@ -50,14 +50,15 @@ ACTION_SERVER = K8S / "actions.yaml"
 """Optional: a separate action server for ``HUKOU_ACTIONS=server``, not applied by default."""
 CONCURRENCY_SWEEP = ROOT / "reports" / "worker-concurrency.md"
 
-ROLES = ("actions", "rasa", "gateway", "migrate")
-DEFAULT_ROLES = ("rasa", "gateway", "migrate")
+ROLES = ("actions", "rasa", "gateway", "migrate", "turns")
+DEFAULT_ROLES = ("rasa", "gateway", "migrate", "turns")
 """The default stack's roles: the custom actions run inside the Rasa workers."""
 COMPOSE_APP = {
     "migrate": "migrate",
     "rasa-0": "rasa",
     "rasa-1": "rasa",
     "gateway": "gateway",
+    "turns": "turns",
 }
 COMPOSE_BACKING = {
     "postgres": "postgres:16",
@@ -85,6 +86,7 @@ REQUIRED = {
         "HUKOU_RASA_TOKEN",
     },
     "migrate": {"DATABASE_URL"},
+    "turns": {"HUKOU_PROFILE", "HUKOU_AMQP_URL", "HUKOU_EVENT_QUEUE", "DATABASE_URL"},
 }
 """What each role needs so that it does not fall back to this machine's defaults: the Rasa
 workers run the actions, which answer from the FAQ database; the gateway's HUKOU_ACTION_URL is
@@ -269,6 +271,8 @@ def code_env_names() -> frozenset[str]:
     from bot.web.settings import Settings
 
     names = set(DEFAULTS) | {"HUKOU_PROFILE", "HUKOU_ACTIONS", "HUKOU_RASA_TOKEN"}
+    # The turn log's (bot/stack/profile.py, bot/stack/turn_consumer.py).
+    names |= {"HUKOU_TURN_RETENTION_DAYS", "HUKOU_TURN_PREFETCH"}
     names |= set(re.findall(r"\$\{(HUKOU_[A-Z_]+)", ENTRYPOINT.read_text(encoding="utf-8")))
     for field in Settings.__fields__.values():
         names |= {name.upper() for name in field.field_info.extra["env_names"]}
@@ -433,6 +437,7 @@ def test_compose_long_running_services_have_healthchecks_and_restart() -> None:
         ("postgres", ["pg_isready"]),
         ("redis", ["redis-cli", "ping"]),
         ("rabbitmq", ["rabbitmq-diagnostics", "ping"]),
+        ("turns", ["/tmp/hukou-turns.alive", "-mmin"]),
     ],
 )
 def test_compose_healthchecks_probe_the_service(service: str, words: list[str]) -> None:
@@ -469,12 +474,17 @@ def test_compose_start_order() -> None:
             else:
                 assert condition == "service_completed_successfully" and dep == "migrate"
 
-    # Everything is reached from the gateway, and nothing waits for itself.
+    # Everything is reached from the gateway or the turn-log consumer (which serves nobody,
+    # so nothing waits for it), and nothing waits for itself.
     def reach(name: str, path: tuple[str, ...]) -> set[str]:
         assert name not in path, f"depends_on cycle: {' → '.join((*path, name))}"
         return {name}.union(*(reach(dep, (*path, name)) for dep in depends(name)))
 
-    assert reach("gateway", ()) == set(svc)
+    assert depends("turns") == {
+        "rabbitmq": "service_healthy",
+        "migrate": "service_completed_successfully",
+    }
+    assert reach("gateway", ()) | reach("turns", ()) == set(svc)
 
 
 def test_compose_gateway_routes_to_every_rasa_worker() -> None:
@@ -721,6 +731,7 @@ def test_k8s_app_workloads() -> None:
         "actions": "Deployment",
         "rasa": "StatefulSet",
         "gateway": "Deployment",
+        "turns": "Deployment",
     }
     assert {component(w) for w in default_app_workloads()} == set(DEFAULT_ROLES)
     assert k8s_object("Deployment", "gateway")["spec"]["replicas"] == 2
@@ -1103,6 +1114,7 @@ def run_role(role: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[s
             " --no-proxy-headers",
         ),
         ("migrate", "-m bot.cli db upgrade"),
+        ("turns", "-m bot.stack.turn_consumer"),
     ],
 )
 def test_entrypoint_starts_each_role(
@@ -1339,7 +1351,7 @@ def test_the_rasa_token_is_one_secret_shared_by_workers_and_gateway() -> None:
     raw = {
         name: services()[name]["environment"]["HUKOU_RASA_TOKEN"]
         for name in COMPOSE_APP
-        if name != "migrate"
+        if name not in ("migrate", "turns")
     }
     assert len(set(raw.values())) == 1 and ":?" in raw["gateway"], raw
     assert env_example()["HUKOU_RASA_TOKEN"] == PLACEHOLDER
@@ -1388,3 +1400,19 @@ def test_entrypoint_gives_rasa_the_token_through_the_endpoints_file_only(
         assert result.returncode != 0 and "HUKOU_RASA_TOKEN" in result.stderr, missing
     result = run_role("rasa", {**env, **rasa_env, "HUKOU_RASA_TOKEN": "a&b"})
     assert result.returncode != 0 and "HUKOU_RASA_TOKEN" in result.stderr
+
+
+def test_one_turn_log_consumer_whose_health_is_its_heartbeat() -> None:
+    # A turn's events must be assembled by one process: one replica, never two at once.
+    deployment = k8s_object("Deployment", "turns")
+    assert deployment["spec"]["replicas"] == 1
+    assert deployment["spec"]["strategy"]["type"] == "Recreate"
+    container = app_container("turns")
+    env = container_env(container)
+    assert Profile.from_env(env).name == "production"
+    assert env["DATABASE_URL"] == container_env(app_container("gateway"))["DATABASE_URL"]
+    heartbeat = re.search(r'HUKOU_TURN_HEARTBEAT:-([^}"]+)', ENTRYPOINT.read_text(encoding="utf-8"))
+    assert heartbeat is not None
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert heartbeat.group(1) in " ".join(container[probe]["exec"]["command"])
+    assert heartbeat.group(1) in " ".join(services()["turns"]["healthcheck"]["test"])

@@ -15,6 +15,7 @@ from bot import paths
 from bot.faq.db import alembic_config, make_engine, migrate
 from bot.faq.models import metadata
 from bot.paths import faq_database_url
+from bot.turns import models as turn_models
 from tests.support.services import Postgres
 
 TABLES = {
@@ -26,8 +27,13 @@ TABLES = {
     "faq_unanswered",
     "login_failures",
     "login_sessions",
+    "turn_clauses",
+    "turn_counts",
+    "turn_feedback",
+    "turns",
     "users",
 }
+assert turn_models.turns.metadata is metadata  # the turn log is part of the compared schema
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
@@ -59,7 +65,7 @@ def test_migrate_an_empty_database_twice(empty_engine: sa.engine.Engine) -> None
     migrate(empty_engine)
     with empty_engine.connect() as connection:
         assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [
-            ("0001",)
+            ("0004_schedule",)
         ]
         assert connection.execute(sa.text("SELECT id, revision FROM faq_state")).all() == [(1, 0)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -429,3 +430,60 @@ def test_restoring_judges_the_restored_content_not_the_latest(store: FaqStore) -
     entry = published_entry(store)
     store.update("reviewer", entry.id, {"answer": "新答案。"}, entry.revision)
     assert store.restore("reviewer", entry.id, 4).author == "editor"
+
+
+def test_review_dates_list_entries_for_review(store: FaqStore, clock: Clock) -> None:
+    entry = store.create("editor", {"question": "进城落户要交回宅基地吗？"})
+    other = store.create("editor", {"question": "居住证有什么用？"})
+    today = clock.now.date()
+    tomorrow = today + dt.timedelta(days=1)
+    assert store.set_review_by("editor", entry.id, tomorrow).review_by == tomorrow
+    store.set_review_by("reviewer", other.id, today - dt.timedelta(days=3))
+    assert [e.id for e in store.due_for_review(today)] == [other.id]
+    assert [e.id for e in store.due_for_review(tomorrow)] == [other.id, entry.id]
+    assert store.get(entry.id).revision == entry.revision, "not content: no new version"
+    assert store.audit(entry.id)[0].detail == f"复核日期：{tomorrow.isoformat()}"
+    store.set_review_by("editor", other.id, None)
+    assert store.due_for_review(today) == []
+
+
+def approved(store: FaqStore, key: str = "scheduled") -> int:
+    entry = store.create("editor", {**NEWBORN, "key": key})
+    store.submit("editor", entry.id)
+    return store.approve("reviewer", entry.id, "内容准确").id
+
+
+def test_scheduled_publishing(store: FaqStore, clock: Clock) -> None:
+    entry_id = approved(store)
+    later = clock.now + dt.timedelta(hours=2)
+    with pytest.raises(PermissionDenied):
+        store.schedule_publish("editor", entry_id, later)  # editors do not publish
+    with pytest.raises(ValidationError, match="应晚于现在"):
+        store.schedule_publish("reviewer2", entry_id, clock.now)
+    assert store.schedule_publish("reviewer2", entry_id, later).publish_at == later
+    assert store.publish_due() == [] and store.get(entry_id).status == "approved"
+    clock.advance(hours=2)
+    revision = store.revision()
+    assert store.publish_due() == [entry_id]
+    published = store.get(entry_id)
+    assert published.status == "published" and published.publish_at is None
+    assert store.revision() == revision + 1, "the matcher sees the new entry"
+    assert store.versions(entry_id)[-1].editor == "reviewer2"
+    assert store.publish_due() == []
+
+
+def test_a_change_after_scheduling_voids_it(store: FaqStore, clock: Clock) -> None:
+    entry_id = approved(store)
+    store.schedule_publish("reviewer2", entry_id, clock.now + dt.timedelta(minutes=5))
+    store.reject("reviewer", entry_id, "还要改")
+    store.update("editor", entry_id, {"answer": "改过的答案"}, store.get(entry_id).revision)
+    store.submit("editor", entry_id)
+    store.approve("reviewer", entry_id)
+    clock.advance(minutes=10)
+    assert store.publish_due() == []
+    entry = store.get(entry_id)
+    assert entry.status == "approved" and entry.publish_at is None
+    assert "定时发布未执行" in store.audit(entry_id)[0].detail
+    cancelled = approved(store, "cancelled")
+    store.schedule_publish("reviewer2", cancelled, clock.now + dt.timedelta(minutes=5))
+    assert store.schedule_publish("reviewer2", cancelled, None).publish_at is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 
@@ -110,3 +112,50 @@ def test_new_questions_after_handling_form_a_new_group(store: FaqStore) -> None:
     store.draft_from_group("editor", 1)
     store.record_unanswered("孩子上户口要什么材料？", "fallback")
     assert [(g.id, g.count) for g in store.unanswered_groups()] == [(2, 1)]
+
+
+def seed(store: FaqStore, clock: Clock) -> None:
+    """Four groups over three days: ids 1 (3 questions), 2, 3 and 4 (one each)."""
+    for text in ("孩子上户口要什么材料", "改名字怎么办", "请问孩子上户口需要什么材料？"):
+        store.record_unanswered(text, "fallback")
+    clock.advance(days=1)
+    store.record_unanswered("户口改名字得多久", "fallback")  # lexically apart from 改名字怎么办
+    store.record_unanswered("孩子上户口要哪些材料", "fallback")
+    clock.advance(days=1)
+    store.record_unanswered("今天天气怎么样", "out_of_scope")
+    store.record_unanswered("居住证怎么办理", "fallback")
+
+
+def test_a_page_of_groups_by_text_and_date(store: FaqStore, clock: Clock) -> None:
+    start = clock.now
+    seed(store, clock)
+    total, page = store.unanswered_page(limit=2)
+    assert total == 5 and [(g.id, g.count) for g in page] == [(1, 3), (6, 1)]
+    assert [g.id for g in store.unanswered_page(offset=2, limit=2)[1]] == [7, 4]
+    assert [g.id for g in store.unanswered_page(text="改名")[1]] == [4, 2]
+    assert [g.id for g in store.unanswered_page(text="孩子上戶口")[1]] == [1]  # traditional
+    day_two = start + dt.timedelta(days=1)
+    within = store.unanswered_page(start=day_two, end=day_two + dt.timedelta(days=1))[1]
+    assert [g.id for g in within] == [1, 4], "a group counts if any question falls in the range"
+
+
+def test_groups_are_ignored_done_or_merged(store: FaqStore, clock: Clock) -> None:
+    seed(store, clock)
+    assert store.resolve_group("editor", 6, "ignored") == 1
+    assert store.resolve_group("editor", 7, "done") == 1
+    with pytest.raises(NotFound):
+        store.resolve_group("editor", 6, "done")
+    with pytest.raises(ValidationError):
+        store.resolve_group("editor", 1, "deleted")
+    merged = store.merge_groups("editor", [4, 2])
+    assert (merged.id, merged.count) == (2, 2)
+    assert set(merged.examples) == {"改名字怎么办", "户口改名字得多久"}
+    store.record_unanswered("改名字怎么办？", "fallback")  # joins the merged group as usual
+    assert [(g.id, g.count) for g in store.unanswered_groups()] == [(2, 3), (1, 3)]
+    with pytest.raises(ValidationError, match="至少选择两组"):
+        store.merge_groups("editor", [2, 2])
+    draft = store.draft_from_group("editor", 2)
+    assert {"改名字怎么办", "户口改名字得多久"} <= {draft.question, *draft.paraphrases}
+    assert [g.id for g in store.unanswered_groups()] == [1]
+    actions = [row.action for row in store.audit()][:4]
+    assert actions == ["create", "unanswered_merge", "unanswered_done", "unanswered_ignored"]

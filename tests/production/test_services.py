@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import urllib.request
 import uuid
 from typing import Any
@@ -15,6 +16,7 @@ from bot.faq.store import FaqStore
 from bot.policy import load_knowledge
 from bot.stack.processes import Stack
 from bot.stack.profile import Profile
+from bot.turns.store import TurnLog
 from tests.support.replay import play
 from tests.support.services import AMQP
 
@@ -58,13 +60,11 @@ def test_a_conversation_survives_a_restart_of_every_process(production: Stack) -
 
 
 def test_events_reach_rabbitmq_and_misses_the_unanswered_report(
-    production: Stack, production_profile: Profile
+    production: Stack, production_profile: Profile, event_tap: str
 ) -> None:
     who = sender()
     play(worker_url(production), "events", ["护照丢了去哪里补办"], who)
-    events = [
-        e for e in asyncio.run(_drain(production_profile.event_queue)) if e.get("sender_id") == who
-    ]
+    events = [e for e in asyncio.run(_drain(event_tap)) if e.get("sender_id") == who]
     user = [e for e in events if e.get("event") == "user"]
     assert [e["text"] for e in user] == ["护照丢了去哪里补办"]
     assert any(
@@ -73,6 +73,31 @@ def test_events_reach_rabbitmq_and_misses_the_unanswered_report(
     assert production_profile.faq_url
     store = FaqStore(make_engine(production_profile.faq_url), load_knowledge().clauses)
     assert any("护照丢了去哪里补办" in g.examples for g in store.unanswered_groups())
+
+
+def test_the_consumer_turns_the_event_stream_into_the_turn_log(
+    production: Stack, production_profile: Profile
+) -> None:
+    # Rasa's real events, through RabbitMQ and the supervised consumer, into PostgreSQL.
+    assert "turns" in production.names and production.process("turns").poll() is None
+    who = sender()
+    play(worker_url(production), "turns", ["护照丢了去哪里补办", "我想把户口迁到醴陵城里"], who)
+    assert production_profile.faq_url
+    engine = make_engine(production_profile.faq_url)
+    turn_log = TurnLog(engine)
+    deadline = time.monotonic() + 60
+    while (latest := turn_log.latest_turn(who)) is None or len(turn_log.conversation(latest)) < 2:
+        assert time.monotonic() < deadline, "the turns were not written within a minute"
+        time.sleep(0.5)
+    first, second = turn_log.conversation(latest)
+    engine.dispose()
+    assert (first.text, first.intent, first.outcome) == (
+        "护照丢了去哪里补办",
+        "out_of_scope",
+        "out_of_scope",
+    )
+    assert second.text == "我想把户口迁到醴陵城里" and second.outcome == "asked_more"
+    assert first.channel == "rest" and first.latency_ms is not None and second.reply
 
 
 def test_conversations_are_stored_in_postgresql(
@@ -91,7 +116,7 @@ def test_conversations_are_stored_in_postgresql(
 
 
 def test_personal_data_never_reaches_the_tracker_store_broker_or_logs(
-    production: Stack, production_profile: Profile
+    production: Stack, production_profile: Profile, event_tap: str
 ) -> None:
     secrets_ = ("430281199001011234", "13812345678", "6222021234567890123", "王小明")
     message = (
@@ -120,7 +145,7 @@ def test_personal_data_never_reaches_the_tracker_store_broker_or_logs(
             .all()
         )
     engine.dispose()
-    events = asyncio.run(_drain(production_profile.event_queue))
+    events = asyncio.run(_drain(event_tap))
     published = [e for e in events if e.get("sender_id") in (via_gateway, direct)]
     assert stored and published
     logs = (
@@ -128,7 +153,17 @@ def test_personal_data_never_reaches_the_tracker_store_broker_or_logs(
         if production.log_dir
         else ""
     )
-    everything = json.dumps([stored, published], ensure_ascii=False) + logs
+    # And the turn log the consumer writes from those events.
+    assert production_profile.faq_url
+    turn_engine = make_engine(production_profile.faq_url)
+    turn_log = TurnLog(turn_engine)
+    deadline = time.monotonic() + 60
+    while None in (ids := [turn_log.latest_turn(s) for s in (via_gateway, direct)]):
+        assert time.monotonic() < deadline, "the turns were not written within a minute"
+        time.sleep(0.5)
+    kept = [turn_log.get(turn_id).to_dict() for turn_id in ids if turn_id]
+    turn_engine.dispose()
+    everything = json.dumps([stored, published, kept], ensure_ascii=False) + logs
     for secret in secrets_:
         assert secret not in everything, secret
     assert "想在醴陵城里租房落户" in json.dumps(published, ensure_ascii=False)

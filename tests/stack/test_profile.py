@@ -15,8 +15,19 @@ def test_embedded_is_the_default_and_keeps_state_in_process() -> None:
     profile = Profile.from_env({})
     assert profile.name == "embedded" and profile.workers == 1
     assert profile.endpoints("http://a:1/webhook") == {
-        "action_endpoint": {"url": "http://a:1/webhook"}
+        "action_endpoint": {"url": "http://a:1/webhook"},
+        # No broker to run: the turn log is written in process (bot.rasa_ext.turn_broker).
+        "event_broker": {"type": "bot.rasa_ext.turn_broker.TurnLogBroker", "retention_days": 180},
     }
+
+
+@pytest.mark.parametrize("profile", ["embedded", "production"])
+def test_the_turn_log_retention_is_read_and_checked(profile: str) -> None:
+    env = {"HUKOU_PROFILE": profile, "HUKOU_TURN_RETENTION_DAYS": "30"}
+    assert Profile.from_env(env).turn_retention_days == 30
+    for bad in ("0", "-1", "thirty", "3651"):
+        with pytest.raises(ProfileError, match="HUKOU_TURN_RETENTION_DAYS"):
+            Profile.from_env({**env, "HUKOU_TURN_RETENTION_DAYS": bad})
 
 
 def test_production_reads_every_connection_from_the_environment() -> None:

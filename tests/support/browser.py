@@ -25,6 +25,8 @@ class Gateway:
 
     url: str
     store: FaqStore
+    database: str = ""
+    """The desk's database URL (the turn-log tests write turns into it)."""
 
 
 def staff_context(browser: Browser, width: int) -> BrowserContext:

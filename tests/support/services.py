@@ -93,7 +93,10 @@ def throwaway_profile(prefix: str, **settings: str) -> Profile:
 
 
 def discard(profile: Profile) -> None:
-    """Drop a throw-away profile's tracker and FAQ databases and delete its event queue."""
+    """Drop a throw-away profile's tracker and FAQ databases and delete its event queue.
+
+    The turn-log consumer's parking queue (``<queue>.parked``) goes too.
+    """
     assert profile.tracker_url and profile.faq_url
     admin = sa.create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -101,13 +104,14 @@ def discard(profile: Profile) -> None:
             db = sa.engine.make_url(url).database
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
     admin.dispose()
-    asyncio.run(_delete_queue(profile.event_queue))
+    asyncio.run(_delete_queue(profile.event_queue, profile.event_queue + ".parked"))
 
 
-async def _delete_queue(name: str) -> None:
+async def _delete_queue(*names: str) -> None:
     import aio_pika
 
     connection = await aio_pika.connect_robust(AMQP)
     async with connection:
         channel = await connection.channel()
-        await channel.queue_delete(name)
+        for name in names:
+            await channel.queue_delete(name)

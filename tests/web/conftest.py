@@ -61,6 +61,6 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         auth.create_user(username, PASSWORD, role)
     try:
         with serving(app) as url:
-            yield Gateway(url, FaqStore(engine, load_knowledge().clauses))
+            yield Gateway(url, FaqStore(engine, load_knowledge().clauses), database)
     finally:
         engine.dispose()

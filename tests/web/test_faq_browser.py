@@ -53,8 +53,9 @@ def test_editor_writes_reviewer_publishes_citizens_read(browser: Browser, gatewa
 
     reviewer_context = staff_context(browser, 1280)
     reviewer = sign_in(reviewer_context, gateway, "reviewer")
-    reviewer.select_option("#f-status", "in_review")
-    reviewer.locator("#entries button", has_text=QUESTION).click()
+    # Reviewers land on their queue (待我审核); an entry opens from it in the editor.
+    expect(reviewer.locator("#tab-review")).to_have_attribute("aria-selected", "true")
+    reviewer.locator("#review-entries button", has_text=QUESTION).click()
     expect(reviewer.locator("#e-question")).to_have_value(QUESTION)
     expect(reviewer.locator("#preview .card blockquote")).to_contain_text(QUOTE_5_1)
     expect(reviewer.locator("button[data-action=publish]")).to_have_count(0)

@@ -54,8 +54,9 @@ def test_published_in_admin_then_answered_in_the_widget(
 
     reviewer_context = staff_context(browser, 1280)
     reviewer = sign_in(reviewer_context, gateway, "reviewer")
-    reviewer.select_option("#f-status", "in_review")
-    reviewer.locator("#entries button", has_text=QUESTION).click()
+    # Reviewers land on their queue (待我审核); an entry opens from it in the editor.
+    expect(reviewer.locator("#tab-review")).to_have_attribute("aria-selected", "true")
+    reviewer.locator("#review-entries button", has_text=QUESTION).click()
     reviewer.click("button[data-action=approve]")
     expect(reviewer.locator("#entry-meta .badge")).to_have_text("已审核待发布")
     reviewer.click("button[data-action=publish]")

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import bot.turns.models  # noqa: F401  (the turn log's tables share the desk's metadata)
 from bot.faq.models import metadata
 
 context.configure(

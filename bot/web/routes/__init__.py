@@ -39,6 +39,14 @@ ones):
   answer for unsaved text) (:mod:`.faq_entries`).
 * ``GET /api/faq/unanswered``, ``POST /api/faq/unanswered/{group_id}/draft``
   (:mod:`.faq_unanswered`).
+* For reviewers and admins (the turn log: what citizens asked, masked):
+  ``GET /api/faq/dashboard?start=&end=`` and ``GET /api/faq/dashboard/{table}.csv``
+  (:mod:`.faq_dashboard`); ``GET /api/faq/review`` (待我审核: entries to approve or publish,
+  and the 复核 list), ``GET /api/faq/review/turns/{id}`` (the whole conversation),
+  ``POST /api/faq/review/turns/{id}/done|draft`` (:mod:`.faq_review`).
+* ``POST /api/faq/try`` {entry_id, question, paraphrases, wordings} — 试问一下: which entry
+  the FAQ matcher would answer each wording with, scores and thresholds, and the entry's
+  answered / 没用 counts from the turn log (:mod:`.faq_try`).
 * For admins, ``GET|POST /api/faq/users`` and ``PATCH /api/faq/users/{username}``
   {role, active, password} (:mod:`.faq_users`).
 * ``GET /api/faq/published`` — public: the published entries grouped by their first tag, each
@@ -62,8 +70,11 @@ from bot.web.routes import (
     chat,
     docs,
     faq_auth,
+    faq_dashboard,
     faq_entries,
     faq_public,
+    faq_review,
+    faq_try,
     faq_unanswered,
     faq_users,
     health,
@@ -83,6 +94,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     faq_auth.router,
     faq_entries.router,
     faq_unanswered.router,
+    faq_dashboard.router,
+    faq_review.router,
+    faq_try.router,
     faq_users.router,
     faq_public.router,
     wechat.router,

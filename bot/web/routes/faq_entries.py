@@ -13,10 +13,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from bot.faq.errors import InvalidTransition, ValidationError
+from bot.turns.record import CHINA
 from bot.web.deps import Desk, SignedIn, Writer
 from bot.web.errors import error_responses
 from bot.web.faq_desk import FaqDesk, entry_dict, readable_diff
-from bot.web.schemas import CommentIn, JsonObject, PreviewIn, RestoreIn, StepIn
+from bot.web.schemas import (
+    CommentIn,
+    JsonObject,
+    PreviewIn,
+    RestoreIn,
+    ReviewByIn,
+    ScheduleIn,
+    StepIn,
+)
 
 # Every route needs a session (login answers 401 to a wrong password) and the database.
 router = APIRouter(prefix="/api/faq", tags=["faq"], responses=error_responses(401, 503))
@@ -143,3 +152,23 @@ def _check_base(desk: FaqDesk, entry_id: int, base_revision: int | None) -> None
         raise InvalidTransition(
             f"该条目刚被他人修改（当前版本 {current.revision}），请查看最新内容后再操作。"
         )
+
+
+@router.put("/entries/{entry_id}/review-by", responses=error_responses(403, 404))
+def review_by(entry_id: int, body: ReviewByIn, staff: Writer, desk: Desk) -> dict[str, Any]:
+    """Set or clear the entry's 复核日期: from that day it is listed in 待我审核."""
+    return desk.detail(staff.user, desk.store.set_review_by(staff.user, entry_id, body.review_by))
+
+
+@router.put("/entries/{entry_id}/schedule", responses=error_responses(403, 404, 409))
+def schedule(entry_id: int, body: ScheduleIn, staff: Writer, desk: Desk) -> dict[str, Any]:
+    """定时发布 the approved entry at ``publish_at`` (China time unless it has an offset)."""
+    at = None
+    if body.publish_at is not None:
+        try:
+            at = dt.datetime.fromisoformat(body.publish_at)
+        except ValueError:
+            raise ValidationError("时间格式应为 年-月-日T时:分，例如 2026-03-01T09:00") from None
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=CHINA)
+    return desk.detail(staff.user, desk.store.schedule_publish(staff.user, entry_id, at))

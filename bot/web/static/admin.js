@@ -28,12 +28,18 @@
     fillStatusFilter(); fillRoles();
     var sameUser = state.lastUser === data.user.username;
     state.lastUser = data.user.username;
+    // What citizens asked (statistics, 复核) is for reviewers and admins, who land on their queue.
+    var judges = data.user.role === "reviewer" || data.user.role === "admin";
+    $("tab-review").hidden = $("tab-dashboard").hidden = $("recheck").hidden = !judges;
+    if (!judges && (tab === "review" || tab === "dashboard")) selectTab("entries");
+    if (judges && !sameUser) selectTab("review");
     loadClauses().then(function () {
       refreshList();
       if (!sameUser) newEntry(true);  // another user: start afresh
       else if (state.current) reloadCurrent(false);
       if (tab === "unanswered") loadGroups();
       if (tab === "users") loadUsers();
+      if (judges && tab !== "review") desk.loadReview();
     });
   }
 
@@ -68,14 +74,17 @@
 
   function selectTab(name) {
     tab = name;
-    ["entries", "unanswered", "users"].forEach(function (t) {
+    TABS.forEach(function (t) {
       $("tab-" + t).setAttribute("aria-selected", t === name ? "true" : "false");
       $("pane-" + t).hidden = t !== name;
     });
-    if (name === "unanswered") loadGroups();
+    if (name === "unanswered") { loadGroups(); if (!$("recheck").hidden) desk.loadReview(); }
     if (name === "users") loadUsers();
+    if (name === "review") desk.loadReview();
+    if (name === "dashboard") desk.loadDashboard();
   }
-  ["entries", "unanswered", "users"].forEach(function (t) {
+  var TABS = ["review", "entries", "unanswered", "dashboard", "users"];
+  TABS.forEach(function (t) {
     $("tab-" + t).addEventListener("click", function () { selectTab(t); });
   });
   // -- start: a reloaded page keeps its session ---------------------------------------

@@ -83,6 +83,27 @@
     });
   }
 
+  // -- a list item's buttons, with their errors beside them ------------------------------
+
+  // An error goes beside the control that caused it, not to the top of the page, where an
+  // officer 500 px below would not see it. Each spec is [label, function (button, error)].
+  function itemButtons(specs) {
+    var box = el("div", "buttons"), error = el("span", "field-error");
+    error.setAttribute("role", "alert");
+    specs.forEach(function (spec) {
+      var button = el("button", null, spec[0]);
+      button.type = "button";
+      button.addEventListener("click", function () { error.textContent = ""; spec[1](button, error); });
+      box.appendChild(button);
+    });
+    box.appendChild(error);
+    return box;
+  }
+  // A request's failure shown in ``error``; the button that sent it works again.
+  function besides(error, button) {
+    return function (err) { error.textContent = (err && err.message) || String(err); if (button) button.disabled = false; };
+  }
+
   desk.showError = showError; desk.clearError = clearError; desk.failed = failed; desk.say = say; desk.when = when;
-  desk.ApiError = ApiError; desk.api = api;
+  desk.ApiError = ApiError; desk.api = api; desk.itemButtons = itemButtons; desk.besides = besides;
 })();

@@ -348,4 +348,5 @@
 
   desk.EMPTY = EMPTY; desk.fillStatusFilter = fillStatusFilter; desk.refreshList = refreshList; desk.loadClauses = loadClauses;
   desk.isDirty = isDirty; desk.fill = fill; desk.show = show; desk.newEntry = newEntry; desk.reloadCurrent = reloadCurrent;
+  desk.openEntry = openEntry;
 })();
