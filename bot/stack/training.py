@@ -24,13 +24,16 @@ TRAINING_INPUTS = (
 
 
 def newest_mtime(paths: Iterable[Path]) -> float:
-    """The latest modification time of any file in ``paths`` (folders are searched)."""
+    """The latest modification time of any file in ``paths`` (folders are searched).
+
+    A folder's own time counts too: removing a training file changes only its folder.
+    """
     newest = 0.0
     for path in paths:
-        files = path.rglob("*") if path.is_dir() else [path]
-        for file in files:
-            if file.is_file():
-                newest = max(newest, file.stat().st_mtime)
+        entries = [path, *path.rglob("*")] if path.is_dir() else [path]
+        for entry in entries:
+            if entry.exists():
+                newest = max(newest, entry.stat().st_mtime)
     return newest
 
 
