@@ -139,6 +139,9 @@ CASES = [
     # a move asked about is the move wanted; one not wanted is no goal, but still says "back"
     ("现持户口簿要求迁回原籍村", {"goal": "move_rural"}),
     ("我不想迁回农村，想迁到城里", {"goal": "settle_urban", "origin_rural": True}),
+    # an office's hours are no one's job (派出所中午休息吗 states nothing either)
+    ("醴陵派出所周末上班吗", {}),
+    ("户籍窗口工作日几点开门", {}),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
