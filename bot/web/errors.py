@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from bot.faq.db import describe_error
 from bot.faq.errors import (
     Conflict,
     FaqError,
@@ -194,7 +195,8 @@ async def _domain_error(_request: Request, exc: Exception) -> Response:
 
 async def _database_error(_request: Request, exc: Exception) -> Response:
     # The chat does not need the FAQ desk's database: only its routes answer 503.
-    log.warning("FAQ desk database error: %s", exc)
+    # Not str(exc): PostgreSQL's DETAIL line quotes the values of a violated key.
+    log.warning("FAQ desk database error: %s", describe_error(exc))
     return _error(503, "政策解读数据库暂时无法访问，请稍后再试。")
 
 
