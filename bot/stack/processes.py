@@ -12,10 +12,11 @@ conversations in memory; ``HUKOU_PROFILE=production`` uses PostgreSQL, Redis and
 
 **Every process listens on this machine's loopback only** (127.0.0.1; a reverse proxy in
 front of the gateway serves other machines): the action server too, which ``rasa_sdk`` would
-bind to every interface and which has no authentication at all. The Rasa workers' HTTP API
-also needs the token (``--auth-token``) that the profile gives (``HUKOU_RASA_TOKEN``) or
-:meth:`Stack.start` makes, new for each start; the gateway gets the same token. Rasa's REST
-webhook takes no token: loopback is what protects it and the action server here.
+bind to every interface. The Rasa workers' HTTP API also needs the token (``--auth-token``)
+that the profile gives (``HUKOU_RASA_TOKEN``) or :meth:`Stack.start` makes, new for each
+start; the gateway gets the same token, and the action server refuses calls that do not bring
+it (Rasa sends it, :mod:`bot.rasa_ext.action_server`). Rasa's REST webhook takes no token:
+loopback is what protects it.
 
 **A process that dies is restarted, the others go on** (:class:`Supervisor`): a crashed Rasa
 worker comes back after 1 s, then 2, 4 … up to 30 s between tries, while the gateway keeps
@@ -92,8 +93,11 @@ class Stack:
     def command(self, name: str) -> list[str]:
         """The command line of process ``name`` (``actions``, ``rasa``, ``rasa-1``, ``web``)."""
         if name == "actions":
-            return [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                    "--port", str(self.action_port)]  # fmt: skip
+            # rasa_sdk's server, with the token from the endpoints file and failures
+            # reported without the conversation (bot.rasa_ext.action_server).
+            return [sys.executable, "-m", "bot.rasa_ext.action_server", "--actions", "actions",
+                    "--port", str(self.action_port),
+                    "--endpoints", str(self._endpoints)]  # fmt: skip
         if name == "web":
             assert self.web_port is not None
             # --no-proxy-headers: uvicorn would otherwise take the client's address from

@@ -18,8 +18,10 @@ variable               what                                          default (th
 =====================  ============================================  ==========================
 
 ``HUKOU_RASA_TOKEN`` (either profile) is the Rasa workers' HTTP API token, a secret: the
-gateway reads the same variable. Unset, :class:`bot.stack.processes.Stack` makes a random one
-for each start; a worker started by ``deploy/entrypoint.sh`` refuses to run without it.
+gateway reads the same variable, and with ``HUKOU_ACTIONS=server`` Rasa sends it to the
+action server, which refuses calls without it (:mod:`bot.rasa_ext.action_server`). Unset,
+:class:`bot.stack.processes.Stack` makes a random one for each start; a worker started by
+``deploy/entrypoint.sh`` refuses to run without it.
 
 The endpoints file handed to Rasa is written at start-up into a private temporary file
 (mode 600), so passwords and the token exist only in the environment and that file; the token
@@ -159,6 +161,7 @@ class Profile:
             rasa_token: The HTTP API token (:data:`bot.rasa_ext.server.TOKEN_KEY`); ``None``:
                 the profile's.
         """
+        from bot.rasa_ext.action_server import AUTHORIZATION, bearer
         from bot.rasa_ext.inprocess_actions import IN_PROCESS_URL
         from bot.rasa_ext.server import TOKEN_KEY
 
@@ -167,6 +170,10 @@ class Profile:
         token = self.rasa_token if rasa_token is None else rasa_token
         if token:
             config[TOKEN_KEY] = token
+            if not self.actions_in_process:
+                # Rasa sends it with every action call; the action server reads it from
+                # this file too and refuses calls without it (bot.rasa_ext.action_server).
+                config["action_endpoint"]["headers"] = {AUTHORIZATION: bearer(token)}
         if self.name == "embedded":
             return config
         assert self.tracker_url and self.redis_url and self.amqp_url
