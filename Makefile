@@ -93,3 +93,7 @@ eval-understanding: train  ## the issue-13 corpus (written apart) through /api/c
 
 benchmark-turn-cpu: train  ## CPU per turn of one worker, actions in the worker vs the action server → reports/turn-cpu.md (~5 min; needs PostgreSQL, Redis, RabbitMQ)
 	$(RUN) python -m benchmarks.turn_cpu
+
+.PHONY: audit
+audit:  ## pip-audit of uv.lock against PyPI's and OSV's advisories → reports/dependency-audit.md (says "not audited" when no service answers)
+	$(RUN) python scripts/audit_lock.py --python $(PYTHON)
