@@ -122,7 +122,14 @@ class Profile:
                 "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
             )
         if name == "embedded":
+            tracker = (env.get("HUKOU_TRACKER_URL") or "").strip()
+            if tracker and not tracker.startswith("sqlite:///"):
+                raise ProfileError(
+                    "the embedded profile keeps conversations in a SQLite file: "
+                    f"HUKOU_TRACKER_URL must be sqlite:///<path>, got {tracker!r}"
+                )
             return cls(
+                tracker_url=tracker or None,
                 faq_url=env.get("DATABASE_URL") or None,
                 actions=actions or "server",
                 lock_lifetime=lock_lifetime,
@@ -175,6 +182,13 @@ class Profile:
                 # this file too and refuses calls without it (bot.rasa_ext.action_server).
                 config["action_endpoint"]["headers"] = {AUTHORIZATION: bearer(token)}
         if self.name == "embedded":
+            if self.tracker_url:
+                # The same store as production's, on a SQLite file (one worker, no broker).
+                config["tracker_store"] = {
+                    "type": "bot.rasa_ext.tracker_store.FastSQLTrackerStore",
+                    "dialect": "sqlite",
+                    "db": self.tracker_url.removeprefix("sqlite:///"),
+                }
             return config
         assert self.tracker_url and self.redis_url and self.amqp_url
         pg = _parts(self.tracker_url, "HUKOU_TRACKER_URL", ("postgresql", "postgres"))

@@ -107,3 +107,16 @@ def test_the_lock_lifetime_is_read_with_the_profile(profile: str) -> None:
     for bad in ("0", "abc", "١٥", "-3"):
         with pytest.raises(ProfileError, match="TICKET_LOCK_LIFETIME"):
             Profile.from_env({"HUKOU_PROFILE": profile, "TICKET_LOCK_LIFETIME": bad})
+
+
+def test_embedded_keeps_conversations_in_a_sqlite_file_when_told(tmp_path: object) -> None:
+    path = f"{tmp_path}/conversations.sqlite3"
+    profile = Profile.from_env({"HUKOU_TRACKER_URL": f"sqlite:///{path}"})
+    assert profile.name == "embedded" and profile.workers == 1
+    assert profile.endpoints("http://a:1/webhook", "")["tracker_store"] == {
+        "type": "bot.rasa_ext.tracker_store.FastSQLTrackerStore",
+        "dialect": "sqlite",
+        "db": path,
+    }
+    with pytest.raises(ProfileError, match="sqlite:///"):
+        Profile.from_env({"HUKOU_TRACKER_URL": "postgresql://db/tracker"})
