@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import tempfile
 import threading
 import time
 import urllib.error
@@ -30,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -245,8 +247,11 @@ def outage(answers: list[Answer], since: float, until: float) -> dict[str, Any]:
 def embedded_run(settle: float) -> dict[str, Any]:
     """Part 2: each process of the embedded ``hukou serve`` killed in turn."""
     first = free_ports(4)
+    # The embedded default (conversations in SQLite), on a file of this run's own.
+    tracker = Path(tempfile.mkdtemp(prefix="hukou-faults-")) / "conversations.sqlite3"
+    profile = Profile.from_env({"HUKOU_TRACKER_URL": f"sqlite:///{tracker}"})
     stack = Stack(rasa_port=first, action_port=first + 2, web_port=first + 3, log_dir=LOGS,
-                  profile=Profile.from_env({}))  # fmt: skip
+                  profile=profile)  # fmt: skip
     kills: list[dict[str, Any]] = []
     try:
         stack.start(timeout=600)

@@ -29,6 +29,9 @@ STATIC = BOT_DIR / "web" / "static"
 """The web pages, scripts and styles."""
 DEFAULT_SQLITE = ROOT / "var" / "hukou.sqlite3"
 """The FAQ desk's database when ``DATABASE_URL`` is not set."""
+CONVERSATIONS = ROOT / "var" / "conversations.sqlite3"
+"""The embedded profile's conversations (Rasa's tracker store) when ``HUKOU_TRACKER_URL`` is not
+set."""
 
 
 def policy_dir() -> Path:

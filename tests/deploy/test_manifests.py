@@ -1127,7 +1127,14 @@ def start_rasa_worker(
     log: Path, env: Mapping[str, str]
 ) -> tuple[subprocess.CompletedProcess[str], list[str], dict[str, Any]]:
     """Run the rasa role; its process's argv and the endpoints file it was given (removed)."""
-    result = run_role("rasa", env)
+    return start_role("rasa", log, env)
+
+
+def start_role(
+    role: str, log: Path, env: Mapping[str, str]
+) -> tuple[subprocess.CompletedProcess[str], list[str], dict[str, Any]]:
+    """Run ``role``; its process's argv and the endpoints file it was given (removed)."""
+    result = run_role(role, env)
     assert result.returncode == 0, result.stderr
     argv = log.read_text(encoding="utf-8").split()
     endpoints = Path(argv[argv.index("--endpoints") + 1])
@@ -1408,15 +1415,9 @@ def test_entrypoint_gives_the_action_server_the_token_and_refuses_to_start_witho
     stub_python: tuple[Path, dict[str, str]],
 ) -> None:
     log, env = stub_python
-    result = run_role("actions", {**env, "HUKOU_RASA_TOKEN": "k8s-secret_Token-123"})
-    assert result.returncode == 0, result.stderr
-    argv = log.read_text(encoding="utf-8").split()
-    endpoints = Path(argv[argv.index("--endpoints") + 1])
-    try:
-        assert stat.S_IMODE(endpoints.stat().st_mode) == 0o600
-        written = yaml.safe_load(endpoints.read_text(encoding="utf-8"))
-    finally:
-        endpoints.unlink(missing_ok=True)
+    _, argv, written = start_role(
+        "actions", log, {**env, "HUKOU_RASA_TOKEN": "k8s-secret_Token-123"}
+    )
     assert not any("k8s-secret" in arg for arg in argv)
     assert written["action_endpoint"]["headers"] == {"Authorization": "Bearer k8s-secret_Token-123"}
     log.unlink()

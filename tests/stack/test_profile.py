@@ -11,10 +11,22 @@ from bot.rasa_ext.inprocess_actions import IN_PROCESS_URL
 from bot.stack.profile import DEFAULTS, Profile, ProfileError
 
 
-def test_embedded_is_the_default_and_keeps_state_in_process() -> None:
+def test_embedded_is_the_default_and_keeps_conversations_on_disk() -> None:
+    from bot.paths import CONVERSATIONS
+
     profile = Profile.from_env({})
     assert profile.name == "embedded" and profile.workers == 1
     assert profile.endpoints("http://a:1/webhook") == {
+        "action_endpoint": {"url": "http://a:1/webhook"},
+        # A restarted Rasa worker continues every conversation (reports/embedded-tracker.md).
+        "tracker_store": {
+            "type": "bot.rasa_ext.tracker_store.FastSQLTrackerStore",
+            "dialect": "sqlite",
+            "db": str(CONVERSATIONS),
+        },
+    }
+    in_memory = Profile.from_env({"HUKOU_TRACKER_URL": "memory"})
+    assert in_memory.endpoints("http://a:1/webhook") == {
         "action_endpoint": {"url": "http://a:1/webhook"}
     }
 
