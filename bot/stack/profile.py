@@ -50,7 +50,7 @@ PROFILES = ("embedded", "production")
 EMBEDDED_TRACKER = f"sqlite:///{CONVERSATIONS}"
 """Where the embedded profile keeps conversations unless ``HUKOU_TRACKER_URL`` says otherwise
 (``memory``: Rasa's in-memory store). On disk, a crashed and restarted Rasa worker continues
-every conversation; it costs ≈ 7–17 ms a turn (``reports/embedded-tracker.md``)."""
+every conversation; it costs ≈ 5–17 ms a turn (``reports/embedded-tracker.md``)."""
 ACTION_MODES = ("in-process", "server")
 """Where custom actions run: inside each Rasa worker, or in the separate action server."""
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+")
