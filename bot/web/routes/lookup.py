@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +26,17 @@ router = APIRouter(prefix="/api", tags=["lookup"])
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=1)
+_RULES_LOADING = threading.Lock()
+
+
 def _rules() -> FactExtractor:
+    """The fact rules, loaded on first use, once (several lookups may ask at the same time)."""
+    with _RULES_LOADING:
+        return _load_rules()
+
+
+@lru_cache(maxsize=1)
+def _load_rules() -> FactExtractor:
     # Loaded only when no worker answers: spaCy and jieba cost the gateway ≈ 100 MB, and
     # the workers already hold them.
     from bot.nlu.extractor import FactExtractor
@@ -57,6 +68,9 @@ async def lookup(
             reading = Reading.from_parse(parsed)
         except (AssistantUnavailable, AssistantBusy) as exc:
             log.warning("lookup read by the rules alone: %s", type(exc).__name__)
-            rules = _rules()
+            # Loading them takes seconds (more while a restarting worker loads its model):
+            # in a thread, so the gateway's pages, search and FAQ are served meanwhile. In
+            # the event loop it stopped every request for 20 s (reports/fault-report.md).
+            rules = await asyncio.to_thread(_rules)
             reading = Reading.from_rules(rules.facts(masked), rules.other_city(masked))
     return first_answer(reading, ticked, kb, dt.date.today())
