@@ -120,6 +120,9 @@ class Stack:
             return {
                 "HUKOU_RASA_URLS": ",".join(f"http://{LOOPBACK}:{p}" for p in self.rasa_ports),
                 "HUKOU_RASA_TOKEN": self.rasa_token,
+                # One worker: while it restarts, lookups fall back to the fact rules, which
+                # then load at once instead of during the outage (bot.web.routes.lookup).
+                "HUKOU_PRELOAD_RULES": "true" if self.profile.workers == 1 else "false",
                 # Empty: the actions run inside the workers, there is no server to watch.
                 "HUKOU_ACTION_URL": ""
                 if self.profile.actions_in_process

@@ -29,6 +29,7 @@ from bot.web.openapi import document_api
 from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
 from bot.web.routes import ROUTERS
 from bot.web.routes.docs import API_DOCS_ASSETS
+from bot.web.routes.lookup import preload_rules
 from bot.web.routes.pages import StaticAssets
 from bot.web.settings import Settings
 from bot.web.workers import WorkerPool
@@ -47,6 +48,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout=aiohttp.ClientTimeout(total=settings.upstream_timeout),
         connector=aiohttp.TCPConnector(limit=256),
     )
+    if settings.preload_rules:
+        preload_rules()
     try:
         yield
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -96,6 +97,27 @@ def test_the_gateway_answers_while_the_lookup_loads_its_rules(
         waited = time.monotonic() - start
         assert first.result().json()["understanding"]["source"] == "rules"
     assert waited < 1.0
+
+
+@pytest.mark.parametrize("preload", [True, False])
+def test_the_rules_are_loaded_at_start_when_asked(
+    preload: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.web.routes import lookup
+
+    loading = threading.Event()
+    monkeypatch.setattr(lookup, "_rules", loading.set)
+    with TestClient(create_app(DOWN.copy(update={"preload_rules": preload}))):
+        assert loading.wait(5 if preload else 0.5) is preload
+
+
+def test_hukou_serve_preloads_the_rules_with_a_single_worker() -> None:
+    from bot.stack.profile import Profile
+
+    for workers, preload in ((1, "true"), (2, "false")):
+        stack = Stack(web_port=8000, profile=Profile(workers=workers))
+        assert stack._environment("web")["HUKOU_PRELOAD_RULES"] == preload
+        assert Settings.parse_obj({"preload_rules": preload}).preload_rules is (preload == "true")
 
 
 def test_lookup_ticked_facts_override_words(offline: TestClient) -> None:

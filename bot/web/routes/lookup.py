@@ -35,6 +35,19 @@ def _rules() -> FactExtractor:
         return _load_rules()
 
 
+def preload_rules() -> threading.Thread:
+    """Start loading the fact rules in a background thread (``HUKOU_PRELOAD_RULES``).
+
+    With a single Rasa worker (``hukou serve``'s embedded profile) every crash of it sends the
+    lookups to the rules; loaded beforehand, the first such lookup does not wait for spaCy
+    and jieba (over 10 s while the worker reloads its model on this machine,
+    ``reports/fault-report.md``). With several workers another one answers instead.
+    """
+    thread = threading.Thread(target=_rules, name="load-fact-rules", daemon=True)
+    thread.start()
+    return thread
+
+
 @lru_cache(maxsize=1)
 def _load_rules() -> FactExtractor:
     # Loaded only when no worker answers: spaCy and jieba cost the gateway ≈ 100 MB, and
