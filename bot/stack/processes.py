@@ -1,7 +1,7 @@
 """Run the whole assistant on one machine: train if needed, then the servers, until Ctrl-C.
 
 Processes (the profile, :mod:`bot.stack.profile`, says where state is kept: embedded defaults keep
-conversations in memory; ``HUKOU_PROFILE=production`` uses PostgreSQL, Redis and RabbitMQ):
+conversations in a SQLite file; ``HUKOU_PROFILE=production`` uses PostgreSQL, Redis and RabbitMQ):
 
 * the action server (``rasa_sdk``) on ``--action-port`` (default 5055), only with
   ``HUKOU_ACTIONS=server`` (the embedded default); otherwise the actions run in the workers;
