@@ -31,12 +31,13 @@ from bot.dialogue.answers import (
 )
 from bot.dialogue.domain import ask_action, button
 from bot.dialogue.payloads import entry_id, fact_entities, first_entity
-from bot.dialogue.reply import other_city_of
+from bot.dialogue.reply import asked_of, other_city_of
 from bot.dialogue.situation import (
     LIKELY_SLOT,
     SKIPPED_SLOT,
     TOPIC_INTENTS,
     entity_value,
+    situation_from_parse,
     situation_from_slots,
     slot_value,
     still_to_ask,
@@ -227,7 +228,9 @@ class AskFact(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Send the interim summary (when it changed), the question and the payload."""
-        result = assess(situation_from_slots(tracker.slots), KB, today())
+        result = assess(
+            situation_from_slots(tracker.slots), KB, today(), asked_of(tracker.latest_message)
+        )
         likely = [finding.clause.id for finding in result.likely]
         events: list[EventType] = []
         if likely and likely != (tracker.get_slot(LIKELY_SLOT) or []):
@@ -282,7 +285,9 @@ class ActionAssess(Action):
             )
             _send(dispatcher, *_entry_answer(entry, assess_button))
             return reset
-        result = assess(situation_from_slots(tracker.slots), KB, today())
+        result = assess(
+            situation_from_slots(tracker.slots), KB, today(), asked_of(tracker.latest_message)
+        )
         buttons: list[Any] = list(AFTER_ANSWER_BUTTONS)
         if result.outcome is Outcome.NEED_GOAL:
             buttons = [{"title": t, "payload": p} for t, p in GOAL_BUTTONS]
@@ -329,7 +334,11 @@ class ActionAnswerTopic(AnswerAction):
         if reply is not None:
             return reply
         topics = TOPIC_INTENTS.get(_latest_intent(tracker) or "", ())
-        return topic_answer(topics, KB, today()), []
+        # The same words may also describe the citizen's own move (…安置到城区，孩子上学呢):
+        # then the clauses for that situation follow the answer, as on the hotline page.
+        stated = situation_from_parse({"entities": tracker.latest_message.get("entities") or []})
+        situation = situation_from_slots(tracker.slots) if stated.get("goal") else None
+        return topic_answer(topics, KB, today(), situation=situation), []
 
 
 class ActionPolicyValidity(AnswerAction):
@@ -370,7 +379,7 @@ class ActionOutOfScope(AnswerAction):
             return clarify, clarify[1].get("options", [])
         elsewhere = other_city_of(tracker.latest_message)
         if elsewhere is not None:
-            return other_city_answer(*elsewhere, KB, today()), []
+            return other_city_answer(*elsewhere, KB, today(), asked_of(tracker.latest_message)), []
         return out_of_scope_answer(KB, today()), []
 
 

@@ -183,7 +183,9 @@ def rules_only(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for case in cases:
         text = mask_pii("。".join(m.strip().rstrip("。") for m in case["messages"]))
-        reading = Reading.from_rules(extractor.facts(text), extractor.other_city(text))
+        chosen, asked = extractor.read(text)
+        facts = {name: mention.value for name, mention in chosen.items()}
+        reading = Reading.from_rules(facts, extractor.other_city(text), asked)
         body = first_answer(reading, {}, kb, today)
         answer = read_payloads([body])
         answer.facts = dict(body.get("understood") or {})

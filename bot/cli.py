@@ -3,11 +3,15 @@
 Subcommands:
 
 * ``hukou clauses [--format json|text]`` — every clause: the export for staff and other systems.
-* ``hukou assess [FILE|-] [--format json|text] [--today YYYY-MM-DD]`` — assess a situation
-  given as JSON (``{"goal": "settle_urban", "housing": "rented"}``).
+* ``hukou assess [FILE|-] [--format json|text] [--date YYYY-MM-DD]`` — assess a situation
+  given as JSON (``{"goal": "settle_urban", "housing": "rented"}``) as of a date (today by
+  default; ``--today`` is the older name of ``--date``).
+* ``hukou policies [--date YYYY-MM-DD] [--format json|text]`` — the policy documents with
+  their status and dates, and what is due for a check.
 * ``hukou facts`` — the facts a situation may contain, with their values.
 * ``hukou check`` — validate ``policy_text/`` and report every problem.
-* ``hukou ask "<一段话>"`` — run one message through the trained NLU and the engine.
+* ``hukou ask "<一段话>" [--date YYYY-MM-DD]`` — run one message through the trained NLU and
+  the engine.
 * ``hukou serve`` — train if needed and run the assistant's servers until Ctrl-C.
 * ``hukou users add USERNAME --role editor|reviewer|admin [--password-stdin]``,
   ``hukou users list``, ``hukou users set USERNAME [--role R] [--deactivate|--activate]
@@ -36,8 +40,14 @@ from bot.paths import policy_dir
 from bot.policy.engine import assess
 from bot.policy.facts import FACTS
 from bot.policy.loader import PolicyDataError, load_knowledge
-from bot.policy.model import Knowledge
-from bot.policy.present import clause_detail, payload, policy_block, render_text
+from bot.policy.model import KINDS, Knowledge, as_of_date
+from bot.policy.present import (
+    clause_detail,
+    payload,
+    policies_block,
+    policy_block,
+    render_text,
+)
 from bot.policy.situation import Situation, SituationError
 
 EXIT_USAGE = 2
@@ -94,15 +104,16 @@ def _cmd_clauses(kb: Knowledge, args: argparse.Namespace) -> None:
         print(f"{clause.id:<9} {clause.label:<9} {clause.title}")
 
 
+def _as_of(args: argparse.Namespace) -> dt.date:
+    try:
+        return as_of_date(args.date) or dt.date.today()
+    except ValueError as exc:
+        _fail(f"--date（--today）{exc}，收到 {args.date!r}")
+
+
 def _cmd_assess(kb: Knowledge, args: argparse.Namespace) -> None:
     situation = _read_situation(args.file)
-    today = None
-    if args.today:
-        try:
-            today = dt.date.fromisoformat(args.today)
-        except ValueError:
-            _fail(f"--today 应为 YYYY-MM-DD 格式的日期，收到 {args.today!r}")
-    result = assess(situation, kb, today=today)
+    result = assess(situation, kb, today=_as_of(args))
     if args.format == "json":
         _dump(payload(result, kb))
     else:
@@ -117,10 +128,33 @@ def _cmd_facts(_kb: Knowledge, _args: argparse.Namespace) -> None:
 
 def _cmd_check(kb: Knowledge, _args: argparse.Namespace) -> None:
     routes = sum(1 for c in kb.clauses.values() if c.condition is not None)
+    passages = sum(len(document.passages) for document in kb.later)
     print(
         f"policy_text 有效：{len(kb.clauses)} 个条款（其中 {routes} 个办理情形），"
-        f"{len(kb.documents)} 种材料，{len(kb.sources)} 个来源，{len(kb.procedures)} 个办理流程。"
+        f"{len(kb.documents)} 种材料，{len(kb.sources)} 个来源，{len(kb.procedures)} 个办理流程；"
+        f"{len(kb.policies)} 份政策文件（之后的文件 {len(kb.later)} 份，共 {passages} 段）。"
     )
+
+
+def _cmd_policies(kb: Knowledge, args: argparse.Namespace) -> None:
+    as_of = _as_of(args)
+    block = policies_block(kb, as_of)
+    if args.format == "json":
+        _dump(block)
+        return
+    standing = {"not_yet": "尚未生效", "in_force": "在有效期内", "expired": "已过失效日期"}
+    print(f"政策文件（按 {as_of.isoformat()}）：")
+    for doc in block["documents"]:
+        print()
+        print(f"{doc['id']}  {doc['title']}（{doc['doc_no'] or '无文号'}）")
+        print(f"  {KINDS[doc['kind']]}；{doc['issuer']}；证据 {doc['evidence']}")
+        print(
+            f"  发布 {doc['issued']}，生效 {doc['effective_text']}，"
+            f"失效 {doc['expires'] or '未标注'}；{standing[doc['standing']]}"
+        )
+        print(f"  状态：{doc['status_label']}（{doc['last_checked']} 核查）")
+    for reminder in block["reminders"]:
+        print(f"\n提醒：{reminder}")
 
 
 def _cmd_ask(kb: Knowledge, args: argparse.Namespace) -> None:
@@ -133,8 +167,9 @@ def _cmd_ask(kb: Knowledge, args: argparse.Namespace) -> None:
     model = Path(args.model) if args.model else MODEL
     if not model.exists():
         _fail(f"没有模型 {model}：先运行 make train")
+    today = _as_of(args)
     understood = understand(text, model)
-    result = assess(understood.situation, kb)
+    result = assess(understood.situation, kb, today=today)
     if args.format == "json":
         _dump(
             {
@@ -300,8 +335,14 @@ def build_parser() -> argparse.ArgumentParser:
     assess_cmd = sub.add_parser("assess", help="根据情况（JSON）判断适用条款")
     assess_cmd.add_argument("file", nargs="?", default="-", help="JSON 文件，- 表示标准输入")
     assess_cmd.add_argument("--format", choices=("json", "text"), default="text")
-    assess_cmd.add_argument("--today", help="按此日期判断政策是否过期（默认今天）")
+    assess_cmd.add_argument(
+        "--date", "--today", dest="date", help="按此日期（YYYY-MM-DD）作答，默认今天"
+    )
     assess_cmd.set_defaults(func=_cmd_assess)
+    policies = sub.add_parser("policies", help="列出政策文件及其状态和日期")
+    policies.add_argument("--date", help="按此日期（YYYY-MM-DD）判断，默认今天")
+    policies.add_argument("--format", choices=("json", "text"), default="text")
+    policies.set_defaults(func=_cmd_policies)
     facts = sub.add_parser("facts", help="列出可用的情况项及取值")
     facts.set_defaults(func=_cmd_facts)
     check = sub.add_parser("check", help="校验 policy_text/ 数据")
@@ -310,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("text", nargs="*", help="市民的一段话")
     ask.add_argument("--format", choices=("json", "text"), default="text")
     ask.add_argument("--model", help="模型文件（默认 models/hukou.tar.gz）")
+    ask.add_argument("--date", help="按此日期（YYYY-MM-DD）作答，默认今天")
     ask.set_defaults(func=_cmd_ask)
     serve = sub.add_parser("serve", help="（需要时先训练）启动助手的全部服务，Ctrl-C 停止")
     serve.add_argument("--rasa-port", type=int, default=5005)

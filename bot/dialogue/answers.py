@@ -10,14 +10,19 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.policy.engine import assess
+from bot.policy.engine import assess, later_changes
 from bot.policy.facts import FACTS, FactValue
 from bot.policy.model import Clause, Knowledge
 from bot.policy.present import (
+    changes_block,
+    changes_lines,
+    changes_scope,
     clause_brief,
     cn_date,
+    no_successor,
     note_line,
     payload,
+    policies_block,
     policy_block,
     validity_notice,
 )
@@ -53,6 +58,36 @@ def _payload(kind: str, kb: Knowledge, today: dt.date, **extra: Any) -> dict[str
     }
 
 
+def _quoting(
+    kind: str,
+    lines: list[str],
+    clauses: Sequence[Clause],
+    kb: Knowledge,
+    today: dt.date,
+    briefs: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> Answer:
+    """An answer that quotes clauses, completed with their later changes and the notice.
+
+    Under the text: 之后的变化 of the quoted clauses, then the validity notice; in the
+    payload: the clauses (``briefs`` when given, else each clause's brief with its
+    departments) and the ``changes`` block.
+    """
+    changes = later_changes(kb, [clause.id for clause in clauses], today)
+    text = [*lines, *changes_lines(changes, kb, today), "", validity_notice(kb, today)]
+    answer = _payload(
+        kind,
+        kb,
+        today,
+        clauses=briefs
+        if briefs is not None
+        else [{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
+        changes=changes_block(changes, kb, today),
+        **extra,
+    )
+    return "\n".join(text), answer
+
+
 def _clause_lines(clause: Clause) -> list[str]:
     lines = [f"【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
     lines.extend(f"原文：“{quote}”" for quote in clause.extra_quotes)
@@ -62,8 +97,22 @@ def _clause_lines(clause: Clause) -> list[str]:
     return lines
 
 
-def topic_answer(topics: tuple[str, ...], kb: Knowledge, today: dt.date) -> Answer:
-    """Quote the clauses that answer a direct question (land rights, schooling …)."""
+MOVE_GOALS = frozenset({"settle_urban", "move_rural"})
+"""Goals that describe a move of one's own hukou: a situation, not only a question."""
+
+
+def topic_answer(
+    topics: tuple[str, ...],
+    kb: Knowledge,
+    today: dt.date,
+    situation: Situation | None = None,
+) -> Answer:
+    """Quote the clauses that answer a direct question (land rights, schooling …).
+
+    When the same words also describe a move of the citizen's own (``situation`` states a
+    move goal: "我们一家是水库移民，安置到城区，孩子上学怎么办"), the question is answered
+    first and the clauses for the situation follow, with why: the citizen asked both.
+    """
     clauses: list[Clause] = []
     for topic in topics:
         for clause in kb.clauses_for_topic(topic):
@@ -75,15 +124,31 @@ def topic_answer(topics: tuple[str, ...], kb: Knowledge, today: dt.date) -> Answ
     for clause in clauses:
         lines.append("")
         lines.extend(_clause_lines(clause))
-    lines += ["", validity_notice(kb, today)]
-    payload = _payload(
-        "clause",
-        kb,
-        today,
-        clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
-        topics=list(topics),
-    )
-    return "\n".join(lines), payload
+    briefs = [{**clause_brief(c), "departments": list(c.departments)} for c in clauses]
+    quoted = list(clauses)
+    extra: dict[str, Any] = {}
+    if situation is not None and situation.get("goal") in MOVE_GOALS:
+        assessed = assess(situation, kb, today)
+        shown = [f for f in assessed.shown if f.clause not in clauses]
+        if shown:
+            lines += ["", "按您说的情况，还可以看这些条款："]
+            for finding in shown:
+                lines.append("")
+                lines.extend(_clause_lines(finding.clause))
+                if finding.reasons:
+                    lines.append("您的情况：" + "；".join(r.text() for r in finding.reasons))
+            briefs += [
+                {
+                    **clause_brief(f.clause),
+                    "departments": list(f.clause.departments),
+                    "for_situation": True,
+                    "why": [r.text() for r in f.reasons],
+                }
+                for f in shown
+            ]
+            quoted += [f.clause for f in shown]
+            extra["assessment"] = payload(assessed, kb)
+    return _quoting("clause", lines, quoted, kb, today, briefs=briefs, topics=list(topics), **extra)
 
 
 def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
@@ -95,7 +160,31 @@ def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
         validity_notice(kb, today),
     ]
     lines.extend(f"说明：{note.text}" for note in kb.general_notes if note.reliability == "N")
-    return "\n".join(lines), _payload("policy", kb, today)
+    lines.extend(_later_documents(kb, today))
+    return "\n".join(lines), _payload(
+        "policy", kb, today, policies=policies_block(kb, today)["documents"]
+    )
+
+
+def _later_documents(kb: Knowledge, today: dt.date) -> list[str]:
+    """The later documents in force on ``today``, each worded by its evidence.
+
+    Never a claim that a successor exists: only what was found, and that none was found.
+    """
+    later = [doc for doc in kb.later if doc.standing(today) == "in_force"]
+    found = no_successor(kb, today)
+    if not later and found is None:
+        return []
+    lines = [f"之后的变化（{changes_scope(kb, today)}）："]
+    if found:
+        lines.append(f"{found}。")
+    for doc in later:
+        source = "，据新闻报道" if doc.reported else ""
+        number = doc.doc_no or "无文号"
+        lines.append(f"· {doc.issuer}：{doc.title}（{doc.issued_text}，{number}{source}）")
+    if later:
+        lines.append("问具体事项时，我会在答复后列出与所引条款有关的变化。")
+    return lines
 
 
 def handoff_answer(kb: Knowledge, today: dt.date) -> Answer:
@@ -119,17 +208,22 @@ def out_of_scope_answer(kb: Knowledge, today: dt.date) -> Answer:
 
 
 def other_city_answer(
-    place: str, facts: Mapping[str, FactValue], kb: Knowledge, today: dt.date
+    place: str,
+    facts: Mapping[str, FactValue],
+    kb: Knowledge,
+    today: dt.date,
+    asked: frozenset[str] = frozenset(),
 ) -> Answer:
     """Another city's rules: say so, refer there, and give Liling's rule for the same case.
 
     "嫁到苏州几年能落户": the assistant answers for Liling only; where 醴政发〔2017〕6号 has a
     rule for the same situation (三(一)1 sets no marriage-length condition) it quotes it,
-    as Liling's, not as the other city's.
+    as Liling's, not as the other city's. Facts only asked about (武汉大学生落户是不是不要
+    工作) rank Liling's clauses for the same question.
     """
     known = dict(facts)
     known.setdefault("goal", "settle_urban")
-    assessment = assess(Situation.from_mapping(known), kb, today)
+    assessment = assess(Situation.from_mapping(known), kb, today, asked)
     assessed = payload(assessment, kb)
     shown = assessment.shown[:3]
     lines = [
@@ -215,15 +309,8 @@ def faq_answer(
     lines = [answer.strip() or "（答案尚未填写）"]
     for clause in clauses:
         lines += ["", f"依据【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
-    lines += ["", validity_notice(kb, today)]
-    payload = _payload(
-        "faq",
-        kb,
-        today,
-        faq={"id": entry_id, "key": key, "version": version, "question": question},
-        clauses=[{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
-    )
-    return "\n".join(lines), payload
+    faq = {"id": entry_id, "key": key, "version": version, "question": question}
+    return _quoting("faq", lines, clauses, kb, today, faq=faq)
 
 
 def faq_suggestion(candidates: Sequence[tuple[int, str]], kb: Knowledge, today: dt.date) -> Answer:

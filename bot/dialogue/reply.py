@@ -26,7 +26,7 @@ from bot.dialogue.answers import (
 )
 from bot.dialogue.situation import TOPIC_INTENTS, situation_from_parse
 from bot.policy import Situation, assess
-from bot.policy.facts import FactValue
+from bot.policy.facts import FACTS, FactValue
 from bot.policy.model import Knowledge
 from bot.policy.present import payload
 
@@ -50,6 +50,7 @@ class Reading:
             alone: no worker could be reached) or ``none`` (no text).
         other_city: When the words ask about settling in another city: the city, and the
             situation read as if it were in Liling.
+        asked: Facts the words ask about without stating them (they rank clauses).
     """
 
     facts: dict[str, FactValue] = field(default_factory=dict)
@@ -57,6 +58,7 @@ class Reading:
     confidence: float = 0.0
     source: Source = "none"
     other_city: tuple[str, dict[str, FactValue]] | None = None
+    asked: frozenset[str] = frozenset()
 
     @classmethod
     def from_parse(cls, parse: Mapping[str, Any]) -> Reading:
@@ -68,6 +70,7 @@ class Reading:
             confidence=float(intent.get("confidence") or 0.0),
             source="model",
             other_city=other_city_of(parse),
+            asked=asked_of(parse),
         )
 
     @classmethod
@@ -75,9 +78,10 @@ class Reading:
         cls,
         facts: Mapping[str, FactValue],
         other_city: tuple[str, dict[str, FactValue]] | None = None,
+        asked: frozenset[str] = frozenset(),
     ) -> Reading:
         """The facts the rules found, with no classifier (no topic, no decline)."""
-        return cls(facts=dict(facts), source="rules", other_city=other_city)
+        return cls(facts=dict(facts), source="rules", other_city=other_city, asked=asked)
 
     def describe(self) -> dict[str, Any]:
         """What the hotline page shows about how the words were read."""
@@ -93,6 +97,14 @@ def other_city_of(parse: Mapping[str, Any]) -> tuple[str, dict[str, FactValue]] 
         {"entities": [{"entity": k, "value": v} for k, v in (raw.get("facts") or {}).items()]}
     )
     return raw["place"], facts.to_dict()
+
+
+def asked_of(parse: Mapping[str, Any]) -> frozenset[str]:
+    """The ``asked`` property of a parse: fact names only (it may come over HTTP)."""
+    raw = parse.get("asked")
+    if not isinstance(raw, list):
+        return frozenset()
+    return frozenset(name for name in raw if isinstance(name, str) and name in FACTS)
 
 
 Kind = Literal["other_city", "topic", "validity", "declined", "assessment"]
@@ -133,16 +145,18 @@ def first_answer(
         of the facts known, so the operator sees both.
     """
     situation = Situation.from_mapping({**reading.facts, **ticked})
-    assessed = payload(assess(situation, kb, today), kb)
+    assessed = payload(assess(situation, kb, today, reading.asked), kb)
     common = {"understood": dict(reading.facts), "understanding": reading.describe()}
     kind = kind_of_answer(reading)
     if kind == "assessment":
         return {**assessed, **common}
     if kind == "other_city" and reading.other_city is not None:
         place, facts = reading.other_city
-        text, answer = other_city_answer(place, {**facts, **ticked}, kb, today)
+        text, answer = other_city_answer(place, {**facts, **ticked}, kb, today, reading.asked)
     elif kind == "topic":
-        text, answer = topic_answer(TOPIC_INTENTS[str(reading.intent)], kb, today)
+        text, answer = topic_answer(
+            TOPIC_INTENTS[str(reading.intent)], kb, today, situation=situation
+        )
     elif kind == "validity":
         text, answer = validity_answer(kb, today)
     else:

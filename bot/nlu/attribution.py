@@ -37,9 +37,16 @@ PLACES = DATA_DIR / "places"
 Role = Literal["self", "spouse", "parent", "child", "grandchild", "sibling", "other"]
 Area = Literal["liling_urban", "liling_rural", "outside_liling"]
 
-CLAUSE_BREAKS = re.compile(r"[,.;!?。\s]|但是|但|可是|不过|然后|另外")
+CLAUSE_BREAKS = re.compile(
+    r"[,.;!?。\s]|但是|但|可是|不过|然后|另外"
+    r"|(?<=[\u4e00-\u9fff])(?<![把跟和与给帮替让叫的是带对同向被将找问陪说和及、])(?=我)"
+)
 """Where a clause ends. A space counts: citizens type spaces where they would pause
-(租的房子有租房合同 在醴陵城区 外地户口能落户不). 、 does not: it joins people (我、老公)."""
+(租的房子有租房合同 在醴陵城区 外地户口能落户不). 、 does not: it joins people (我、老公).
+A new 我 right after a character starts a clause too: voice input runs sentences together
+with no punctuation (…公司给交的社保做了两年了我老家是衡阳祁东的我想户口迁过来), and the
+speaker naming themself again is where a spoken sentence would have ended — unless 我 is the
+object (把我, 跟我, 帮我 …) or possessed (…的我)."""
 SENTENCE_BREAKS = re.compile(r"[.!?。\n]")
 WISH = re.compile(r"想|要|打算|准备|希望|能不能|能否|可不可以|可以|行不行|能迁|能落")
 """A move that is wanted (想迁回去), not one that happened (当初是投靠他迁过去的)."""
@@ -140,6 +147,10 @@ RELATIVE_APPLICANTS: frozenset[Role] = frozenset(
 
 PROXY = re.compile(r"(帮|替|代)(我|我们)?(家)?(的)?[\u4e00-\u9fff]{1,4}?(问|咨询|打听|了解)")
 """帮我女儿问一下, 替我爸咨询: the person named is the applicant."""
+ENTRUST = re.compile(r"委托|托我|让我(帮|替)?(他|她)?(问|咨询)")
+"""丈夫…委托来电人咨询: the one who entrusts the call is the applicant (the subject of 委托)."""
+HELPED = ("帮", "替", "给")
+"""我想帮他把户口恢复: the person helped is the one who moves."""
 
 _INVERSE: dict[Role, Role] = {"child": "parent", "parent": "child", "spouse": "spouse"}
 
@@ -331,9 +342,14 @@ class Attribution:
                 continue  # 株洲醴陵: Liling, named with its prefecture
             found.append(PlaceMention(match.start(), match.end(), match.group(), area))  # type: ignore[arg-type]
         for match in RURAL_SUFFIX.finditer(text):
-            if not any(p.start <= match.start() < p.end for p in found):
+            start = match.start()
+            # A village named after a known place (孙家湾镇某村): the name begins after it.
+            for place in found:
+                if place.start <= start < place.end < match.end() - 1:
+                    start = place.end
+            if not any(p.start <= start < p.end for p in found):
                 found.append(
-                    PlaceMention(match.start(), match.end(), match.group(), "liling_rural")
+                    PlaceMention(start, match.end(), text[start : match.end()], "liling_rural")
                 )
         found.sort(key=lambda p: p.start)
         return found
@@ -344,7 +360,8 @@ class Attribution:
         start = 0
         for match in CLAUSE_BREAKS.finditer(text, 0, at):
             start = match.end()
-        following = CLAUSE_BREAKS.search(text, at)
+        # From the next character: a clause may begin with the break that starts it (我…).
+        following = CLAUSE_BREAKS.search(text, at + 1)
         return start, following.start() if following else len(text)
 
     def applicant(
@@ -360,6 +377,11 @@ class Attribution:
             named = [p for p in people if proxy.start() <= p.start < proxy.end()]
             if named and named[-1].role in RELATIVE_APPLICANTS:
                 return named[-1].role
+        entrust = ENTRUST.search(text)
+        if entrust is not None:
+            role = self.subject(text, entrust.start(), entrust.end(), people)
+            if role in RELATIVE_APPLICANTS:
+                return role
 
         # The wanted move decides; one that happened (当初迁过去的) only when none is wanted.
         def wanted(span: tuple[int, int]) -> bool:
@@ -374,6 +396,11 @@ class Attribution:
             at = verbs[-1] if verbs else start
             c_start, _ = self.clause_bounds(text, at)
             movers = [p for p in people if c_start <= p.start and p.end <= at]
+            helped = [
+                p for p in movers if p.role != "self" and text[p.start - 1 : p.start] in HELPED
+            ]
+            if helped and helped[-1].role in RELATIVE_APPLICANTS:
+                return helped[-1].role
             # 把我本人和老婆孩子的户口迁过来: the speaker moves, the others come along.
             if not movers or any(p.role == "self" for p in movers):
                 return "self"

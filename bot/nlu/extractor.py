@@ -125,6 +125,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
         "cues": set(data["negation"]["cues"]),
         "post_cues": set(data["negation"]["post_cues"]),
         "question_cues": set(data["negation"]["question_cues"]),
+        "future_cues": set(data["negation"].get("future_cues", [])),
         "window": int(data["negation"].get("window", 4)),
         "post_window": int(data["negation"].get("post_window", 2)),
         "breaks": set(data.get("clause_breaks", [])),
@@ -133,22 +134,50 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
     return settings, rules
 
 
-def _implied_goal(chosen: dict[str, FactMention]) -> FactMention | None:
-    """The goal a stated move to a relative implies, when no goal is stated.
+SETTLE_WORDS = re.compile(r"落户|落个户|迁户口|入户|把户口|户口[^,.;!?。\s]{0,4}(迁|落|转)")
+"""A move named with no place (能不能凭工作落户, 户口能迁不): where to is left unsaid."""
+
+URBAN_ROUTE_FACTS = (
+    "employed_in_liling",
+    "urban_social_insurance",
+    "housing",
+    "investor_or_founder",
+    "fulltime_graduate",
+    "professional_qualification",
+    "transferred_or_recruited",
+)
+"""Facts only 三(一)'s routes to a town turn on: a move named beside them is to a town."""
+
+
+def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention | None:
+    """The goal a stated move implies, when no goal is stated.
 
     "我想把户口迁到儿子那里去…儿子户口在国瓷街道": joining a relative whose hukou is in
     Liling's urban area is settling there (三(一)1); in its rural area, a move there (三(二)5).
+    Otherwise: 刑满释放…把户口恢复 and 军人配偶投靠公婆 are moves to a village (三(二)4 and 6
+    are nothing else); and "在城区餐馆打工两年…能不能凭工作落户", a move with no place beside
+    facts that only the routes to a town turn on, is settling in a town.
     """
+    if "goal" in chosen:
+        return None
     joined = chosen.get("join_relative")
-    if "goal" in chosen or joined is None or joined.value == "none":
-        return None
-    where = chosen.get("spouse_hukou_area" if joined.value == "spouse" else "relative_hukou_area")
-    goal = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
-        str(where.value) if where else ""
-    )
-    if goal is None:
-        return None
-    return FactMention("goal", goal, joined.start, joined.end, joined.text, False)
+    if joined is not None and joined.value != "none":
+        where = chosen.get(
+            "spouse_hukou_area" if joined.value == "spouse" else "relative_hukou_area"
+        )
+        goal = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
+            str(where.value) if where else ""
+        )
+        if goal is not None:
+            return FactMention("goal", goal, joined.start, joined.end, joined.text, False)
+    for fact in ("released_hukou_cancelled", "joining_soldiers_parents"):
+        stated = chosen.get(fact)
+        if stated is not None and stated.value is True:
+            return FactMention("goal", "move_rural", stated.start, stated.end, stated.text, False)
+    settle = SETTLE_WORDS.search(text)
+    if joined is None and settle and any(fact in chosen for fact in URBAN_ROUTE_FACTS):
+        return FactMention("goal", "settle_urban", settle.start(), settle.end(), settle[0], False)
+    return None
 
 
 class FactExtractor:
@@ -167,9 +196,23 @@ class FactExtractor:
         ``where_counts=False`` keeps facts stated of a place outside Liling (see
         :meth:`as_if_in_liling`).
         """
+        return self._scan(text, where_counts)[0]
+
+    def read(self, text: str) -> tuple[dict[str, FactMention], frozenset[str]]:
+        """The winning statement of each fact (:meth:`chosen`), and the facts only asked about.
+
+        "坐过牢的人户口还能迁回农村吗" states no prison term but asks about one: the engine
+        ranks the clauses that turn on an asked fact among the likely ones. One pass.
+        """
+        found, asked = self._scan(text)
+        chosen = self._choose(found, normalize(text))
+        return chosen, frozenset(asked - set(chosen) - {"goal"})
+
+    def _scan(self, text: str, where_counts: bool = True) -> tuple[list[FactMention], set[str]]:
         doc = self.nlp(normalize(text))
         people = self.attribution.people(doc.text)
         found: list[FactMention] = []
+        asked: set[str] = set()
         for rule in self.rules:
             for match in rule.pattern.finditer(doc.text):
                 if rule.others_hukou and (
@@ -184,6 +227,7 @@ class FactExtractor:
                     doc, span, rule, doc.text[span.start_char : match.start()]
                 )
                 if polarity is None:
+                    asked.add(rule.fact)
                     continue
                 value = rule.value if polarity else rule.when_negated
                 if value is None:
@@ -196,7 +240,7 @@ class FactExtractor:
         found = self._attribute(doc.text, found, where_counts)
         found.sort(key=lambda m: (m.start, -m.end))
         # A match inside a longer match of the same fact is part of it (有房子 in 没有房子).
-        return [
+        kept = [
             m
             for m in found
             if not any(
@@ -208,6 +252,7 @@ class FactExtractor:
                 for o in found
             )
         ]
+        return kept, asked
 
     def _attribute(
         self, text: str, found: list[FactMention], where_counts: bool = True
@@ -259,7 +304,7 @@ class FactExtractor:
         place = self.attribution.other_city(normalized)
         if place is None:
             return None
-        chosen = self._choose(self.mentions(text, where_counts=False))
+        chosen = self._choose(self.mentions(text, where_counts=False), normalized)
         return place, {name: mention.value for name, mention in chosen.items()}
 
     def chosen(self, text: str) -> dict[str, FactMention]:
@@ -269,10 +314,10 @@ class FactExtractor:
         For an enum fact a direct statement wins over one inferred from a negation
         (没有自己的房，租的 → rented), then the last one wins.
         """
-        return self._choose(self.mentions(text))
+        return self.read(text)[0]
 
     @staticmethod
-    def _choose(mentions: list[FactMention]) -> dict[str, FactMention]:
+    def _choose(mentions: list[FactMention], text: str = "") -> dict[str, FactMention]:
         chosen: dict[str, FactMention] = {}
         for mention in mentions:
             previous = chosen.get(mention.fact)
@@ -284,7 +329,7 @@ class FactExtractor:
             ):
                 continue
             chosen[mention.fact] = mention
-        goal = _implied_goal(chosen)
+        goal = _implied_goal(chosen, text)
         if goal is not None:
             chosen["goal"] = goal
         return {name: chosen[name] for name in FACTS if name in chosen}
@@ -308,6 +353,8 @@ class FactExtractor:
             if token.text in settings["breaks"] or token.whitespace_:
                 break
             if token.text in settings["question_cues"]:
+                return None
+            if rule.fact != "goal" and token.text in settings["future_cues"]:
                 return None
             if token.text in settings["cues"]:
                 negated = True

@@ -9,13 +9,18 @@ Principles:
 * A fact the citizen did not state is unknown (``None``), never false; it can appear in
   :attr:`Assessment.missing`, never as the reason a clause was ruled out.
 * A negated fact (没交社保, 不是大学生) is ``False`` and rules out the clauses that need it.
+* Every assessment is made as of a date (openfisca's parameters, Catala's date ranges): the
+  base document's validity on that date, and the passages of later documents
+  (``policy_text/policies/``) in effect on it that touch a shown clause
+  (:attr:`Assessment.changes`). Later passages are shown beside the clauses; they never
+  change which clause applies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from bot.policy.conditions import AllOf, AnyOf, Atom, Condition, Not, Result
@@ -26,6 +31,8 @@ from bot.policy.model import (
     Clause,
     Document,
     Knowledge,
+    Passage,
+    PolicyDocument,
     Procedure,
     Related,
     Requirement,
@@ -96,6 +103,61 @@ class DocumentNeed:
 
 
 @dataclass(frozen=True)
+class LaterChange:
+    """A passage of a later document, in effect on the assessment's date, that bears on it.
+
+    Attributes:
+        document: The later document (湖南省公安厅's measures, the national direction …).
+        passage: Its words or summary, date and evidence.
+        clauses: The shown clauses it bears on, in the answer's order.
+        materials: The listed materials it bears on (e.g. identity papers).
+    """
+
+    document: PolicyDocument
+    passage: Passage
+    clauses: tuple[str, ...]
+    materials: tuple[str, ...] = ()
+
+
+def later_changes(
+    kb: Knowledge,
+    clause_ids: Iterable[str],
+    day: dt.date,
+    situation: Situation | None = None,
+    material_ids: Iterable[str] = (),
+) -> tuple[LaterChange, ...]:
+    """The later passages in effect on ``day`` that bear on these clauses or materials.
+
+    In the manner of openfisca's dated parameters: a passage counts from its effective date
+    (never before), and a later document counts until its own expiry. A passage whose
+    ``applies_when`` is known false for the situation is left out.
+    """
+    clause_ids, material_ids = tuple(dict.fromkeys(clause_ids)), tuple(dict.fromkeys(material_ids))
+    found: list[LaterChange] = []
+    for document in kb.later:
+        if document.standing(day) != "in_force":
+            continue
+        for passage in document.passages:
+            if not passage.in_effect(day):
+                continue
+            if _ruled_out_for(passage, situation):
+                continue
+            links = [link for link in passage.changes if link.document == kb.meta.id]
+            touched = tuple(c for c in clause_ids if any(link.touches(c) for link in links))
+            materials = tuple(m for m in material_ids if any(m in link.materials for link in links))
+            if touched or materials:
+                found.append(LaterChange(document, passage, touched, materials))
+    return tuple(found)
+
+
+def _ruled_out_for(passage: Passage, situation: Situation | None) -> bool:
+    """Whether the passage's ``applies_when`` is known false for the situation."""
+    if situation is None or passage.condition is None:
+        return False
+    return passage.condition.evaluate(situation).value is False
+
+
+@dataclass(frozen=True)
 class Assessment:
     """The engine's answer for one situation.
 
@@ -114,10 +176,19 @@ class Assessment:
         related: Clauses worth knowing (land rights, public services, residence permit…).
         referrals: Catch-all clauses the citizen should ask the 派出所 about
             (``role: referral_for`` in clauses.yml: 3.1.7, 3.2.9).
-        today: The date the assessment was made for.
+        today: The date the assessment was made as of (:attr:`as_of`): the real date unless
+            another one was asked for.
         expired: Whether the policy's marked validity has ended on ``today``.
+        changes: Passages of later documents in effect on ``today`` that bear on the shown
+            clauses or the listed materials ("之后的变化"), in document and passage order.
         overview: While the route is undetermined, the section that governs the goal
             (``role: section_for``: 三(一) or 三(二)); shown, not cited for documents.
+        asked: Facts the citizen asked about without stating them (坐过牢的人能迁回农村吗):
+            the possible clauses that turn on them are likely too, after those the stated
+            facts point to.
+        near_misses: When nothing applies, the ruled-out routes the citizen's own words are
+            about (能投靠他吗…没住在一起; 在厂里上班没交社保): shown with why they do not
+            apply, never cited for documents.
 
     The Chinese notices (validity, where the policy is silent, confirm documents) are
     presentation: :func:`bot.policy.present.notices` builds them from this assessment.
@@ -137,14 +208,22 @@ class Assessment:
     today: dt.date
     expired: bool
     overview: Clause | None = None
+    near_misses: tuple[ClauseFinding, ...] = ()
+    asked: frozenset[str] = frozenset()
+    changes: tuple[LaterChange, ...] = ()
 
     OVERVIEW_AFTER = 2
     """Where the overview goes among the likely clauses: after the two best ones."""
 
     @property
+    def as_of(self) -> dt.date:
+        """The date the answer holds for."""
+        return self.today
+
+    @property
     def likely(self) -> tuple[ClauseFinding, ...]:
-        """Possible clauses the citizen's stated facts already point to (some fact matched)."""
-        return tuple(finding for finding in self.possible if finding.reasons)
+        """Possible clauses the citizen's words point to: a stated fact matched, or one asked."""
+        return tuple(finding for finding in self.possible if _points(finding, self.asked))
 
     @property
     def cited(self) -> tuple[ClauseFinding, ...]:
@@ -158,17 +237,24 @@ class Assessment:
         The overview comes after the two best likely routes: a message that points to a
         route shows that route first, a general one ("城里落户有哪些办法") the section.
         """
-        if self.overview is None:
-            return self.cited
         cited = self.cited
         at = self.OVERVIEW_AFTER
-        return (*cited[:at], ClauseFinding(self.overview), *cited[at:])
+        if self.overview is None:
+            # The fallback (居住证) is the answer; the routes asked about say why not.
+            return (*cited, *self.near_misses)
+        overview = (*self.near_misses[:1], ClauseFinding(self.overview))
+        return (*cited[:at], *overview, *cited[at:], *self.near_misses[1:])
+
+
+def _points(finding: ClauseFinding, asked: frozenset[str]) -> bool:
+    return bool(finding.reasons) or not asked.isdisjoint(finding.clause.facts)
 
 
 def assess(
     situation: Situation,
     knowledge: Knowledge | None = None,
     today: dt.date | None = None,
+    asked: Iterable[str] = (),
 ) -> Assessment:
     """Assess a situation against the policy.
 
@@ -176,7 +262,10 @@ def assess(
         situation: What is known about the citizen.
         knowledge: The knowledge base; this checkout's ``policy_text/`` when omitted (callers
             that honour ``HUKOU_POLICY_DIR`` pass ``load_knowledge(bot.paths.policy_dir())``).
-        today: The date the policy's validity is judged on; the real date when omitted.
+        today: The date the assessment is made as of (the base document's validity, the
+            later measures in effect); the real date when omitted.
+        asked: Facts the words ask about without stating them; they only rank the possible
+            clauses (see :attr:`Assessment.asked`), never decide one.
     """
     kb = knowledge or load_knowledge()
     today = today or dt.date.today()
@@ -197,6 +286,24 @@ def assess(
         else:
             ruled_out.append(ClauseFinding(clause, _reasons(result, situation)))
 
+    referral = kb.referral_for(goal)
+    if not applicable and referral is not None and referral.points_when is not None:
+        pointed = referral.points_when.evaluate(situation)
+        if pointed.value is True:
+            # A case the document leaves to national rules (随军, 移民安置): its catch-all is
+            # the likely route, cited first, never as applicable.
+            possible.insert(0, ClauseFinding(referral, _reasons(pointed, situation)))
+
+    asked_about = frozenset(name for name in asked if situation.get(name) is None) - {"goal"}
+    # What the words point to first: the clauses most stated facts meet, then those a fact
+    # asked about turns on (stable: the document's order within each group).
+    possible.sort(
+        key=lambda finding: (
+            -sum(reason.met for reason in finding.reasons),
+            not _points(finding, asked_about),
+        )
+    )
+
     fallback: list[ClauseFinding] = []
     if goal is None:
         outcome = Outcome.NEED_GOAL
@@ -216,12 +323,11 @@ def assess(
     missing = (
         _missing(goal, possible) if outcome in (Outcome.NEED_GOAL, Outcome.UNDETERMINED) else ()
     )
-    likely = [finding for finding in possible if finding.reasons]
+    likely = [finding for finding in possible if _points(finding, asked_about)]
     cited = applicable or fallback or likely
-    referral = kb.referral_for(goal)
     referrals = (referral,) if referral is not None and outcome is not Outcome.ELIGIBLE else ()
 
-    return Assessment(
+    assessment = Assessment(
         situation=situation,
         outcome=outcome,
         applicable=tuple(applicable),
@@ -236,7 +342,39 @@ def assess(
         today=today,
         expired=kb.meta.expired(today),
         overview=kb.section_for(goal) if outcome is Outcome.UNDETERMINED else None,
+        near_misses=(
+            _near_misses(ruled_out, situation)
+            if outcome in (Outcome.UNDETERMINED, Outcome.RESIDENCE_PERMIT)
+            else ()
+        ),
+        asked=asked_about,
     )
+    changes = later_changes(
+        kb,
+        (finding.clause.id for finding in assessment.shown),
+        today,
+        situation,
+        (need.document.id for need in assessment.documents),
+    )
+    return replace(assessment, changes=changes)
+
+
+NEAR_MISSES = 2
+"""At most this many ruled-out routes are shown: the ones the citizen said most about."""
+
+
+def _near_misses(
+    ruled_out: Iterable[ClauseFinding], situation: Situation
+) -> tuple[ClauseFinding, ...]:
+    """The ruled-out routes whose facts the citizen stated most of (besides the goal)."""
+
+    def stated(finding: ClauseFinding) -> int:
+        return sum(
+            1 for fact in finding.clause.facts if fact != "goal" and situation.get(fact) is not None
+        )
+
+    ranked = sorted((f for f in ruled_out if stated(f)), key=stated, reverse=True)
+    return tuple(ranked[:NEAR_MISSES])
 
 
 def _goal_atoms(condition: Condition) -> list[Atom]:

@@ -162,6 +162,12 @@ _FACT_LIST: tuple[Fact, ...] = (
         "有生育证或社会抚养费征收票据等计生证明",
         "您有生育证（准生证）或社会抚养费票据等计生证明吗？",
     ),
+    Fact(
+        "national_rule_case",
+        "属于国家另有规定的迁移情形",
+        "您是随军家属，或经政府安排的移民、搬迁安置人员吗？",
+        {"military_dependent": "随军家属", "resettled": "移民或搬迁安置"},
+    ),
 )
 
 FACTS: dict[str, Fact] = {fact.name: fact for fact in _FACT_LIST}

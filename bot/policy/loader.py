@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,12 +21,18 @@ import yaml
 from bot.policy.conditions import Condition, ConditionError, parse
 from bot.policy.facts import FACTS
 from bot.policy.model import (
+    KINDS,
     RELIABILITY_LABELS,
+    STATUSES,
     Clause,
     Document,
     Knowledge,
+    Link,
     Note,
+    Passage,
+    PolicyDocument,
     PolicyMeta,
+    PolicySource,
     Procedure,
     Related,
     Requirement,
@@ -76,6 +82,12 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineMap:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay text until the loader reads them: YAML's own timestamp reading would stop the
+# whole load on an impossible date (2024-13-01) instead of reporting its file and line.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 class _Reader:
@@ -176,14 +188,15 @@ def _load_cached(directory: str) -> Knowledge:
 def _load(directory: Path) -> Knowledge:
     reader = _Reader(directory)
     meta_raw = reader.load("metadata.yml") or {}
-    meta = _read_meta(reader, meta_raw)
-    policy_text = _read_text(reader, meta_raw)
     sources = _read_sources(reader)
+    meta = _read_meta(reader, meta_raw, sources)
+    policy_text = _read_text(reader, meta_raw)
     documents = _read_documents(reader, sources)
     procedures = _read_procedures(reader, sources)
     requirements = _read_requirements(reader, sources, documents)
     clauses, roles = _read_clauses(reader, policy_text, procedures, requirements)
     _check_clause_references(reader, clauses, procedures, requirements)
+    later = _read_later_documents(reader, meta, clauses, documents)
     if reader.problems:
         raise PolicyDataError(reader.problems)
     return Knowledge(
@@ -198,6 +211,7 @@ def _load(directory: Path) -> Knowledge:
         fallbacks=roles.fallbacks,
         referrals=roles.referrals,
         sections=roles.sections,
+        later=later,
     )
 
 
@@ -458,6 +472,14 @@ def _read_roles(reader: _Reader, entries: list[_LineMap]) -> _Roles:
                     )
                     continue
                 tables[key].setdefault(goal, []).append((cid, entry.line))
+    referral_ids = {cid for found in referrals.values() for cid, _ in found}
+    for entry in entries:
+        if "points_when" in entry and str(entry["id"]) not in referral_ids:
+            reader.problem(
+                "clauses.yml",
+                entry.line,
+                f"clause {entry['id']}: points_when is for referral clauses only",
+            )
     for what, table in (("referral", referrals), ("section", sections)):
         for goal, found in table.items():
             for cid, line in found[1:]:
@@ -517,6 +539,7 @@ def _read_clause(
                 f"clause {cid}: quote is not in {policy_text.file}: {quote!r}",
             )
     condition = _condition(reader, "clauses.yml", line, f"clause {cid}", entry.get("applies_when"))
+    points_when = _condition(reader, "clauses.yml", line, f"clause {cid}", entry.get("points_when"))
     annex = _tuple(entry.get("annex"))
     for annex_id in annex:
         if annex_id not in responsible_of:
@@ -551,6 +574,7 @@ def _read_clause(
         extra_quotes=_tuple(entry.get("extra_quotes")),
         heading=str(heading) if heading else None,
         condition=condition,
+        points_when=points_when,
         companions=entry.get("companions"),
         annex=annex,
         responsible=responsible,
@@ -625,7 +649,7 @@ _META_FIELDS = (
 )
 
 
-def _read_meta(reader: _Reader, raw: Any) -> PolicyMeta:
+def _read_meta(reader: _Reader, raw: Any, sources: dict[str, Source]) -> PolicyMeta:
     line = getattr(raw, "line", 1)
     if not isinstance(raw, dict):
         reader.problem("metadata.yml", 1, "must be a mapping")
@@ -640,11 +664,343 @@ def _read_meta(reader: _Reader, raw: Any) -> PolicyMeta:
         except ValueError:
             reader.problem("metadata.yml", line, f"{name} is not a date: {raw.get(name)!r}")
             dates[name] = dt.date(1970, 1, 1)
-    return PolicyMeta(
+    meta = PolicyMeta(
         doc_no=str(raw.get("doc_no", "")),
         title=str(raw.get("title", "")),
         issuer=str(raw.get("issuer", "")),
         index_no=str(raw.get("index_no", "")),
         source_office=str(raw.get("source_office", "")),
-        **dates,
+        signed=dates["signed"],
+        published=dates["published"],
+        effective=dates["effective"],
+        expires=dates["expires"],
     )
+    return replace(meta, **_read_meta_registry(reader, raw, line, sources))
+
+
+def _read_meta_registry(
+    reader: _Reader, raw: Any, line: int, sources: dict[str, Source]
+) -> dict[str, Any]:
+    """The registry fields of ``metadata.yml``: id, status, evidence, sources, last_checked."""
+    missing = [name for name in _REGISTRY_FIELDS if raw.get(name) in (None, "", [])]
+    if missing:
+        reader.problem("metadata.yml", line, f"missing {', '.join(missing)}")
+        return {}
+    status, evidence = str(raw["status"]), str(raw["evidence"])
+    if status not in STATUSES:
+        known = ", ".join(STATUSES)
+        reader.problem("metadata.yml", line, f"unknown status '{status}' ({known})")
+    _check_reliability(reader, "metadata.yml", line, "metadata", evidence)
+    own_sources = _tuple(raw["sources"])
+    _check_sources(reader, sources, "metadata.yml", line, "metadata", own_sources)
+    try:
+        last_checked = _date(raw["last_checked"])
+    except ValueError:
+        reader.problem("metadata.yml", line, f"last_checked is not a date: {raw['last_checked']!r}")
+        return {}
+    try:
+        expires = _date(raw.get("expires"))
+    except ValueError:
+        expires = None  # reported with the other dates
+    if expires is not None and (status == "expired") != (expires < last_checked):
+        reader.problem(
+            "metadata.yml",
+            line,
+            f"status '{status}' does not fit expires {expires} as checked on {last_checked}",
+        )
+    return {
+        "id": str(raw["id"]),
+        "status": status,
+        "evidence": evidence,
+        "sources": own_sources,
+        "last_checked": last_checked,
+    }
+
+
+_REGISTRY_FIELDS = ("id", "status", "evidence", "sources", "last_checked")
+
+
+# -- later documents: policies/<id>/document.yml (format: policy_text/policies/README.md) --
+
+POLICIES_DIR = "policies"
+"""The folder of later documents inside ``policy_text/``, one sub-folder per document."""
+
+_DOCUMENT_FIELDS = (
+    "id", "kind", "title", "issuer", "issued", "effective", "status", "evidence",
+    "last_checked", "sources", "passages",
+)  # fmt: skip
+_QUOTE_MARKS = '“”"「」『』'
+
+
+def _day(value: Any) -> tuple[dt.date, str]:
+    """A date as data gives it (``2024-07-01`` or month-only ``2022-07``) and in Chinese.
+
+    A month-only date counts from the month's last day: a measure known only by its month is
+    never shown as in effect before it can have been.
+
+    Raises:
+        ValueError: Not a date.
+    """
+    if isinstance(value, dt.date):
+        return value, f"{value.year}年{value.month}月{value.day}日"
+    text = str(value)
+    if len(text) == 7 and text[4] == "-":
+        first = dt.date.fromisoformat(text + "-01")
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return following - dt.timedelta(days=1), f"{first.year}年{first.month}月"
+    day = dt.date.fromisoformat(text)
+    return day, f"{day.year}年{day.month}月{day.day}日"
+
+
+def _read_later_documents(
+    reader: _Reader,
+    meta: PolicyMeta,
+    clauses: dict[str, Clause],
+    materials: dict[str, Document],
+) -> tuple[PolicyDocument, ...]:
+    """Every ``policies/<id>/document.yml``, validated, in order of issue."""
+    folder = reader.directory / POLICIES_DIR
+    if not folder.is_dir():
+        return ()
+    later: list[PolicyDocument] = []
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if not (sub / "document.yml").is_file():
+            # A document folder without its description would be silently left out.
+            reader.problem(f"{POLICIES_DIR}/{sub.name}/document.yml", 0, "file is missing")
+    paths = sorted(folder.glob("*/document.yml"))
+    known = {meta.id, *(path.parent.name for path in paths)}
+    for path in paths:
+        document = _read_later_document(reader, path, known, clauses, materials)
+        if document is not None:
+            later.append(document)
+    return tuple(sorted(later, key=lambda d: (d.issued, d.id)))
+
+
+def _read_later_document(
+    reader: _Reader,
+    path: Path,
+    known: set[str],
+    clauses: dict[str, Clause],
+    materials: dict[str, Document],
+) -> PolicyDocument | None:
+    name = f"{POLICIES_DIR}/{path.parent.name}/document.yml"
+    raw = reader.load(name)
+    if not isinstance(raw, _LineMap):
+        reader.problem(name, 1, "must be a mapping of the document's fields")
+        return None
+    line = raw.line
+    problems_before = len(reader.problems)
+    missing = [field for field in _DOCUMENT_FIELDS if raw.get(field) in (None, "", [])]
+    if missing:
+        reader.problem(name, line, f"missing {', '.join(missing)}")
+        return None
+    doc_id, kind, status = str(raw["id"]), str(raw["kind"]), str(raw["status"])
+    if doc_id != path.parent.name:
+        reader.problem(name, line, f"id '{doc_id}' is not the folder's name '{path.parent.name}'")
+    if kind not in KINDS or kind == "base":
+        known_kinds = ", ".join(k for k in KINDS if k != "base")
+        reader.problem(name, line, f"unknown kind '{kind}' ({known_kinds})")
+    if status not in STATUSES:
+        reader.problem(name, line, f"unknown status '{status}' ({', '.join(STATUSES)})")
+    _check_reliability(reader, name, line, f"document {doc_id}", str(raw["evidence"]))
+    dates: dict[str, tuple[dt.date, str]] = {}
+    for field in ("issued", "effective", "last_checked", "expires"):
+        if raw.get(field) is None:
+            continue
+        try:
+            dates[field] = _day(raw[field])
+        except ValueError:
+            reader.problem(
+                name, line, f"{field} is not a date (YYYY-MM-DD or YYYY-MM): {raw[field]!r}"
+            )
+    if len(dates) < 3:
+        return None
+    issued, effective = dates["issued"][0], dates["effective"][0]
+    expires = dates["expires"][0] if "expires" in dates else None
+    last_checked = dates["last_checked"][0]
+    if effective < issued:
+        reader.problem(name, line, f"effective {effective} is before issued {issued}")
+    if expires is not None and expires < effective:
+        reader.problem(name, line, f"expires {expires} is before effective {effective}")
+    if (status == "expired") != (expires is not None and expires < last_checked):
+        reader.problem(
+            name,
+            line,
+            f"status '{status}' does not fit expires {expires} as checked on {last_checked}",
+        )
+    sources = _read_policy_sources(reader, name, path.parent, raw["sources"])
+    doc_no = raw.get("doc_no")
+    if doc_no is not None and not any(str(doc_no) in s.text for s in sources.values()):
+        # A 文号 no stored source gives would be an invented one.
+        reader.problem(name, line, f"doc_no '{doc_no}' is in none of the document's source texts")
+    passages = _read_passages(
+        reader, name, raw["passages"], sources, known, clauses, materials, issued
+    )
+    if len(reader.problems) > problems_before:
+        return None
+    return PolicyDocument(
+        id=doc_id,
+        kind=kind,
+        title=str(raw["title"]),
+        doc_no=None if doc_no is None else str(doc_no),
+        issuer=str(raw["issuer"]),
+        issued=issued,
+        issued_text=dates["issued"][1],
+        effective=effective,
+        expires=expires,
+        status=status,
+        evidence=str(raw["evidence"]),
+        last_checked=last_checked,
+        sources=tuple(sources.values()),
+        passages=passages,
+        reported=bool(raw.get("reported", False)),
+        called=raw.get("called"),
+        folder=f"{POLICIES_DIR}/{path.parent.name}",
+        effective_text=dates["effective"][1],
+    )
+
+
+def _read_policy_sources(
+    reader: _Reader, name: str, folder: Path, raw: Any
+) -> dict[str, PolicySource]:
+    sources: dict[str, PolicySource] = {}
+    if not isinstance(raw, list):
+        reader.problem(name, 1, "'sources' must be a list")
+        return sources
+    for entry in raw:
+        line = getattr(entry, "line", 0)
+        missing = [
+            f for f in ("id", "title", "text") if not isinstance(entry, dict) or not entry.get(f)
+        ]
+        if missing:
+            reader.problem(name, line, f"source: missing {', '.join(missing)}")
+            continue
+        source_id = str(entry["id"])
+        if source_id in sources:
+            reader.problem(name, line, f"duplicate source id '{source_id}'")
+            continue
+        text_path = folder / str(entry["text"])
+        try:
+            text = text_path.read_text(encoding="utf-8")
+        except (FileNotFoundError, IsADirectoryError):
+            reader.problem(
+                name, line, f"source {source_id}: text file '{entry['text']}' is missing"
+            )
+            continue
+        sources[source_id] = PolicySource(
+            id=source_id,
+            title=str(entry["title"]),
+            url=entry.get("url"),
+            date=None if entry.get("date") is None else str(entry["date"]),
+            text=text,
+            text_is=entry.get("text_is"),
+            remark=entry.get("remark"),
+        )
+    return sources
+
+
+def _read_passages(
+    reader: _Reader,
+    name: str,
+    raw: Any,
+    sources: dict[str, PolicySource],
+    known: set[str],
+    clauses: dict[str, Clause],
+    materials: dict[str, Document],
+    issued: dt.date,
+) -> tuple[Passage, ...]:
+    passages: list[Passage] = []
+    seen: set[str] = set()
+    for entry in raw if isinstance(raw, list) else []:
+        line = getattr(entry, "line", 0)
+        if not isinstance(entry, dict):
+            reader.problem(name, line, f"passage is not a mapping: {entry!r}")
+            continue
+        missing = [
+            f for f in ("id", "title", "source", "effective", "evidence") if not entry.get(f)
+        ]
+        if missing:
+            reader.problem(name, line, f"passage: missing {', '.join(missing)}")
+            continue
+        pid = str(entry["id"])
+        owner = f"passage {pid}"
+        if pid in seen:
+            reader.problem(name, line, f"duplicate passage id '{pid}'")
+        seen.add(pid)
+        quote, summary = entry.get("quote"), entry.get("summary")
+        if (quote is None) == (summary is None):
+            reader.problem(name, line, f"{owner}: give exactly one of quote (verbatim) and summary")
+            continue
+        source = sources.get(str(entry["source"]))
+        if source is None:
+            reader.problem(name, line, f"{owner}: unknown source '{entry['source']}'")
+            continue
+        if quote is not None and (not str(quote).strip() or str(quote) not in source.text):
+            reader.problem(
+                name, line, f"{owner}: quote is not in the text of source {source.id}: {quote!r}"
+            )
+        if summary is not None and any(mark in str(summary) for mark in _QUOTE_MARKS):
+            # A summary shown between quotation marks would pass for the source's words.
+            reader.problem(name, line, f"{owner}: a summary must not contain quotation marks")
+        _check_reliability(reader, name, line, owner, str(entry["evidence"]))
+        try:
+            effective, effective_text = _day(entry["effective"])
+        except ValueError:
+            reader.problem(name, line, f"{owner}: effective is not a date: {entry['effective']!r}")
+            continue
+        if effective < issued:
+            reader.problem(
+                name, line, f"{owner}: effective {effective} is before the document's issue"
+            )
+        links = _read_links(
+            reader, name, line, owner, entry.get("changes"), known, clauses, materials
+        )
+        condition = _condition(reader, name, line, owner, entry.get("applies_when"))
+        passages.append(
+            Passage(
+                id=pid,
+                title=str(entry["title"]),
+                quote=None if quote is None else str(quote),
+                summary=None if summary is None else str(summary),
+                source=source,
+                effective=effective,
+                effective_text=effective_text,
+                evidence=str(entry["evidence"]),
+                measure=entry.get("measure"),
+                changes=links,
+                condition=condition,
+            )
+        )
+    return tuple(passages)
+
+
+def _read_links(
+    reader: _Reader,
+    name: str,
+    line: int,
+    owner: str,
+    raw: Any,
+    known: set[str],
+    clauses: dict[str, Clause],
+    materials: dict[str, Document],
+) -> tuple[Link, ...]:
+    if not isinstance(raw, list) or not raw:
+        reader.problem(name, line, f"{owner}: 'changes' must list what the passage changes")
+        return ()
+    links: list[Link] = []
+    for item in raw:
+        if not isinstance(item, dict) or str(item.get("document")) not in known:
+            reader.problem(name, line, f"{owner}: changes an unknown document: {item!r}")
+            continue
+        link_clauses, link_materials = _tuple(item.get("clauses")), _tuple(item.get("materials"))
+        for pattern in link_clauses:
+            cid = pattern[:-2] if pattern.endswith(".*") else pattern
+            if cid not in clauses:
+                reader.problem(name, line, f"{owner}: unknown clause '{pattern}'")
+        for material in link_materials:
+            if material not in materials:
+                reader.problem(
+                    name, line, f"{owner}: unknown material '{material}' (documents.yml)"
+                )
+        links.append(Link(str(item["document"]), link_clauses, link_materials))
+    return tuple(links)

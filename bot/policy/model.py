@@ -6,6 +6,7 @@ Everything here is read-only data: the engine reads it, nothing writes it after 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from bot.policy.conditions import Condition
@@ -112,6 +113,9 @@ class Clause:
     """The section's own heading, verbatim (``(一)全面放开我市城镇地区落户限制``): quoted when the
     section is shown as the overview of an undetermined route, instead of its fallback quote."""
     condition: Condition | None = None
+    points_when: Condition | None = None
+    """For a catch-all referral (三(一)7, 三(二)9): the situations the document leaves to national
+    rules that point to it (随军, 移民安置); the referral is then cited as the likely route."""
     companions: str | None = None
     annex: tuple[str, ...] = ()
     responsible: tuple[str, ...] = ()
@@ -150,10 +154,161 @@ class PolicyMeta:
     expires: dt.date
     index_no: str
     source_office: str
+    id: str = "base"
+    """The document's id in the registry of policy documents (``policies/README.md``)."""
+    status: str = "in_force"
+    """Its standing as last checked (:data:`STATUSES`)."""
+    evidence: str = "H"
+    sources: tuple[str, ...] = ()
+    last_checked: dt.date | None = None
 
     def expired(self, today: dt.date) -> bool:
         """Whether the policy's marked validity has ended on ``today``."""
         return today > self.expires
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+
+
+def as_of_date(value: object) -> dt.date | None:
+    """The date an answer is asked for, from ``YYYY-MM-DD`` text (``None`` or ``""``: today).
+
+    The web's ``date`` and the CLI's ``--date`` read it alike.
+
+    Raises:
+        ValueError: With a Chinese message: not such a date, or outside 2000–2099.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        raise ValueError("应为 YYYY-MM-DD 格式的日期，例如 2024-07-01")
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"不是有效的日期：{value.strip()}") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError("应在 2000-01-01 至 2099-12-31 之间")
+    return day
+
+
+STATUSES = {
+    "in_force": "现行有效",
+    "expired": "已过标注的失效日期",
+    "repealed": "已废止",
+    "announced": "已发布（新闻发布，未见正式文本和文号）",
+    "reported": "见于新闻报道",
+}
+"""A policy document's standing as last checked, as staff read it."""
+
+KINDS = {
+    "base": "本助手据以判断的政策文件",
+    "measures": "之后的举措",
+    "notice": "政策方向提示",
+}
+"""What a document is to the assistant: the one it decides on, later measures shown where they
+touch a clause, or a notice of the direction of policy."""
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """A source of a later document, with the stored text its quotes are spans of."""
+
+    id: str
+    title: str
+    url: str | None
+    date: str | None
+    text: str
+    """The stored text (``source/*.txt`` in the document's folder)."""
+    text_is: str | None = None
+    """What the stored text is: a page's opening, an excerpt recorded in the research note."""
+    remark: str | None = None
+    """Said after each quote from this source (``转载原文为繁体字``)."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a passage changes: clauses (``3.1.*`` = 三(一) and its items) and materials."""
+
+    document: str
+    clauses: tuple[str, ...] = ()
+    materials: tuple[str, ...] = ()
+
+    def touches(self, clause_id: str) -> bool:
+        """Whether the passage bears on ``clause_id``."""
+        for pattern in self.clauses:
+            if pattern.endswith(".*"):
+                section = pattern[:-2]
+                if clause_id == section or clause_id.startswith(section + "."):
+                    return True
+            elif clause_id == pattern:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One measure of a later document: its words (or a summary), its date and evidence.
+
+    Exactly one of ``quote`` (a verbatim span of its source's stored text, shown between
+    quotation marks) and ``summary`` (never shown between quotation marks) is set.
+    """
+
+    id: str
+    title: str
+    quote: str | None
+    summary: str | None
+    source: PolicySource
+    effective: dt.date
+    """The first day it is shown; a month-only date counts from the month's last day."""
+    effective_text: str
+    """The date as the source gives it, in Chinese (``2024年7月1日``, ``2022年7月``)."""
+    evidence: str
+    measure: str | None = None
+    """The named document the words come from, when the passage quotes one (a notice)."""
+    changes: tuple[Link, ...] = ()
+    condition: Condition | None = None
+    """Shown only where this is not known false (``applies_when``)."""
+
+    def in_effect(self, day: dt.date) -> bool:
+        """Whether the passage is in effect on ``day``."""
+        return self.effective <= day
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """A policy document in the registry: the one the engine decides on, or a later one."""
+
+    id: str
+    kind: str
+    title: str
+    doc_no: str | None
+    issuer: str
+    issued: dt.date
+    issued_text: str
+    effective: dt.date
+    expires: dt.date | None
+    status: str
+    evidence: str
+    last_checked: dt.date
+    sources: tuple[PolicySource, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    reported: bool = False
+    """Known from news reports, not from the published text."""
+    called: str | None = None
+    """What the issuer's publication is called in a sentence (``举措``)."""
+    folder: str = ""
+    effective_text: str = ""
+    """The effective date as the source gives it (``2022年7月`` when only the month is known)."""
+
+    def standing(self, day: dt.date) -> str:
+        """``not_yet``, ``in_force`` or ``expired`` on ``day``, from the dates alone."""
+        if day < self.effective:
+            return "not_yet"
+        if self.expires is not None and day > self.expires:
+            return "expired"
+        return "in_force"
 
 
 @dataclass(frozen=True)
@@ -174,6 +329,33 @@ class Knowledge:
     """Goal → its catch-all clause (``role: referral_for`` in clauses.yml)."""
     sections: dict[str, str] = field(default_factory=dict)
     """Goal → the section that governs it as a whole (``role: section_for`` in clauses.yml)."""
+    later: tuple[PolicyDocument, ...] = ()
+    """Later documents (``policies/*/document.yml``), in order of issue."""
+
+    @property
+    def base(self) -> PolicyDocument:
+        """The document the engine decides on, as an entry of the registry."""
+        meta = self.meta
+        return PolicyDocument(
+            id=meta.id,
+            kind="base",
+            title=meta.title,
+            doc_no=meta.doc_no,
+            issuer=meta.issuer,
+            issued=meta.signed,
+            issued_text=f"{meta.signed.year}年{meta.signed.month}月{meta.signed.day}日",
+            effective=meta.effective,
+            expires=meta.expires,
+            status=meta.status,
+            evidence=meta.evidence,
+            last_checked=meta.last_checked or meta.published,
+            effective_text=f"{meta.effective.year}年{meta.effective.month}月{meta.effective.day}日",
+        )
+
+    @property
+    def policies(self) -> tuple[PolicyDocument, ...]:
+        """Every document of the registry: the base first, then the later ones."""
+        return (self.base, *self.later)
 
     def clause(self, clause_id: str) -> Clause:
         """Return a clause by id (``3.1.5``, ``annex.3``).

@@ -9,10 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot.policy.engine import Assessment, ClauseFinding, DocumentNeed, Outcome
+from bot.policy.engine import Assessment, ClauseFinding, DocumentNeed, LaterChange, Outcome
 from bot.policy.facts import FACTS
 from bot.policy.loader import load_knowledge
-from bot.policy.model import Clause, Knowledge, Note, PolicyMeta, Procedure
+from bot.policy.model import (
+    KINDS,
+    STATUSES,
+    Clause,
+    Knowledge,
+    Note,
+    PolicyDocument,
+    PolicyMeta,
+    Procedure,
+)
 
 CONFIRM_CAVEAT = "一般还会要求，请向派出所确认"
 """After a document that rests on weak evidence (:attr:`DocumentNeed.confirm`)."""
@@ -26,13 +35,234 @@ def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def cn_month(day: dt.date) -> str:
+    """A month as Chinese text writes it, e.g. ``2024年3月``."""
+    return f"{day.year}年{day.month}月"
+
+
 def policy_block(meta: PolicyMeta, today: dt.date) -> dict[str, Any]:
-    """The ``policy`` block of every payload: which document, and whether it has expired."""
+    """The ``policy`` block of every payload: which document, and whether it has expired.
+
+    ``today`` is the date the answer is made as of (``as_of``); ``status`` is the document's
+    standing as last checked (``last_checked``), ``expired`` its standing on ``as_of``.
+    """
     return {
         "doc_no": meta.doc_no,
         "title": meta.title,
         "expires": meta.expires.isoformat(),
         "expired": meta.expired(today),
+        "id": meta.id,
+        "issuer": meta.issuer,
+        "effective": meta.effective.isoformat(),
+        "as_of": today.isoformat(),
+        "status": meta.status,
+        "status_label": STATUSES.get(meta.status, meta.status),
+        "evidence": meta.evidence,
+        "last_checked": meta.last_checked.isoformat() if meta.last_checked else None,
+    }
+
+
+EVIDENCE_WORDS = {
+    "N": "国家层面的官方表述",
+    "H": "湖南省官方文本",
+    "HC": "湖南省官方发布的转载或新闻报道",
+    "G": "其他地区的做法，未核实",
+    "U": "来源不确定，未核实",
+}
+"""How the evidence of a later passage is said (the tags of the research note
+``later-measures.md``; its HC is a Hunan text known through a copy or a press report)."""
+
+
+def evidence_words(change: LaterChange) -> str:
+    """The evidence of a later passage in words, saying when it is known from the news."""
+    words = EVIDENCE_WORDS.get(change.passage.evidence, change.passage.evidence)
+    if change.document.reported and "报道" not in words:
+        words += "（经新闻报道转述）"
+    return words
+
+
+def attribution(change: LaterChange) -> str:
+    """Who says it, worded by evidence: a press-reported measure is never stated as the rule.
+
+    E.g. "据湖南省公安厅2024年3月发布的举措（新闻报道）"; an official text is named as such.
+    """
+    document, passage = change.document, change.passage
+    if document.reported:
+        if passage.measure:
+            return f"据新闻报道，{passage.measure}（{passage.effective_text}）"
+        called = document.called or "文件"
+        return f"据{document.issuer}{cn_month(document.issued)}发布的{called}（新闻报道）"
+    number = f"（{document.doc_no}）" if document.doc_no else ""
+    return f"{document.issuer}《{document.title}》{number}"
+
+
+def change_lead(change: LaterChange) -> str:
+    """Who says it and from when: the attribution, dated unless it already is."""
+    passage = change.passage
+    # The attribution already dates a named measure and the announcement itself.
+    dated = passage.measure or passage.effective == change.document.issued
+    return attribution(change) + ("" if dated else f"，{passage.effective_text}起")
+
+
+def change_line(change: LaterChange, knowledge: Knowledge) -> str:
+    """A later change as one line: who, from when, the words (or a marked summary), scope.
+
+    Only a verbatim passage stands between quotation marks; a summary says it is one.
+    """
+    passage = change.passage
+    words = f"“{passage.quote}”" if passage.quote else f"{passage.summary}（概述，非原文）"
+    if passage.quote and passage.source.remark:
+        words += f"（{passage.source.remark}）"
+    scope = [knowledge.clause(cid).label for cid in change.clauses]
+    scope += [knowledge.documents[m].name for m in change.materials if m in knowledge.documents]
+    evidence = evidence_words(change)
+    return f"{change_lead(change)}：{words}（涉及{'、'.join(scope)}；依据：{evidence}）"
+
+
+def changes_scope(knowledge: Knowledge, as_of: dt.date) -> str:
+    """What "之后的变化" covers: the measures after the base document, as of the date."""
+    return f"{knowledge.meta.doc_no}之后的举措，按{cn_date(as_of)}"
+
+
+def no_successor(knowledge: Knowledge, as_of: dt.date) -> str | None:
+    """After the base document's expiry: that no successor was found (never that one exists)."""
+    meta = knowledge.meta
+    if not meta.expired(as_of) or meta.last_checked is None:
+        return None
+    return (
+        f"{meta.doc_no}失效后，截至{cn_date(meta.last_checked)}核查，"
+        f"未查到{meta.issuer}此后发布的同类政策文件"
+    )
+
+
+def changes_heading(knowledge: Knowledge, as_of: dt.date) -> str:
+    """The heading of "之后的变化": never a claim that a successor document exists."""
+    found = no_successor(knowledge, as_of)
+    return (
+        f"之后的变化（{changes_scope(knowledge, as_of)}）" + (f"。{found}" if found else "") + "："
+    )
+
+
+def change_item(change: LaterChange, knowledge: Knowledge) -> dict[str, Any]:
+    """A later change in the payload (``changes``)."""
+    document, passage = change.document, change.passage
+    return {
+        "document": document.id,
+        "document_title": document.title,
+        "doc_no": document.doc_no,
+        "issuer": document.issuer,
+        "kind": document.kind,
+        "passage": passage.id,
+        "title": passage.title,
+        "quote": passage.quote,
+        "summary": passage.summary,
+        "date": passage.effective.isoformat(),
+        "date_text": passage.effective_text,
+        "evidence": passage.evidence,
+        "evidence_label": evidence_words(change),
+        "attribution": attribution(change),
+        "lead": change_lead(change),
+        "text": change_line(change, knowledge),
+        "clauses": [{"id": cid, "label": knowledge.clause(cid).label} for cid in change.clauses],
+        "materials": list(change.materials),
+        "source": {
+            "title": passage.source.title,
+            "url": passage.source.url,
+            "date": passage.source.date,
+            "remark": passage.source.remark,
+        },
+    }
+
+
+def changes_block(
+    changes: tuple[LaterChange, ...], knowledge: Knowledge, as_of: dt.date
+) -> dict[str, Any]:
+    """``later``: the heading and the changes, as the cards draw them."""
+    return {
+        "heading": changes_heading(knowledge, as_of),
+        "scope": changes_scope(knowledge, as_of),
+        "no_successor": no_successor(knowledge, as_of),
+        "items": [change_item(change, knowledge) for change in changes],
+    }
+
+
+def changes_lines(
+    changes: tuple[LaterChange, ...], knowledge: Knowledge, as_of: dt.date
+) -> list[str]:
+    """The "之后的变化" paragraph of a text answer (empty when nothing changed)."""
+    if not changes:
+        return []
+    lines = ["", changes_heading(knowledge, as_of)]
+    lines.extend(f"· {change_line(change, knowledge)}" for change in changes)
+    return lines
+
+
+CHECK_EVERY_MONTHS = 6
+"""A document's standing is checked again after this many months (the FAQ desk reminds)."""
+
+
+def _months_between(earlier: dt.date, later: dt.date) -> int:
+    return (
+        (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+    )
+
+
+def document_entry(document: PolicyDocument, as_of: dt.date) -> dict[str, Any]:
+    """A policy document as the lists show it (``hukou policies``, ``/api/policies``)."""
+    return {
+        "id": document.id,
+        "kind": document.kind,
+        "kind_label": KINDS.get(document.kind, document.kind),
+        "title": document.title,
+        "doc_no": document.doc_no,
+        "issuer": document.issuer,
+        "issued": document.issued_text,
+        "effective": document.effective.isoformat(),
+        "effective_text": document.effective_text or cn_date(document.effective),
+        "expires": document.expires.isoformat() if document.expires else None,
+        "status": document.status,
+        "status_label": STATUSES.get(document.status, document.status),
+        "standing": document.standing(as_of),
+        "evidence": document.evidence,
+        "reported": document.reported,
+        "last_checked": document.last_checked.isoformat(),
+        "passages": len(document.passages),
+        "sources": [
+            {"title": source.title, "url": source.url, "date": source.date}
+            for source in document.sources
+        ],
+    }
+
+
+def reminders(knowledge: Knowledge, today: dt.date, months: int = CHECK_EVERY_MONTHS) -> list[str]:
+    """What the FAQ desk should check: a document in use past its expiry, an old check."""
+    found = []
+    base = knowledge.base
+    if base.standing(today) == "expired" and base.expires is not None:
+        found.append(
+            f"本助手据以判断的《{base.title}》（{base.doc_no}）已过标注的失效日期"
+            f"（{cn_date(base.expires)}），仍在使用：请确认{base.issuer}是否发布了新的文件"
+            "（答复均附有失效提示）。"
+        )
+    for document in knowledge.policies:
+        age = _months_between(document.last_checked, today)
+        if age >= months:
+            found.append(
+                f"《{document.title}》上次核查是{cn_date(document.last_checked)}，"
+                f"已超过{months}个月，请重新核查其状态和来源，并更新 last_checked。"
+            )
+    return found
+
+
+def policies_block(
+    knowledge: Knowledge, today: dt.date, months: int = CHECK_EVERY_MONTHS
+) -> dict[str, Any]:
+    """The registry of documents as of ``today``, with the FAQ desk's reminders."""
+    return {
+        "as_of": today.isoformat(),
+        "check_every_months": months,
+        "documents": [document_entry(d, today) for d in knowledge.policies],
+        "reminders": reminders(knowledge, today, months),
     }
 
 
@@ -143,7 +373,13 @@ def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[
         "type": "assessment",
         "outcome": assessment.outcome.value,
         "situation": assessment.situation.to_dict(),
-        "clauses": [_finding(f, _is_overview(assessment, f)) for f in assessment.shown],
+        "clauses": [
+            {
+                **_finding(f, _is_overview(assessment, f)),
+                "ruled_out": f in assessment.near_misses,
+            }
+            for f in assessment.shown
+        ],
         "documents": [_document(need) for need in assessment.documents],
         "missing": list(assessment.missing),
         "questions": [question(name) for name in assessment.missing],
@@ -159,6 +395,8 @@ def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[
         "procedures": [_procedure(p) for p in assessment.procedures],
         "notices": list(notices(assessment, kb)),
         "policy": policy_block(kb.meta, assessment.today),
+        "as_of": assessment.as_of.isoformat(),
+        "changes": changes_block(assessment.changes, kb, assessment.as_of),
     }
 
 
@@ -178,15 +416,25 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
     lines = [_HEADLINES[assessment.outcome]]
     if assessment.outcome is Outcome.UNDETERMINED and not assessment.likely:
         lines = ["还需要了解一些情况才能判断。"]
+    if assessment.as_of != dt.date.today():
+        # An answer for another day says which: what applied then is not what applies now.
+        lines[0] = f"（按{cn_date(assessment.as_of)}作答）" + lines[0]
     for finding in assessment.shown:
         clause = finding.clause
+        near_miss = finding in assessment.near_misses
         lines.append("")
-        lines.append(f"【{clause.label}】{clause.title}")
+        lines.append(
+            f"【{clause.label}】{clause.title}" + ("（按您说的情况不适用）" if near_miss else "")
+        )
         quote = clause.heading if _is_overview(assessment, finding) and clause.heading else None
         lines.append(f"原文：“{quote or clause.quote}”")
         if finding.reasons:
             label = "已知情况" if assessment.outcome is Outcome.UNDETERMINED else "适用理由"
+            if near_miss:
+                label = "不适用的原因"
             lines.append(f"{label}：" + "；".join(reason.text() for reason in finding.reasons))
+        if near_miss:
+            continue
         if clause.companions:
             lines.append(f"可一并落户：{clause.companions}")
         lines.extend(note_line(note) for note in clause.notes)
@@ -222,6 +470,7 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
         for related in assessment.related:
             clause = kb.clause(related.id)
             lines.append(f"· {clause.label} {clause.title}：{related.why}")
+    lines.extend(changes_lines(assessment.changes, kb, assessment.as_of))
     lines.append("")
     lines.extend(notices(assessment, kb))
     return "\n".join(lines)

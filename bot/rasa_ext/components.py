@@ -21,11 +21,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.dialogue.situation import INTENT_GOALS, TOPIC_INTENTS, entity_value
-from bot.nlu.extractor import FactExtractor, FactMention
+from bot.nlu.extractor import MOVE_GOALS, FactExtractor, FactMention
 from bot.nlu.normalize import is_noise, normalize
 
 EXTRACTOR_NAME = "PolicyFactExtractor"
 OTHER_CITY = "other_city"
+ASKED = "asked"
+"""Message property: the facts the words ask about without stating them (see FactExtractor.read)."""
 """Message property: ``{"place", "facts"}`` when the message asks about settling elsewhere."""
 
 
@@ -137,11 +139,16 @@ class PolicyFactExtractor(GraphComponent, EntityExtractorMixin):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Add one entity per stated fact (the winning statement when there are several)."""
+        """Add one entity per stated fact (the winning statement when there are several).
+
+        The facts only asked about go in the ``asked`` property: they rank clauses, they are
+        not slots.
+        """
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or not text or text.startswith("/"):
                 continue
+            chosen, asked = self.extractor.read(text)
             entities = [
                 {
                     "entity": mention.fact,
@@ -150,10 +157,11 @@ class PolicyFactExtractor(GraphComponent, EntityExtractorMixin):
                     "end": end,
                     "confidence": 1.0,
                 }
-                for mention, (start, end) in disjoint_spans(self.extractor.chosen(text).values())
+                for mention, (start, end) in disjoint_spans(chosen.values())
             ]
             entities = self.add_extractor_name(entities)
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+            message.set(ASKED, sorted(asked), add_to_output=True)
             elsewhere = self.extractor.other_city(text)
             if elsewhere is not None:
                 place, facts = elsewhere
@@ -205,6 +213,22 @@ class FactBackedIntent(_Stateless):
                 # Another city's rules are not this policy's: declined, with Liling's rule
                 # for the same situation (action_out_of_scope reads the property).
                 message.set(INTENT, {"name": "out_of_scope", "confidence": 1.0}, add_to_output=True)
+                continue
+            if (
+                intent.get("name") == "out_of_scope"
+                and facts.get("goal") in MOVE_GOALS
+                and (len(facts) > 1)
+            ):
+                # A move of one's own with a route fact (买房落户…面积) is this policy's
+                # question however the classifier scored it: answered, not declined.
+                message.set(
+                    INTENT,
+                    {
+                        "name": GOAL_INTENTS[str(facts["goal"])],
+                        "confidence": intent.get("confidence", 0.0),
+                    },
+                    add_to_output=True,
+                )
                 continue
             if intent.get("name") != "nlu_fallback" or not facts:
                 continue

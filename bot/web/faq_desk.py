@@ -25,8 +25,15 @@ from bot.faq.models import User
 from bot.faq.records import EntryView, VersionView
 from bot.faq.store import FaqStore
 from bot.faq.workflow import ROLE_NAMES, STATUS_NAMES, TRANSITIONS
+from bot.policy.engine import later_changes
 from bot.policy.model import Knowledge
-from bot.policy.present import clause_brief, policy_block, validity_notice
+from bot.policy.present import (
+    changes_block,
+    clause_brief,
+    policies_block,
+    policy_block,
+    validity_notice,
+)
 from bot.web.schemas import PreviewIn
 from bot.web.settings import Settings
 
@@ -224,6 +231,9 @@ class FaqDesk:
                     for clause_id in entry.clause_ids
                     if clause_id in self.kb.clauses
                 ],
+                "changes": changes_block(
+                    later_changes(self.kb, entry.clause_ids, today), self.kb, today
+                ),
             }
             groups.setdefault(entry.tags[0] if entry.tags else OTHER_TOPIC, []).append(item)
         order = sorted(groups, key=lambda tag: (tag == OTHER_TOPIC, -len(groups[tag]), tag))
@@ -232,6 +242,7 @@ class FaqDesk:
             "groups": [{"tag": tag, "entries": groups[tag]} for tag in order],
             "notice": validity_notice(self.kb, today),
             "policy": policy_block(self.kb.meta, today),
+            "documents": policies_block(self.kb, today)["documents"],
         }
 
     def preview(self, body: PreviewIn, today: dt.date) -> dict[str, Any]:

@@ -104,6 +104,33 @@ def _document_limits(spec: dict[str, Any], max_message_chars: int) -> None:
         schemas["ChatIn"]["properties"]["message"]["pattern"] = r"\S"
     if "LookupIn" in schemas:
         schemas["LookupIn"]["properties"]["facts"] = facts_schema()
+        date = schemas["LookupIn"]["properties"].get("date")
+        if date is not None:
+            schemas["LookupIn"]["properties"]["date"] = as_of_date_schema(date, nullable=True)
+    for operation in spec.get("paths", {}).get("/api/policies", {}).values():
+        for parameter in operation.get("parameters", []):
+            if parameter.get("name") == "date":
+                parameter["schema"] = as_of_date_schema(parameter["schema"])
+
+
+def as_of_date_schema(declared: dict[str, Any], nullable: bool = False) -> dict[str, Any]:
+    """What :func:`bot.policy.model.as_of_date` takes: a date, ``""`` (today), maybe null.
+
+    The years it accepts (2000–2099) have no JSON-schema keyword for dates: they are said in
+    the description (and the schemathesis test generates dates in that range).
+    """
+    kinds: list[dict[str, Any]] = [
+        {"type": "string", "format": "date"},
+        {"type": "string", "enum": [""]},
+    ]
+    if nullable:
+        kinds.append({"type": "null"})
+    kept = {k: v for k, v in declared.items() if k in {"title", "example", "default"}}
+    return {
+        **kept,
+        "anyOf": kinds,
+        "description": "YYYY-MM-DD，2000-01-01 至 2099-12-31；空或不填：今天",
+    }
 
 
 def facts_schema() -> dict[str, Any]:

@@ -13,12 +13,14 @@ mistake would pass unnoticed. A field's length limit that is a setting
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Body
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr, validator
 from pydantic.errors import DictError
 
+from bot.policy.model import as_of_date
 from bot.web.errors import TextTooLong
 
 # -- the citizen and the hotline ---------------------------------------------------------
@@ -32,10 +34,19 @@ class ChatIn(BaseModel):
 
 
 class LookupIn(BaseModel):
-    """The caller's words and/or the facts ticked by hotline staff."""
+    """The caller's words and/or the facts ticked by hotline staff, as of a date."""
 
     text: StrictStr = ""
     facts: dict[str, Any] = Field(default_factory=dict)
+    date: dt.date | None = Field(
+        None,
+        description="The day to answer as of (YYYY-MM-DD); today when left out.",
+        example="2024-07-01",
+    )
+
+    @validator("date", pre=True)
+    def _date_is_iso(cls, value: object) -> dt.date | None:
+        return as_of_date(value)
 
     @validator("facts", pre=True)
     def _facts_are_an_object(cls, value: object) -> object:

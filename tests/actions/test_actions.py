@@ -37,7 +37,9 @@ def test_assess_reads_boolean_slots_as_strings() -> None:
     _, messages = run(actions.ActionAssess(), tracker(slots))
     (payload,) = payloads(messages)
     assert "3.1.6" in [c["id"] for c in payload["ruled_out"]]
-    assert "3.1.6" not in [c["id"] for c in payload["clauses"]]
+    # Shown as the route asked about, marked as not applying; never as applicable.
+    assert payload["outcome"] != "eligible"
+    assert all(c["ruled_out"] for c in payload["clauses"] if c["id"] == "3.1.6")
 
 
 def test_assess_without_goal_offers_the_goals() -> None:

@@ -37,12 +37,14 @@ def test_assess_json_from_stdin(
     data = json.loads(out)
     assert data["type"] == "assessment" and data["outcome"] == "eligible"
     assert [c["id"] for c in data["clauses"]] == ["3.1.5"]
-    assert data["policy"] == {
+    # The block's first four fields are read by older consumers; later fields are added.
+    assert {key: data["policy"][key] for key in ("doc_no", "title", "expires", "expired")} == {
         "doc_no": "醴政发〔2017〕6号",
         "title": "关于进一步推进户籍制度改革的实施意见",
         "expires": "2022-07-28",
         "expired": True,
     }
+    assert data["policy"]["as_of"] == "2026-11-27" and data["policy"]["status"] == "expired"
 
 
 def test_assess_text_from_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -95,7 +97,7 @@ def test_unknown_subcommand_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_check_reports_counts(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["check"], capsys)
-    assert code == 0 and "policy_text 有效" in out
+    assert code == 0 and "policy_text 有效" in out and "3 份政策文件" in out
 
 
 def test_console_script_is_installed() -> None:
@@ -113,3 +115,34 @@ def test_console_script_is_installed() -> None:
 def test_ask_without_text_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["ask", "  "], capsys)
     assert code == 2 and "请输入一段话" in err
+
+
+def test_assess_as_of_a_date_shows_what_changed_since(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{"goal": "newborn"}', encoding="utf-8")
+    code, before, _ = run(["assess", str(path), "--date", "2024-03-31"], capsys)
+    assert code == 0 and "3周岁内" not in before
+    code, after, _ = run(["assess", str(path), "--date", "2024-04-01"], capsys)
+    assert code == 0 and "之后的变化" in after and "3周岁内" in after
+    code, data, _ = run(["assess", str(path), "--date", "2024-04-01", "--format", "json"], capsys)
+    assert json.loads(data)["as_of"] == "2024-04-01"
+    code, _, err = run(["assess", str(path), "--date", "2024-4-1"], capsys)
+    assert code == 2 and "YYYY-MM-DD" in err
+
+
+def test_policies_lists_documents_with_status_and_dates(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["policies", "--date", "2026-12-07"], capsys)
+    assert code == 0
+    assert "liling-2017-6" in out and "醴政发〔2017〕6号" in out and "已过失效日期" in out
+    assert "hunan-2024-measures" in out and "无文号" in out
+    assert "提醒：" in out
+    code, data, _ = run(["policies", "--format", "json", "--date", "2023-01-01"], capsys)
+    documents = {d["id"]: d for d in json.loads(data)["documents"]}
+    assert documents["hunan-2024-measures"]["standing"] == "not_yet"
+    assert documents["liling-2017-6"]["expires"] == "2022-07-28"
+    code, _, err = run(["policies", "--date", "soon"], capsys)
+    assert code == 2 and "--date" in err

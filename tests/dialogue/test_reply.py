@@ -59,6 +59,22 @@ def test_a_topic_question_gets_its_clause_and_the_assessment_beside_it(kb: Knowl
     assert answer["understanding"]["source"] == "model"
 
 
+def test_a_topic_question_with_a_move_of_ones_own_names_the_situations_clauses_after(
+    kb: Knowledge,
+) -> None:
+    """一家是水库移民，安置到城区…孩子上学: the question first, then the clauses for the move."""
+    parse = _parse("ask_schooling", goal="settle_urban", national_rule_case="resettled")
+    answer = first_answer(Reading.from_parse(parse), {}, kb, BEFORE_EXPIRY)
+    ids = [c["id"] for c in answer["clauses"]]
+    assert answer["type"] == "clause" and ids[: ids.index("3.1.7")] == ["4.2", "5.2"]
+    (situation,) = [c for c in answer["clauses"] if c["id"] == "3.1.7"]
+    assert situation["for_situation"] is True and situation["why"]
+    assert "按您说的情况" in answer["text"]
+    # Without a move of one's own, the topic alone.
+    plain = first_answer(Reading.from_parse(_parse("ask_schooling")), {}, kb, BEFORE_EXPIRY)
+    assert [c["id"] for c in plain["clauses"]] == ["4.2", "5.2"]
+
+
 def test_a_declined_message_gives_nothing_as_applicable(kb: Knowledge) -> None:
     reading = Reading.from_parse(_parse("out_of_scope", housing="owned"))
     answer = first_answer(reading, {}, kb, BEFORE_EXPIRY)
@@ -84,3 +100,19 @@ def test_another_city_gets_liling_s_rule_for_the_same_situation(kb: Knowledge) -
     assert "只解答醴陵" in answer["text"] and "长沙当地" in answer["text"]
     # Liling's rule, not an answer for 长沙: nothing is given as applicable at the top.
     assert "outcome" not in answer
+
+
+def test_another_city_question_ranks_liling_s_clause_for_the_fact_asked(kb: Knowledge) -> None:
+    """武汉大学生落户是不是不要工作: Liling's rule for graduates, named as Liling's."""
+    reading = Reading(
+        intent="out_of_scope",
+        source="model",
+        other_city=("武汉", {}),
+        asked=frozenset({"fulltime_graduate"}),
+    )
+    answer = first_answer(reading, {}, kb, BEFORE_EXPIRY)
+    assert answer["type"] == "other_city" and "3.1.2" in [c["id"] for c in answer["clauses"]]
+    plain = first_answer(
+        Reading(intent="out_of_scope", other_city=("武汉", {})), {}, kb, BEFORE_EXPIRY
+    )
+    assert "3.1.2" not in [c["id"] for c in plain["clauses"]]

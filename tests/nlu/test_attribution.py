@@ -81,6 +81,25 @@ CASES = [
         "我儿子退伍了，入伍前户口在我们村里，他想把户口落回来",
         {"veteran": True, "origin_rural": True, "goal": "move_rural"},
     ),
+    # the applicant is the one who entrusts the call, or the one helped to move
+    (
+        "来电人称其丈夫刚从部队退役，丈夫入伍前户口在醴陵孙家湾镇某村，委托来电人先咨询落户手续",
+        {"marital_status": "married", "veteran": True, "origin_rural": True},
+    ),
+    (
+        "我儿子刑满释放回来了，他在东富镇村里的户口被注销了，我想帮他把户口恢复",
+        {"goal": "move_rural", "released_hukou_cancelled": True},
+    ),
+    # joining a soldier's parents is a move to a village, unless they live in town
+    (
+        "老公是现役士兵，我想投靠公婆落户",
+        {
+            "goal": "move_rural",
+            "marital_status": "married",
+            "spouse_serving_soldier": True,
+            "joining_soldiers_parents": True,
+        },
+    ),
 ]
 
 
@@ -178,3 +197,11 @@ def test_another_citys_situation_is_read_as_if_in_liling(extractor: FactExtracto
         "长沙",
         {"housing": "owned"},
     )
+
+
+def test_a_village_named_after_its_town_is_rural(who: Attribution) -> None:
+    places = who.places(normalize("户口在醴陵孙家湾镇某村"))
+    assert [(p.text, p.area) for p in places][-2:] == [
+        ("孙家湾镇", "town"),
+        ("某村", "liling_rural"),
+    ]

@@ -68,6 +68,59 @@ CASES = [
     ("不对我是租的房", {"housing": "rented"}),
     ("我没有自己的房，租的", {"housing": "rented"}),
     ("说错了我没有社保", {"urban_social_insurance": False}),
+    # slips of the pen and dialect (data/facts/dialect.yml): 户囗, 签 for 迁, 澧陵, 哒
+    (
+        "我是公司法仁代表，户囗在衡阳，想把户囗签过来",
+        {
+            "goal": "settle_urban",
+            "investor_or_founder": True,
+            "current_hukou_area": "outside_liling",
+        },
+    ),
+    ("我在城里租哒间房子住", {"housing": "rented"}),
+    # a job named by what one does, a business one opened, a resettlement flat, a licence
+    ("我在醴陵城里超市当营业员", {"employed_in_liling": True}),
+    ("在澧陵城里开了个建材公司", {"investor_or_founder": True}),
+    ("分了安置房，想迁到安置房这里", {"goal": "settle_urban", "housing": "owned"}),
+    ("今年刚考出来的执业药师证", {"professional_qualification": True}),
+    # cases the document leaves to national rules
+    ("部队批了随军", {"national_rule_case": "military_dependent"}),
+    (
+        "我们是水库移民，政府统一安置到村里",
+        {"goal": "move_rural", "national_rule_case": "resettled"},
+    ),
+    ("拆迁分的安置房", {"housing": "owned"}),
+    # a route named after 按 is the rule asked about, not a fact stated
+    ("可以按退伍的办吗", {}),
+    # voice input without punctuation: a new 我 starts a clause, so a place in another
+    # sentence does not void the job in Liling
+    (
+        "我在醴陵城里仓库做分拣公司给交的社保做了两年了我老家是衡阳祁东的",
+        {"employed_in_liling": True, "urban_social_insurance": True},
+    ),
+    # a move with no place, beside facts only the routes to a town turn on, is to a town
+    (
+        "在城区餐馆打工两年，问能不能凭工作落户",
+        {"goal": "settle_urban", "employed_in_liling": True},
+    ),
+    # … but a move back (弄回去) is not
+    (
+        "技校毕业，老家是醴陵官庄镇村里的，想把户口弄回去",
+        {"goal": "move_rural", "fulltime_graduate": True, "origin_rural": True},
+    ),
+    # what is only planned is not a fact yet; the goal always is a plan
+    ("我准备在城里买房", {}),
+    ("我打算把户口迁到城里", {"goal": "settle_urban"}),
+    (
+        "坐过牢的人户口还能迁回农村吗",
+        {"goal": "move_rural", "origin_rural": True, "released_hukou_cancelled": True},
+    ),
+    # 还是 "had better" is a decision, not a question; the later goal wins
+    (
+        "我退伍了，想落户到城里。想了想还是回村里算了，老家是板杉镇的村",
+        {"goal": "move_rural", "veteran": True, "origin_rural": True},
+    ),
+    ("想把户口落在醴陵，落在孙家湾镇我外婆那个村里", {"goal": "move_rural"}),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
@@ -117,3 +170,20 @@ def test_rules_reject_bad_values_and_regex(tmp_path: Path) -> None:
     )
     with pytest.raises(PatternError, match="bad regex"):
         load_patterns(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("落户需要交社保吗", {"urban_social_insurance"}),
+        ("有没有房子都能落户吗", {"housing"}),
+        ("我准备在城里买房", {"housing"}),
+        # stated facts are not asked, and the goal never is
+        ("我交了社保，还需要什么", set()),
+    ],
+)
+def test_read_names_the_facts_only_asked_about(
+    extractor: FactExtractor, text: str, asked: set[str]
+) -> None:
+    _, found = extractor.read(text)
+    assert found == asked

@@ -43,7 +43,13 @@ CLAUSE_LISTS: dict[str, Callable[[Assessment], list[str]]] = {
 FACT_LISTS: dict[str, Callable[[Assessment], list[str]]] = {
     "missing": lambda a: list(a.missing),
 }
-EXPECTATIONS = {"outcome", "asks_first", *CLAUSE_LISTS, *FACT_LISTS}
+LATER_LISTS: dict[str, Callable[[Assessment], list[str]]] = {
+    "later": lambda a: [f"{c.document.id}/{c.passage.id}" for c in a.changes],
+    "expired": lambda a: [str(a.expired).lower()],
+}
+"""The answer as of the case's date: the later passages shown ("document/passage", in
+order) and whether the base document had expired (``expired: true``)."""
+EXPECTATIONS = {"outcome", "asks_first", *CLAUSE_LISTS, *FACT_LISTS, *LATER_LISTS}
 CASE_KEYS = {"name", "date", "facts", *EXPECTATIONS}
 
 
@@ -164,6 +170,17 @@ def check_case(case: Case, kb: Knowledge) -> Checked:
             raise fail(f"'{key}' must be a list of known facts, not {names!r}")
     if "asks_first" in expected and expected["asks_first"] not in FACTS:
         raise fail(f"asks_first: unknown fact {expected['asks_first']!r}")
+    passages = {f"{d.id}/{p.id}" for d in kb.later for p in d.passages}
+    later = expected.get("later", [])
+    if not isinstance(later, list):
+        raise fail("'later' must be a list of document/passage ids")
+    for pid in later:
+        if pid not in passages:
+            raise fail(f"later: unknown passage '{pid}' (as document/passage)")
+    if "expired" in expected:
+        if not isinstance(expected["expired"], bool):
+            raise fail("'expired' must be true or false")
+        expected["expired"] = [str(expected["expired"]).lower()]
     return Checked(situation, date, expected)
 
 
@@ -172,7 +189,7 @@ def differences(result: Assessment, expected: Mapping[str, Any]) -> list[str]:
     found: list[str] = []
     if "outcome" in expected and result.outcome.value != expected["outcome"]:
         found.append(f"outcome: expected {expected['outcome']}, got {result.outcome.value}")
-    for key, read in {**CLAUSE_LISTS, **FACT_LISTS}.items():
+    for key, read in {**CLAUSE_LISTS, **FACT_LISTS, **LATER_LISTS}.items():
         if key in expected and read(result) != expected[key]:
             found.append(f"{key}: expected {expected[key]}, got {read(result)}")
     if "asks_first" in expected and result.missing[:1] != (expected["asks_first"],):
@@ -231,6 +248,8 @@ GOOD = {"name": "ok", "facts": {"goal": "settle_urban", "housing": "rented"}, "a
         ({"missing": ["housnig"]}, "'missing' must be a list of known facts"),
         ({"asks_first": "gaol"}, "asks_first: unknown fact 'gaol'"),
         ({"date": "soon"}, "'date' must be a date"),
+        ({"later": ["hunan-2024-measures/online"]}, "later: unknown passage"),
+        ({"expired": "yes"}, "'expired' must be true or false"),
         ({"applies": None}, "'applies' must be a list"),
     ],
 )

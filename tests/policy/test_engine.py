@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.policy import Knowledge, Situation, assess
-from bot.policy.present import notices, validity_notice
+from bot.policy import Knowledge, Outcome, Situation, assess
+from bot.policy.present import notices, payload, render_text, validity_notice
 from tests.support.policy_text import AFTER_EXPIRY, BEFORE_EXPIRY
 
 
@@ -147,3 +147,68 @@ def test_an_undetermined_route_shows_the_section_after_the_likely_routes(kb: Kno
     assert [f.clause.id for f in rural.shown][:1] == ["3.2"]
     newborn = assess(Situation.from_mapping({"goal": "newborn"}), kb, BEFORE_EXPIRY)
     assert newborn.overview is None
+
+
+def test_near_miss_is_shown_with_why_and_never_cited() -> None:
+    """能投靠他吗…没住在一起: the route asked about is shown, marked as not applying."""
+    result = assess(
+        Situation.from_mapping(
+            {
+                "goal": "settle_urban",
+                "join_relative": "spouse",
+                "marital_status": "married",
+                "spouse_hukou_area": "liling_urban",
+                "lives_with_relative": False,
+            }
+        )
+    )
+    assert [f.clause.id for f in result.near_misses] == ["3.1.1"]
+    assert "3.1.1" not in [f.clause.id for f in result.cited]
+    assert [f.clause.id for f in result.shown][:2] == ["3.1.1", "3.1"]
+    (reason,) = [r for r in result.near_misses[0].reasons if not r.met]
+    assert reason.fact == "lives_with_relative"
+    rendered = payload(result)
+    (shown,) = [c for c in rendered["clauses"] if c["id"] == "3.1.1"]
+    assert shown["ruled_out"] is True
+    assert "不适用" in render_text(result)
+    # No document is listed for a route that does not apply.
+    assert all("3.1.1" not in need.for_clauses for need in result.documents)
+
+
+def test_no_near_miss_when_a_route_applies() -> None:
+    result = assess(
+        Situation.from_mapping(
+            {"goal": "settle_urban", "housing": "rented", "urban_social_insurance": False}
+        )
+    )
+    assert result.outcome is Outcome.ELIGIBLE
+    assert result.near_misses == ()
+
+
+def test_a_fact_asked_about_ranks_its_clauses_but_decides_nothing() -> None:
+    """落户需要交社保吗: 三(一)6 is what the question is about, not a route that applies."""
+    situation = Situation.from_mapping({"goal": "settle_urban"})
+    plain = assess(situation)
+    asked = assess(situation, asked=["urban_social_insurance", "goal"])
+    assert plain.likely == ()
+    assert [f.clause.id for f in asked.likely] == ["3.1.6"]
+    assert asked.possible[0].clause.id == "3.1.6"
+    assert asked.outcome is plain.outcome is Outcome.UNDETERMINED
+    assert asked.applicable == ()
+    # A fact also stated is not "asked": the stated value decides.
+    stated = assess(
+        Situation.from_mapping({"goal": "settle_urban", "urban_social_insurance": False}),
+        asked=["urban_social_insurance"],
+    )
+    assert stated.asked == frozenset()
+
+
+def test_likely_routes_are_ranked_by_the_stated_facts_they_meet() -> None:
+    """离婚了…原籍村里: 三(二)7 meets two stated facts, 三(二)2 and 3 only one."""
+    result = assess(
+        Situation.from_mapping(
+            {"goal": "move_rural", "marital_status": "divorced", "origin_rural": True}
+        )
+    )
+    assert result.likely[0].clause.id == "3.2.7"
+    assert {f.clause.id for f in result.likely[1:]} >= {"3.2.2", "3.2.3"}

@@ -197,7 +197,7 @@ def test_two_referrals_for_one_goal(data_dir: Path) -> None:
 
 def test_fallback_without_referral(data_dir: Path) -> None:
     path = data_dir / "clauses.yml"
-    _edit(path, f"    {REFERRAL_3_2_9}\n", "")
+    _edit(path, f"    {REFERRAL_3_2_9}\n    points_when: national_rule_case = resettled\n", "")
     (problem,) = _problems(data_dir)
     line = _entry_line(path, "3.2")
     assert problem == (
@@ -214,4 +214,20 @@ def test_referral_without_fallback(data_dir: Path) -> None:
     assert problem == (
         f"policy_text/clauses.yml:{line}: clause 3.2.9: goal 'move_rural' has a referral "
         "but no fallback clause"
+    )
+
+
+def test_points_when_only_on_a_referral(data_dir: Path) -> None:
+    path = data_dir / "clauses.yml"
+    _edit(path, "    points_when: national_rule_case = resettled\n", "")
+    _edit(
+        path,
+        "    role: {fallback_for: [move_rural], section_for: [move_rural]}\n",
+        "    role: {fallback_for: [move_rural], section_for: [move_rural]}\n"
+        "    points_when: national_rule_case = resettled\n",
+    )
+    (problem,) = _problems(data_dir)
+    line = _entry_line(path, "3.2")
+    assert problem == (
+        f"policy_text/clauses.yml:{line}: clause 3.2: points_when is for referral clauses only"
     )

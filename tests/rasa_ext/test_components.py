@@ -53,6 +53,11 @@ def test_fallback_with_stated_facts_becomes_inform_or_the_goal() -> None:
         ("nlu_fallback", [], "nlu_fallback"),
         ("nlu_fallback", [other], "nlu_fallback"),
         ("greet", [fact], "greet"),
+        # 买房落户对面积有没有要求: a move of one's own with a route fact is not declined …
+        ("out_of_scope", [goal, fact], "want_settle_urban"),
+        # … but a goal word alone (我的猫能落户吗) does not overrule the classifier.
+        ("out_of_scope", [goal], "out_of_scope"),
+        ("out_of_scope", [fact], "out_of_scope"),
     ]
     for intent, entities, expected in cases:
         (message,) = component.process([_message(intent, entities)])  # type: ignore[list-item]

@@ -5,9 +5,11 @@ Screenshots go to :data:`SHOTS` (artifacts/screenshots/), for people to look at.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from bot.faq.store import FaqStore
 from bot.paths import ROOT
@@ -51,3 +53,24 @@ def write_entry(page: Page, question: str, answer: str, paraphrases: str = "") -
     page.fill("#e-question", question)
     page.fill("#e-paraphrases", paraphrases)
     page.fill("#e-answer", answer)
+
+
+def answer_chat(page: Page, text: str, data: dict[str, Any]) -> None:
+    """Answer the widget's /api/chat in the browser as the assistant would for one turn.
+
+    The reply is the text, then the payload as a custom message; the greeting gets none.
+    """
+
+    def chat(route: Route) -> None:
+        asked = json.loads(route.request.post_data or "{}").get("message")
+        messages = (
+            []
+            if asked == "/greet"
+            else [
+                {"text": text, "buttons": [], "custom": None},
+                {"text": None, "buttons": [], "custom": data},
+            ]
+        )
+        route.fulfill(json={"messages": messages})
+
+    page.route("**/api/chat", chat)

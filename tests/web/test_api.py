@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -125,7 +127,9 @@ def test_lookup_ticked_facts_override_words(offline: TestClient) -> None:
         "/api/lookup", json={"text": "租了房子想落户城里", "facts": {"housing": "none"}}
     ).json()
     assert data["situation"]["housing"] == "none"
-    assert "3.1.5" not in [c["id"] for c in data["clauses"]]
+    # 三(一)5 is what the words were about: shown as not applying, never as applicable.
+    assert data["outcome"] != "eligible"
+    assert all(c["ruled_out"] for c in data["clauses"] if c["id"] == "3.1.5")
 
 
 def test_lookup_bad_input(offline: TestClient) -> None:
@@ -295,3 +299,54 @@ def test_a_bad_static_path_is_a_plain_404(path: str, caplog: pytest.LogCaptureFi
     assert response.status_code == 404
     assert response.json() == {"detail": "找不到该文件"}
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+def test_lookup_as_of_a_date(offline: TestClient) -> None:
+    facts = {
+        "goal": "settle_urban",
+        "join_relative": "spouse",
+        "marital_status": "married",
+        "spouse_hukou_area": "liling_urban",
+        "lives_with_relative": True,
+    }
+    before = offline.post("/api/lookup", json={"facts": facts, "date": "2024-06-30"}).json()
+    after = offline.post("/api/lookup", json={"facts": facts, "date": "2024-07-01"}).json()
+    assert before["as_of"] == "2024-06-30" and after["policy"]["as_of"] == "2024-07-01"
+
+    def passages(data: dict[str, Any]) -> list[str]:
+        return [item["passage"] for item in data["changes"]["items"]]
+
+    assert "online-from-2024-07-01" not in passages(before)
+    assert "online-from-2024-07-01" in passages(after)
+    in_force = offline.post("/api/lookup", json={"facts": facts, "date": "2020-01-01"}).json()
+    assert in_force["policy"]["expired"] is False and in_force["changes"]["items"] == []
+    today = offline.post("/api/lookup", json={"facts": facts}).json()
+    assert today["as_of"] == dt.date.today().isoformat()
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("2024-13-01", "不是有效的日期"),
+        ("2024/07/01", "YYYY-MM-DD"),
+        (20240701, "YYYY-MM-DD"),
+        ("1999-12-31", "2000-01-01 至 2099-12-31"),
+    ],
+)
+def test_lookup_bad_date_is_a_chinese_422(offline: TestClient, date: object, message: str) -> None:
+    response = offline.post("/api/lookup", json={"text": "租房落户", "date": date})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail.startswith("请求格式不正确：字段 date") and message in detail
+
+
+def test_policies_lists_the_documents_as_of_a_date(offline: TestClient) -> None:
+    data = offline.get("/api/policies", params={"date": "2024-01-01"}).json()
+    documents = {d["id"]: d for d in data["documents"]}
+    assert set(documents) == {"liling-2017-6", "hunan-2024-measures", "national-direction"}
+    assert documents["liling-2017-6"]["standing"] == "expired"
+    assert documents["hunan-2024-measures"]["standing"] == "not_yet"
+    assert documents["hunan-2024-measures"]["doc_no"] is None
+    assert any("仍在使用" in reminder for reminder in data["reminders"])
+    bad = offline.get("/api/policies", params={"date": "2024-02-30"})
+    assert bad.status_code == 422 and "不是有效的日期" in bad.json()["detail"]

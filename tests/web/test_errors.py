@@ -245,3 +245,8 @@ def test_the_schema_says_what_the_routes_refuse(spec: dict[str, Any]) -> None:
     assert facts["additionalProperties"] is False and facts["properties"].keys() == FACTS.keys()
     housing = facts["properties"]["housing"]["enum"]
     assert set(FACTS["housing"].values) < set(housing) and None in housing
+    # The as-of date: a date, or "" for today (both routes take either).
+    date = schemas["LookupIn"]["properties"]["date"]["anyOf"]
+    assert {"type": "string", "format": "date"} in date and {"type": "string", "enum": [""]} in date
+    (policies_date,) = spec["paths"]["/api/policies"]["get"]["parameters"]
+    assert {"type": "string", "enum": [""]} in policies_date["schema"]["anyOf"]

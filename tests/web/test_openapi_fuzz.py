@@ -11,12 +11,13 @@ checked too; the FAQ desk runs on a new SQLite database.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, seed, settings
+from hypothesis import HealthCheck, seed, settings, strategies
 
 from bot.web.app import create_app
 from bot.web.settings import Settings
@@ -44,6 +45,12 @@ def api(gateway_app: FastAPI) -> schemathesis.BaseSchema:
 
 
 schema = schemathesis.pytest.from_fixture("api")
+
+# The dates an answer can be asked as of (bot.policy.model.as_of_date), which the documented
+# schema can only say in words: every generated "date" falls in that range.
+schemathesis.openapi.format(
+    "date", strategies.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)).map(str)
+)
 
 
 @schema.parametrize()

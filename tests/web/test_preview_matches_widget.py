@@ -11,16 +11,22 @@ browser (Playwright's routing) with the messages the assistant would send, so no
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bot.dialogue.answers import faq_answer, one_bubble
 from bot.policy import Situation, assess, load_knowledge
 from bot.policy.present import payload, render_text
-from tests.support.browser import SHOTS, Gateway, sign_in, staff_context, write_entry
+from tests.support.browser import (
+    SHOTS,
+    Gateway,
+    answer_chat,
+    sign_in,
+    staff_context,
+    write_entry,
+)
 
 FAQ_QUESTION = "农民进城落户，要退出宅基地吗？"
 FAQ_ANSWER = (
@@ -68,22 +74,9 @@ def _assessment() -> Answer:
 def _in_widget(browser: Browser, gateway: Gateway, answer: Answer) -> Page:
     question, text, data = answer
 
-    def chat(route: Route) -> None:
-        # The gateway's reply for a turn: the text, then the payload as a custom message.
-        asked = json.loads(route.request.post_data or "{}").get("message")
-        messages = (
-            []
-            if asked == "/greet"
-            else [
-                {"text": text, "buttons": [], "custom": None},
-                {"text": None, "buttons": [], "custom": data},
-            ]
-        )
-        route.fulfill(json={"messages": messages})
-
     page = browser.new_page(viewport={"width": 360, "height": 900})
     page.set_default_timeout(30_000)
-    page.route("**/api/chat", chat)
+    answer_chat(page, text, data)
     page.goto(gateway.url + "/")
     page.fill("#input", question)
     page.keyboard.press("Enter")

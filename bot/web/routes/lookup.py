@@ -67,7 +67,9 @@ async def lookup(
     classifier): a topic question gets the topic's clauses, an out-of-scope one a decline,
     a situation its assessment. When no worker answers, the fact rules alone read them
     (``understanding.source`` says which). The facts staff ticked override the words;
-    unknown facts or values are a 422.
+    unknown facts or values are a 422. ``date`` (``YYYY-MM-DD``, today when left out) is the
+    day the answer is made as of: the 2017 document's validity and the later measures then in
+    effect ("之后的变化").
     """
     text = within_limit(body.text, "描述", settings.max_message_chars).strip()
     ticked = Situation.from_mapping(body.facts).to_dict()
@@ -85,5 +87,7 @@ async def lookup(
             # in a thread, so the gateway's pages, search and FAQ are served meanwhile. In
             # the event loop it stopped every request for 20 s (reports/fault-report.md).
             rules = await asyncio.to_thread(_rules)
-            reading = Reading.from_rules(rules.facts(masked), rules.other_city(masked))
-    return first_answer(reading, ticked, kb, dt.date.today())
+            chosen, asked = rules.read(masked)
+            facts = {name: mention.value for name, mention in chosen.items()}
+            reading = Reading.from_rules(facts, rules.other_city(masked), asked)
+    return first_answer(reading, ticked, kb, body.date or dt.date.today())

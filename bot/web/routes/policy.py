@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Query
 
 from bot.policy.facts import FACTS
-from bot.policy.present import clause_detail, question
+from bot.policy.model import as_of_date
+from bot.policy.present import clause_detail, policies_block, question
 from bot.web.deps import KnowledgeBase, Search
-from bot.web.errors import UnknownClause, error_responses
+from bot.web.errors import InvalidText, UnknownClause, error_responses
 
 router = APIRouter(prefix="/api", tags=["policy"])
 
@@ -53,3 +55,16 @@ async def clause(clause_id: str, kb: KnowledgeBase) -> dict[str, Any]:
     if clause_id not in kb.clauses:
         raise UnknownClause(clause_id)
     return clause_detail(kb.clause(clause_id))
+
+
+@router.get("/policies", responses=error_responses(422))
+async def policies(kb: KnowledgeBase, date: str = Query("", max_length=10)) -> dict[str, Any]:
+    """The policy documents with their status and dates as of ``date`` (today when empty).
+
+    With what the FAQ desk should check: a document in use past its expiry, an old check.
+    """
+    try:
+        day = as_of_date(date) or dt.date.today()
+    except ValueError as exc:
+        raise InvalidText(f"请求格式不正确：参数 date {exc}。") from None
+    return policies_block(kb, day)

@@ -20,6 +20,8 @@
       article.appendChild(cite);
       article.appendChild(el("blockquote", null, c.quote));
     });
+    var later = window.Hukou.render.changes(e.changes);
+    if (later) article.appendChild(later);
     var more = el("a", "more", "在政策助手中继续咨询");
     more.href = "/?q=" + encodeURIComponent(e.question);
     article.appendChild(more);
@@ -27,8 +29,26 @@
     return article;
   }
 
+  var STANDING = { not_yet: "尚未生效", in_force: "在有效期内", expired: "已过标注的失效日期" };
+
+  // Each policy document: what it is, its standing today and its dates.
+  function documents(list) {
+    var box = document.getElementById("documents"), ul = document.getElementById("document-list");
+    ul.textContent = "";
+    (list || []).forEach(function (d) {
+      var li = el("li");
+      li.appendChild(el("strong", null, d.title + "（" + (d.doc_no || "无文号") + "）"));
+      li.appendChild(el("div", "muted", d.issuer + " · " + d.kind_label + " · " + d.status_label));
+      li.appendChild(el("div", "muted", "发布：" + d.issued + "；生效：" + d.effective_text +
+        "；失效：" + (d.expires || "未标注") + "（" + STANDING[d.standing] + "）"));
+      ul.appendChild(li);
+    });
+    box.hidden = !ul.childNodes.length;
+  }
+
   function render(data) {
     document.getElementById("notice").textContent = data.notice;
+    documents(data.documents);
     groupsBox.textContent = ""; topics.textContent = "";
     if (!data.count) { empty.textContent = "暂无已发布的政策解读。"; return; }
     data.groups.forEach(function (g, i) {

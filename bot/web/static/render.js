@@ -48,6 +48,29 @@
 
   function hasCard(payload) { return !!(payload && payload.clauses && payload.clauses.length); }
 
+  // "之后的变化": later measures in effect on the answer's date that touch a cited clause.
+  // Only a verbatim passage is quoted (blockquote); a summary says that it is one. Each item
+  // says who (worded by evidence: "据……（新闻报道）"), from when, and what it touches.
+  // Returns null when nothing changed. options.open: unfolded (the preview and the hotline).
+  function changes(block, options) {
+    if (!block || !block.items || !block.items.length) return null;
+    var d = el("details", "changes");
+    if (options && options.open) d.open = true;
+    d.appendChild(el("summary", null, "之后的变化（" + block.items.length + "项）"));
+    d.appendChild(el("div", "why", block.scope + "。" + (block.no_successor ? block.no_successor + "。" : "")));
+    block.items.forEach(function (item) {
+      var box = el("div", "change");
+      box.appendChild(el("div", "who", item.lead));
+      if (item.quote) box.appendChild(el("blockquote", null, item.quote));
+      if (item.quote && item.source.remark) box.appendChild(el("div", "why", "（" + item.source.remark + "）"));
+      else box.appendChild(el("div", "summary", "概述（非原文）：" + item.summary));
+      var scope = item.clauses.map(function (c) { return c.label; });
+      box.appendChild(el("div", "why", "涉及" + (scope.join("、") || "所需材料") + "；依据：" + item.evidence_label));
+      d.appendChild(box);
+    });
+    return d;
+  }
+
   // The clause card, or null when the payload cites no clause.
   // options.openQuotes: show each quote unfolded (the preview, so it can be checked at a glance).
   function card(payload, options) {
@@ -92,11 +115,14 @@
       box.appendChild(el("div", null, "到哪里办：" + p.where));
       if (p.time_limit) box.appendChild(el("div", "why", "时限：" + p.time_limit));
     });
+    var later = changes(payload.changes, { open: openQuotes });
+    if (later) box.appendChild(later);
     (payload.notices || []).slice(0, 1).forEach(function (n) { box.appendChild(el("div", "notice", n)); });
     return box;
   }
 
   window.Hukou.render = {
-    row: row, bubble: bubble, longBubble: longBubble, answer: answer, hasCard: hasCard, card: card
+    row: row, bubble: bubble, longBubble: longBubble, answer: answer, hasCard: hasCard, card: card,
+    changes: changes
   };
 })();

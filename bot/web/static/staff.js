@@ -8,6 +8,7 @@
   var copyBtn = document.getElementById("copy");
   var copied = document.getElementById("copied");
   var q = document.getElementById("q");
+  var asOf = document.getElementById("as-of");
   var hits = document.getElementById("hits");
   var ticked = {};
   var FACTS = {};
@@ -39,7 +40,8 @@
   function lookup() {
     var mine = ++seq;
     fetch("/api/lookup", { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ text: text.value, facts: ticked }) })
+      body: JSON.stringify(asOf.value ? { text: text.value, facts: ticked, date: asOf.value }
+                                      : { text: text.value, facts: ticked }) })
       .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
       .then(function (res) { if (mine === seq) show(res); })
       .catch(function () { result.textContent = "查询服务暂时不可用，请稍后再试。"; });
@@ -119,6 +121,26 @@
     });
   }
 
+  var STANDING = { true: "已过标注的失效日期", false: "在标注的有效期内" };
+
+  // Which day the answer holds for, and the document's standing on it.
+  function status(policy, lines) {
+    if (!policy || !policy.as_of) return;
+    var line = "按 " + policy.as_of + " 作答 · " + policy.doc_no + "：" + STANDING[policy.expired] +
+      "（" + policy.expires + "）";
+    result.appendChild(el("div", "status", line));
+    lines.push(line);
+  }
+
+  // "之后的变化" (render.js draws it as the widget's card does), and its lines for the copy.
+  function later(block, lines) {
+    var node = window.Hukou.render.changes(block, { open: true });
+    if (!node) return;
+    result.appendChild(node);
+    lines.push(block.heading);
+    block.items.forEach(function (item) { lines.push("· " + item.text); });
+  }
+
   function show(res) {
     result.textContent = ""; understoodBox.textContent = "";
     if (!res.ok) { result.appendChild(el("div", "confirm", res.body.detail || "查询失败")); copyBtn.disabled = true; return; }
@@ -127,12 +149,14 @@
     var how = p.understanding && p.understanding.source === "rules" ? "（意图模型暂不可用，只按规则理解）" : "";
     understoodBox.textContent = u.length ? "从描述中理解到：" + u.map(describe.bind(null, p.understood)).join("；") + how : how;
     var lines = [];
+    status(p.policy, lines);
     var assessment = p.type === "assessment" ? p : p.assessment;
-    if (p.type !== "assessment") showAnswer(p, lines);
+    if (p.type !== "assessment") { showAnswer(p, lines); later(p.changes, lines); }
     // Beside a topic answer, the assessment only when the words or ticks gave a goal.
     if (assessment && (p.type === "assessment" || assessment.outcome !== "need_goal")) {
       if (p.type !== "assessment") result.appendChild(el("h3", null, "按来电人情况"));
       showAssessment(assessment, lines);
+      later(assessment.changes, lines);
     }
     p.notices.forEach(function (n) { result.appendChild(el("div", "muted", n)); lines.push(n); });
     answerText = lines.filter(Boolean).join("\n");
@@ -144,8 +168,9 @@
     if (navigator.clipboard) navigator.clipboard.writeText(answerText).then(done, function () { copied.textContent = "复制失败，请手动选择文字"; });
   });
   text.addEventListener("input", schedule);
+  asOf.addEventListener("change", schedule);
   document.getElementById("clear").addEventListener("click", function () {
-    text.value = ""; ticked = {};
+    text.value = ""; ticked = {}; asOf.value = "";
     Array.prototype.forEach.call(factsBox.querySelectorAll("select"), function (s) { s.value = ""; s.parentNode.classList.remove("known"); });
     schedule();
   });
