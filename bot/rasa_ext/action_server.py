@@ -57,15 +57,23 @@ def failure_summary(error: BaseException) -> str:
     return f"{kind} at {where}" if where else kind
 
 
+def action_name(action: object) -> str | None:
+    """The requested action's name if it looks like one (``action_assess``), else ``None``.
+
+    It comes from the request body: anything else there is not repeated in a log.
+    """
+    return action if isinstance(action, str) and action.isidentifier() else None
+
+
 def failure_body(action: object) -> dict[str, Any]:
     """The 500 answer for a failed action: which one, nothing of the conversation."""
-    name = action if isinstance(action, str) else None
+    name = action_name(action)
     return {"error": f"custom action {name!r} failed", "action_name": name}
 
 
 def log_failure(action: object, error: BaseException) -> None:
     """Log a failed action at ERROR with :func:`failure_summary`."""
-    logger.error("custom action %r failed: %s", action, failure_summary(error))
+    logger.error("custom action %r failed: %s", action_name(action), failure_summary(error))
 
 
 def expected_authorization(endpoints: Path) -> str:

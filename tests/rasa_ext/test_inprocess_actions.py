@@ -185,3 +185,13 @@ def test_a_failed_action_logs_nothing_of_the_conversation(
     assert "custom action 'test_failing_action' failed: RuntimeError at" in logged
     assert "13800138000" not in logged and "a bug" not in logged
     assert all(record.exc_info is None for record in caplog.records)  # no traceback text
+
+
+def test_a_failure_repeats_no_text_from_the_request_as_the_actions_name() -> None:
+    from bot.rasa_ext.action_server import failure_body
+
+    assert failure_body("action_assess")["action_name"] == "action_assess"
+    assert failure_body("电话 13800138000") == {
+        "error": "custom action None failed",
+        "action_name": None,
+    }
