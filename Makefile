@@ -96,3 +96,14 @@ eval-understanding: train  ## the issue-13 corpus (written apart) through /api/c
 
 benchmark-turn-cpu: train  ## CPU per turn of one worker, actions in the worker vs the action server → reports/turn-cpu.md (~5 min; needs PostgreSQL, Redis, RabbitMQ)
 	$(RUN) python -m benchmarks.turn_cpu
+
+.PHONY: audit
+audit:  ## pip-audit of uv.lock against PyPI's and OSV's advisories → reports/dependency-audit.md (says "not audited" when no service answers)
+	$(RUN) python scripts/audit_lock.py --python $(PYTHON)
+
+.PHONY: fault-report benchmark-embedded-tracker
+fault-report: train  ## kill a worker under 16 conversations (production) and each process of hukou serve → reports/fault-report.md (~6 min; needs PostgreSQL, Redis, RabbitMQ)
+	$(RUN) python -m benchmarks.faults
+
+benchmark-embedded-tracker: train  ## per-turn cost of keeping embedded conversations in SQLite vs memory → reports/embedded-tracker.md (~4 min)
+	$(RUN) python -m benchmarks.embedded_tracker

@@ -31,6 +31,9 @@ WECHAT_MENU = BOT_DIR / "channels" / "wechat" / "menu.yml"
 """The WeChat Official Account's custom menu (``hukou wechat menu --publish``)."""
 DEFAULT_SQLITE = ROOT / "var" / "hukou.sqlite3"
 """The FAQ desk's database when ``DATABASE_URL`` is not set."""
+CONVERSATIONS = ROOT / "var" / "conversations.sqlite3"
+"""The embedded profile's conversations (Rasa's tracker store) when ``HUKOU_TRACKER_URL`` is not
+set."""
 
 
 def policy_dir() -> Path:

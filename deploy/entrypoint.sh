@@ -8,6 +8,7 @@
 #             profile; exactly one at a time). No port: it touches HUKOU_TURN_HEARTBEAT
 #             (default /tmp/hukou-turns.alive) every second, and the health checks read its age
 #   actions   the rasa_sdk action server on :5055              (GET /health)
+#             (bot/rasa_ext/action_server.py: behind the token)
 #             only for HUKOU_ACTIONS=server, see below
 #   anything else is run as given, e.g. `hukou users add admin --role admin --password-stdin`
 #
@@ -29,12 +30,13 @@
 #                         to 0.0.0.0 only where the network keeps everyone else out: compose
 #                         publishes no port of theirs, and in Kubernetes the NetworkPolicies
 #                         let only the gateway reach Rasa and only Rasa reach the actions
-#                         (deploy/k8s/networkpolicy.yaml, actions.yaml). rasa_sdk has no
-#                         authentication of its own: that isolation is all it has.
-#   HUKOU_RASA_TOKEN      required by the rasa role: Rasa's HTTP API (--enable-api) answers
-#                         only with ?token=<it>; the gateway gets the same secret. It goes to
-#                         Rasa through the private endpoints file, never on the command line.
-#                         Rasa's REST webhook is not covered by it: the isolation above is.
+#                         (deploy/k8s/networkpolicy.yaml, actions.yaml).
+#   HUKOU_RASA_TOKEN      required by the rasa and actions roles: Rasa's HTTP API
+#                         (--enable-api) answers only with ?token=<it>; the gateway gets the
+#                         same secret; Rasa sends it to the action server (Authorization:
+#                         Bearer), which refuses calls without it. It goes to Rasa and the
+#                         action server through private endpoints files, never on the command
+#                         line. Rasa's REST webhook is not covered by it: the isolation above is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,9 +73,28 @@ PY
 
 case "$role" in
   actions)
+    if [ -z "${HUKOU_RASA_TOKEN:-}" ]; then
+      # Without it anyone who reaches the port runs any action (and writes into the desk).
+      echo "entrypoint: the actions role needs HUKOU_RASA_TOKEN, the token Rasa sends (a secret)" >&2
+      exit 2
+    fi
+    # The action endpoint with the token Rasa sends, in a private temporary file (mode 600):
+    # the action server checks every call against it (bot/rasa_ext/action_server.py).
+    endpoints="$(python - <<'PY'
+import sys
+
+from bot.stack.profile import Profile, ProfileError
+
+try:
+    token = Profile.from_env().rasa_token
+except ProfileError as exc:
+    sys.exit(f"entrypoint: {exc}")
+print(Profile(actions="server", rasa_token=token).write_endpoints("http://unused/webhook"))
+PY
+)"
     # rasa_sdk takes its address from SANIC_HOST only (its own default: every interface).
-    SANIC_HOST="${HUKOU_LISTEN_ADDRESS:-127.0.0.1}" exec python -m rasa_sdk --actions actions \
-      --port 5055 "$@"
+    SANIC_HOST="${HUKOU_LISTEN_ADDRESS:-127.0.0.1}" exec python -m bot.rasa_ext.action_server --actions actions \
+      --port 5055 --endpoints "$endpoints" "$@"
     ;;
   rasa)
     if [ "${HUKOU_PROFILE:-}" != production ]; then

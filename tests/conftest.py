@@ -16,7 +16,11 @@ import pytest
 
 from bot.policy import Knowledge, load_knowledge
 from bot.stack.processes import Stack
+from tests.support import logscan
 from tests.support.services import free_port
+
+pytest_plugins = ("tests.support.logscan",)
+"""The log scan: no personal number the tests send may reach a log (fails the run)."""
 
 MARKS_BY_FIXTURE = {
     "assistant": ("assistant",),
@@ -85,6 +89,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     )
     try:
         stack.start(timeout=420)
+        logscan.watch(stack.rasa_token)
         yield stack
     finally:
         stack.stop()

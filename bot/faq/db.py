@@ -38,13 +38,35 @@ def make_engine(url: str | None = None) -> Engine:
 
     SQLite connections enforce foreign keys, use write-ahead logging (readers do not block the
     writer) and may be shared between threads (the web server's worker threads).
+
+    Errors never carry the statement's parameters (``hide_parameters``): SQLAlchemy puts them
+    in every exception's message, so a failed sign-in or save would log a session-token hash,
+    a password hash or an entry's text wherever the error is logged (issue 19, item 3).
     """
     url = url or faq_database_url()
     if sa.engine.make_url(url).get_backend_name() != "sqlite":
-        return sa.create_engine(url, future=True, pool_pre_ping=True)
-    engine = sa.create_engine(url, future=True, connect_args={"check_same_thread": False})
+        return sa.create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+    engine = sa.create_engine(
+        url, future=True, hide_parameters=True, connect_args={"check_same_thread": False}
+    )
     sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def describe_error(error: sa.exc.SQLAlchemyError) -> str:
+    """A database error for the log: its kinds, the database's headline and the statement.
+
+    Nothing of the data: the statement's parameters are hidden by :func:`make_engine`, and
+    PostgreSQL's ``DETAIL`` line, which quotes the values of a violated key, is left out (only
+    the first line of the database's own message is kept).
+    """
+    original = getattr(error, "orig", None)
+    lines = str(error if original is None else original).strip().splitlines()
+    kinds = type(error).__name__
+    if original is not None:
+        kinds += f" ({type(original).__module__}.{type(original).__qualname__})"
+    statement = " ".join(str(getattr(error, "statement", None) or "").split())
+    return f"{kinds}: {lines[0] if lines else ''}" + (f" [SQL: {statement}]" if statement else "")
 
 
 def ensure_database(url: str) -> None:
@@ -55,7 +77,9 @@ def ensure_database(url: str) -> None:
     target = sa.engine.make_url(url)
     if target.get_backend_name() != "postgresql" or not target.database:
         return
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        target.set(database="postgres"), isolation_level="AUTOCOMMIT", hide_parameters=True
+    )
     try:
         with admin.connect() as connection:
             exists = connection.execute(

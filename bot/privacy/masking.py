@@ -221,11 +221,11 @@ def _rules() -> tuple[tuple[re.Pattern[str], _Label, bool], ...]:
     )
 
 
-def mask_pii(text: str) -> str:
-    """Return ``text`` with personal numbers, e-mail addresses and introduced names masked.
+def find_pii(text: str) -> list[tuple[int, int, str]]:
+    """The spans of ``text`` that :func:`mask_pii` replaces: ``(start, end, label)``, in order.
 
-    >>> mask_pii("我叫张三，电话１３８.００１３.８０００，身份证110105 19491231 002X")
-    '我叫[姓名]，电话[手机号]，身份证[身份证号]'
+    >>> find_pii("电话138.0013.8000")
+    [(2, 15, '[手机号]')]
     """
     probe = _probe(text)
     numbers_probe = probe.translate(_numerals())
@@ -237,9 +237,34 @@ def mask_pii(text: str) -> str:
             label_text = label(match.group(group))
             if label_text and all(end <= s or e <= start for s, e, _ in spans):
                 spans.append((start, end, label_text))
+    return sorted(spans)
+
+
+def canonical_pii(found: str) -> str:
+    """One spelling of a personal number or address found by :func:`find_pii`.
+
+    The digits of a number (full-width and Chinese numerals read as digits, separators
+    dropped, a check letter upper-cased), or an e-mail address in lower case: the same
+    number written two ways has one canonical form (the test run's log scan compares them).
+
+    >>> canonical_pii("一三八 0013.8000") == canonical_pii("13800138000")
+    True
+    """
+    probe = _probe(found)
+    if "@" in probe:
+        return probe.strip().lower()
+    return re.sub(r"[^0-9X]", "", probe.translate(_numerals()).upper())
+
+
+def mask_pii(text: str) -> str:
+    """Return ``text`` with personal numbers, e-mail addresses and introduced names masked.
+
+    >>> mask_pii("我叫张三，电话１３８.００１３.８０００，身份证110105 19491231 002X")
+    '我叫[姓名]，电话[手机号]，身份证[身份证号]'
+    """
     parts: list[str] = []
     position = 0
-    for start, end, label_text in sorted(spans):
+    for start, end, label_text in find_pii(text):
         parts += [text[position:start], label_text]
         position = end
     parts.append(text[position:])

@@ -17,7 +17,9 @@ HTTP:
   parsed from the action server's response, and validates it as usual;
 * an action that rejects its execution (``ActionExecutionRejection``), an unknown action and
   an action that fails are reported to Rasa as the action server's 400, 404 and 500 would be
-  (``ClientResponseError`` with the same body), so forms and error handling behave the same.
+  (``ClientResponseError`` with the same body), so forms and error handling behave the same;
+  a failure's body and log line hold nothing of the conversation
+  (:mod:`bot.rasa_ext.action_server`).
 
 The actions are the same code: the action server (``python -m rasa_sdk --actions actions``)
 remains available for deployments that keep them apart (``HUKOU_ACTIONS=server``).
@@ -28,6 +30,8 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+
+from bot.rasa_ext.action_server import failure_body, log_failure
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +64,10 @@ class LocalActions:
             detail = {"error": error.message, "action_name": error.action_name}
             raise ClientResponseError(404, "Not Found", json.dumps(detail)) from error
         except Exception as error:
-            logger.exception("custom action %r failed", body.get("next_action"))
-            raise ClientResponseError(500, "Internal Server Error", str(error)) from error
+            # As the action server: nothing of the conversation, not even the error's message.
+            log_failure(body.get("next_action"), error)
+            detail = failure_body(body.get("next_action"))
+            raise ClientResponseError(500, "Internal Server Error", json.dumps(detail)) from error
         # As parsed from the webhook's JSON response: plain data, shared with nothing.
         answer: dict[str, Any] = json.loads(json.dumps(result))
         return answer

@@ -65,8 +65,14 @@ class FastSQLTrackerStore(SQLTrackerStore):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """As :class:`SQLTrackerStore`."""
+        """As :class:`SQLTrackerStore`; errors never carry the statements' values.
+
+        Rasa's engine would put an event's JSON, masked text and all, into the message of any
+        database error it logs; ``hide_parameters`` is what :func:`bot.faq.db.make_engine`
+        sets too, here on the engine Rasa made (it is read when an error is raised).
+        """
         super().__init__(*args, **kwargs)
+        self.engine.hide_parameters = True
         self._stored: OrderedDict[str, int] = OrderedDict()
 
     def _remember(self, sender_id: str, count: int) -> None:

@@ -1,7 +1,7 @@
 """Run the whole assistant on one machine: train if needed, then the servers, until Ctrl-C.
 
 Processes (the profile, :mod:`bot.stack.profile`, says where state is kept: embedded defaults keep
-conversations in memory; ``HUKOU_PROFILE=production`` uses PostgreSQL, Redis and RabbitMQ):
+conversations in a SQLite file; ``HUKOU_PROFILE=production`` uses PostgreSQL, Redis and RabbitMQ):
 
 * the action server (``rasa_sdk``) on ``--action-port`` (default 5055), only with
   ``HUKOU_ACTIONS=server`` (the embedded default); otherwise the actions run in the workers;
@@ -14,10 +14,11 @@ conversations in memory; ``HUKOU_PROFILE=production`` uses PostgreSQL, Redis and
 
 **Every process listens on this machine's loopback only** (127.0.0.1; a reverse proxy in
 front of the gateway serves other machines): the action server too, which ``rasa_sdk`` would
-bind to every interface and which has no authentication at all. The Rasa workers' HTTP API
-also needs the token (``--auth-token``) that the profile gives (``HUKOU_RASA_TOKEN``) or
-:meth:`Stack.start` makes, new for each start; the gateway gets the same token. Rasa's REST
-webhook takes no token: loopback is what protects it and the action server here.
+bind to every interface. The Rasa workers' HTTP API also needs the token (``--auth-token``)
+that the profile gives (``HUKOU_RASA_TOKEN``) or :meth:`Stack.start` makes, new for each
+start; the gateway gets the same token, and the action server refuses calls that do not bring
+it (Rasa sends it, :mod:`bot.rasa_ext.action_server`). Rasa's REST webhook takes no token:
+loopback is what protects it.
 
 **A process that dies is restarted, the others go on** (:class:`Supervisor`): a crashed Rasa
 worker comes back after 1 s, then 2, 4 … up to 30 s between tries, while the gateway keeps
@@ -96,8 +97,11 @@ class Stack:
         if name == "turns":
             return [sys.executable, "-m", "bot.stack.turn_consumer"]
         if name == "actions":
-            return [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                    "--port", str(self.action_port)]  # fmt: skip
+            # rasa_sdk's server, with the token from the endpoints file and failures
+            # reported without the conversation (bot.rasa_ext.action_server).
+            return [sys.executable, "-m", "bot.rasa_ext.action_server", "--actions", "actions",
+                    "--port", str(self.action_port),
+                    "--endpoints", str(self._endpoints)]  # fmt: skip
         if name == "web":
             assert self.web_port is not None
             # --no-proxy-headers: uvicorn would otherwise take the client's address from
@@ -120,6 +124,9 @@ class Stack:
             return {
                 "HUKOU_RASA_URLS": ",".join(f"http://{LOOPBACK}:{p}" for p in self.rasa_ports),
                 "HUKOU_RASA_TOKEN": self.rasa_token,
+                # One worker: while it restarts, lookups fall back to the fact rules, which
+                # then load at once instead of during the outage (bot.web.routes.lookup).
+                "HUKOU_PRELOAD_RULES": "true" if self.profile.workers == 1 else "false",
                 # Empty: the actions run inside the workers, there is no server to watch.
                 "HUKOU_ACTION_URL": ""
                 if self.profile.actions_in_process

@@ -30,6 +30,7 @@ from bot.web.openapi import document_api
 from bot.web.ratelimit import RateLimiter, RateLimitMiddleware
 from bot.web.routes import ROUTERS
 from bot.web.routes.docs import API_DOCS_ASSETS
+from bot.web.routes.lookup import preload_rules
 from bot.web.routes.pages import StaticAssets
 from bot.web.routes.wechat import make_crypto
 from bot.web.settings import Settings
@@ -50,6 +51,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         connector=aiohttp.TCPConnector(limit=256),
     )
     scheduler = asyncio.create_task(_publish_when_due(app.state.faq_desk))
+    if settings.preload_rules:
+        preload_rules()
     try:
         yield
     finally:

@@ -28,7 +28,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 
+from bot.faq.db import describe_error
 from bot.faq.errors import (
     Conflict,
     FaqError,
@@ -167,18 +169,36 @@ def _is_chinese(text: object) -> bool:
     return isinstance(text, str) and any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
-async def _http_error(_request: Request, exc: HTTPException) -> Response:
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app answers at the request's path.
+
+    Starlette's 405 names only the methods of the first route that matches the path, so
+    ``GET /api/faq/entries`` and ``POST /api/faq/entries`` (two routes) each hid the other.
+    """
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute) and getattr(route, "methods", None):
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= set(route.methods)  # type: ignore[attr-defined]
+    return sorted(methods)
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
     # The gateway's own HTTPExceptions are raised with a Chinese message; the framework's
     # carry its English phrase ("Not Found", "There was an error parsing the body").
     status = exc.status_code
+    headers = dict(exc.headers or {})
+    if status == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
     if status in {204, 304}:  # no body allowed, as in Starlette's own handler
-        return Response(status_code=status, headers=exc.headers)
+        return Response(status_code=status, headers=headers)
     detail = (
         exc.detail
         if _is_chinese(exc.detail)
         else _HTTP_MESSAGES.get(status, f"请求无法处理（HTTP {status}）。")
     )
-    return JSONResponse(status_code=status, content={"detail": detail}, headers=exc.headers)
+    return JSONResponse(status_code=status, content={"detail": detail}, headers=headers)
 
 
 async def _domain_error(_request: Request, exc: Exception) -> Response:
@@ -194,7 +214,8 @@ async def _domain_error(_request: Request, exc: Exception) -> Response:
 
 async def _database_error(_request: Request, exc: Exception) -> Response:
     # The chat does not need the FAQ desk's database: only its routes answer 503.
-    log.warning("FAQ desk database error: %s", exc)
+    # Not str(exc): PostgreSQL's DETAIL line quotes the values of a violated key.
+    log.warning("FAQ desk database error: %s", describe_error(exc))
     return _error(503, "政策解读数据库暂时无法访问，请稍后再试。")
 
 

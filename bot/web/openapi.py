@@ -12,7 +12,9 @@ on top of what each route declares (``responses=error_responses(…)``: 401, 403
 * a route with a body or parameters: 422, as :class:`~bot.web.errors.ApiError`;
 * an ``/api/`` route: 429 (:mod:`bot.web.ratelimit`);
 
-and writes the message-length setting into the schemas whose routes check it.
+and writes into the schemas what their routes check: the message-length setting, that a chat
+message must hold more than spaces, and which facts the hotline lookup takes with which values
+(the engine's vocabulary, :data:`bot.policy.facts.FACTS`; anything else is a 422).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from bot.policy.facts import FACTS
+from bot.policy.situation import UNKNOWN_WORDS
 from bot.web.errors import ERROR_DESCRIPTIONS, ApiError
 
 _ERROR_REF = {"$ref": "#/components/schemas/ApiError"}
@@ -95,3 +99,55 @@ def _document_limits(spec: dict[str, Any], max_message_chars: int) -> None:
     for model, field in _LENGTH_CHECKED.items():
         if model in schemas:
             schemas[model]["properties"][field]["maxLength"] = max_message_chars
+    if "ChatIn" in schemas:
+        # The route refuses a message of spaces only ("消息是空的").
+        schemas["ChatIn"]["properties"]["message"]["pattern"] = r"\S"
+    if "LookupIn" in schemas:
+        schemas["LookupIn"]["properties"]["facts"] = facts_schema()
+        date = schemas["LookupIn"]["properties"].get("date")
+        if date is not None:
+            schemas["LookupIn"]["properties"]["date"] = as_of_date_schema(date, nullable=True)
+    for operation in spec.get("paths", {}).get("/api/policies", {}).values():
+        for parameter in operation.get("parameters", []):
+            if parameter.get("name") == "date":
+                parameter["schema"] = as_of_date_schema(parameter["schema"])
+
+
+def as_of_date_schema(declared: dict[str, Any], nullable: bool = False) -> dict[str, Any]:
+    """What :func:`bot.policy.model.as_of_date` takes: a date, ``""`` (today), maybe null.
+
+    The years it accepts (2000–2099) have no JSON-schema keyword for dates: they are said in
+    the description (and the schemathesis test generates dates in that range).
+    """
+    kinds: list[dict[str, Any]] = [
+        {"type": "string", "format": "date"},
+        {"type": "string", "enum": [""]},
+    ]
+    if nullable:
+        kinds.append({"type": "null"})
+    kept = {k: v for k, v in declared.items() if k in {"title", "example", "default"}}
+    return {
+        **kept,
+        "anyOf": kinds,
+        "description": "YYYY-MM-DD，2000-01-01 至 2099-12-31；空或不填：今天",
+    }
+
+
+def facts_schema() -> dict[str, Any]:
+    """The JSON schema of the facts the lookup takes (:meth:`Situation.from_mapping`)."""
+    unknown = {"enum": [*sorted(UNKNOWN_WORDS), None]}
+    properties = {
+        name: (
+            {"anyOf": [{"type": "boolean"}, unknown], "description": fact.label}
+            if fact.is_bool
+            else {"enum": [*fact.values, *unknown["enum"]], "description": fact.label}
+        )
+        for name, fact in FACTS.items()
+    }
+    return {
+        "title": "Facts",
+        "type": "object",
+        "description": "已知的情况（null、unknown、不清楚、不知道 或空字符串表示不清楚）",
+        "properties": properties,
+        "additionalProperties": False,
+    }

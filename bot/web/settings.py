@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     """Replaced by ``trusted_proxies``; still read only to refuse it (see the validator)."""
     database_url: str | None = None
     """The FAQ desk's database; ``None``: ``DATABASE_URL``, else ``var/hukou.sqlite3``."""
+    preload_rules: bool = False
+    """Load the lookup's fact rules (spaCy, jieba; ≈ 100 MB) at start, in the background
+    (``HUKOU_PRELOAD_RULES``), so that a lookup while no Rasa worker answers does not wait for
+    them. ``hukou serve`` sets it when it runs a single worker."""
     secure_cookies: bool = False
     """Mark the FAQ desk's session cookie ``Secure`` (set it when served over HTTPS)."""
     profile: str = "embedded"

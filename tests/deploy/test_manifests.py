@@ -911,7 +911,13 @@ def test_k8s_optional_action_server_is_consistent() -> None:
     profile = Profile.from_env(env)
     assert not profile.actions_in_process
     webhook = f"{settings['HUKOU_ACTION_URL']}/webhook"
-    assert profile.endpoints(webhook)["action_endpoint"] == {"url": webhook}
+    assert profile.endpoints(webhook, "")["action_endpoint"] == {"url": webhook}
+    # With the token, which the action server's pods get from the same Secret.
+    assert profile.endpoints(webhook, "t")["action_endpoint"]["headers"] == {
+        "Authorization": "Bearer t"
+    }
+    (item,) = [e for e in container["env"] if e["name"] == "HUKOU_RASA_TOKEN"]
+    assert item["valueFrom"]["secretKeyRef"] == {"name": "hukou-secrets", "key": "HUKOU_RASA_TOKEN"}
 
 
 def test_k8s_rasa_resources_and_disruption_budget() -> None:
@@ -1107,7 +1113,7 @@ def run_role(role: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[s
 @pytest.mark.parametrize(
     ("role", "argv"),
     [
-        ("actions", "-m rasa_sdk --actions actions --port 5055"),
+        ("actions", "-m bot.rasa_ext.action_server --actions actions --port 5055 --endpoints"),
         (
             "gateway",
             "-m uvicorn bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 --ws none"
@@ -1121,16 +1127,26 @@ def test_entrypoint_starts_each_role(
     role: str, argv: str, stub_python: tuple[Path, dict[str, str]]
 ) -> None:
     log, env = stub_python
-    result = run_role(role, env)
+    result = run_role(role, {**env, "HUKOU_RASA_TOKEN": "t0k"})
     assert result.returncode == 0, result.stderr
-    assert log.read_text(encoding="utf-8").split() == argv.split()
+    words = log.read_text(encoding="utf-8").split()
+    if role == "actions":  # the last word is the private endpoints file
+        Path(words.pop()).unlink()
+    assert words == argv.split()
 
 
 def start_rasa_worker(
     log: Path, env: Mapping[str, str]
 ) -> tuple[subprocess.CompletedProcess[str], list[str], dict[str, Any]]:
     """Run the rasa role; its process's argv and the endpoints file it was given (removed)."""
-    result = run_role("rasa", env)
+    return start_role("rasa", log, env)
+
+
+def start_role(
+    role: str, log: Path, env: Mapping[str, str]
+) -> tuple[subprocess.CompletedProcess[str], list[str], dict[str, Any]]:
+    """Run ``role``; its process's argv and the endpoints file it was given (removed)."""
+    result = run_role(role, env)
     assert result.returncode == 0, result.stderr
     argv = log.read_text(encoding="utf-8").split()
     endpoints = Path(argv[argv.index("--endpoints") + 1])
@@ -1189,9 +1205,12 @@ def test_entrypoint_writes_the_action_endpoint_of_hukou_actions(
     stub_python: tuple[Path, dict[str, str]],
 ) -> None:
     log, env = stub_python
-    rasa_env = {**compose_env("rasa-0"), **settings}
+    rasa_env = {**compose_env("rasa-0"), **settings, "HUKOU_RASA_TOKEN": "t0k"}
     result, _, written = start_rasa_worker(log, {**env, **rasa_env})
-    assert written["action_endpoint"] == {"url": action_url}
+    assert written["action_endpoint"]["url"] == action_url
+    # Rasa sends the token to a separate action server, which refuses calls without it.
+    headers = {"Authorization": "Bearer t0k"} if action_url != IN_PROCESS_URL else None
+    assert written["action_endpoint"].get("headers") == headers
     assert written == Profile.from_env(rasa_env).endpoints(action_url)
     if warning:
         assert warning in result.stderr
@@ -1240,7 +1259,7 @@ def test_entrypoint_uses_the_command_lines_of_hukou_serve() -> None:
     stack = inspect.getsource(Stack)
     script = ENTRYPOINT.read_text(encoding="utf-8")
     for token in (
-        '"rasa_sdk", "--actions", "actions"',
+        '"bot.rasa_ext.action_server", "--actions", "actions"',
         '"bot.rasa_ext.server", "run", "--model"',
         '"--enable-api"',
         '"bot.web.app:create_app", "--factory"',
@@ -1372,14 +1391,16 @@ def test_entrypoint_binds_rasa_and_actions_to_loopback_unless_configured(
     rasa_env = {k: v for k, v in compose_env("rasa-0").items() if k != "HUKOU_LISTEN_ADDRESS"}
     _, argv, _ = start_rasa_worker(log, {**env, **rasa_env})
     assert argv[argv.index("--interface") + 1] == "127.0.0.1"
-    result = run_role("actions", env)
+    result = run_role("actions", {**env, "HUKOU_RASA_TOKEN": "t0k"})
     assert result.returncode == 0, result.stderr
     # rasa_sdk's own default is 0.0.0.0; it reads its address from SANIC_HOST alone.
     assert "SANIC_HOST=127.0.0.1" in Path(f"{log}.env").read_text(encoding="utf-8").split()
     spec = importlib.util.find_spec("rasa_sdk.endpoint")
     assert spec and spec.origin
     assert 'os.environ.get("SANIC_HOST", "0.0.0.0")' in Path(spec.origin).read_text("utf-8")
-    result = run_role("actions", {**env, "HUKOU_LISTEN_ADDRESS": "0.0.0.0"})
+    result = run_role(
+        "actions", {**env, "HUKOU_RASA_TOKEN": "t0k", "HUKOU_LISTEN_ADDRESS": "0.0.0.0"}
+    )
     assert "SANIC_HOST=0.0.0.0" in Path(f"{log}.env").read_text(encoding="utf-8").split()
 
 
@@ -1416,3 +1437,19 @@ def test_one_turn_log_consumer_whose_health_is_its_heartbeat() -> None:
     for probe in ("readinessProbe", "livenessProbe"):
         assert heartbeat.group(1) in " ".join(container[probe]["exec"]["command"])
     assert heartbeat.group(1) in " ".join(services()["turns"]["healthcheck"]["test"])
+
+
+def test_entrypoint_gives_the_action_server_the_token_and_refuses_to_start_without(
+    stub_python: tuple[Path, dict[str, str]],
+) -> None:
+    log, env = stub_python
+    _, argv, written = start_role(
+        "actions", log, {**env, "HUKOU_RASA_TOKEN": "k8s-secret_Token-123"}
+    )
+    assert not any("k8s-secret" in arg for arg in argv)
+    assert written["action_endpoint"]["headers"] == {"Authorization": "Bearer k8s-secret_Token-123"}
+    log.unlink()
+    for missing in ({"HUKOU_RASA_TOKEN": ""}, {"HUKOU_RASA_TOKEN": "a&b"}):
+        result = run_role("actions", {**env, **missing})
+        assert result.returncode != 0 and "HUKOU_RASA_TOKEN" in result.stderr, missing
+        assert not log.exists()

@@ -14,6 +14,7 @@ import pytest
 from bot.paths import ROOT
 from bot.stack.processes import Stack
 from bot.stack.profile import Profile
+from tests.support import logscan
 from tests.support.services import AMQP, discard, free_ports, throwaway_profile
 
 
@@ -37,6 +38,7 @@ def production(production_profile: Profile) -> Iterator[Stack]:
     )
     try:
         stack.start(timeout=420)
+        logscan.watch(stack.rasa_token)
         yield stack
     finally:
         stack.stop()

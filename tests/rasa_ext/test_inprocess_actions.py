@@ -98,7 +98,10 @@ def test_the_same_answer_as_the_action_server(
     request = urllib.request.Request(
         f"http://127.0.0.1:{assistant.action_port}/webhook",
         data=json.dumps(body(action)).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={
+            "Content-Type": "application/json",
+            **assistant.profile.endpoints("", assistant.rasa_token)["action_endpoint"]["headers"],
+        },
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         over_http = json.loads(response.read())
@@ -118,6 +121,11 @@ def test_errors_are_reported_as_the_action_server_reports_them(local: LocalActio
     with pytest.raises(ClientResponseError) as failed:
         asyncio.run(local.call(body("test_failing_action")))
     assert failed.value.status == 500
+    # Rasa logs this body at ERROR: the action's name, nothing of the conversation.
+    assert json.loads(failed.value.text) == {
+        "error": "custom action 'test_failing_action' failed",
+        "action_name": "test_failing_action",
+    }
     with pytest.raises(ClientResponseError) as unknown:
         asyncio.run(local.call(body("action_nobody_wrote")))
     assert unknown.value.status == 404
@@ -164,3 +172,26 @@ def test_a_worker_loads_the_actions_when_its_endpoints_say_so(
     inside.write_text(f'action_endpoint:\n  url: "{IN_PROCESS_URL}"\n')
     assert server.prepare(["rasa", "run", f"--endpoints={inside}"])
     assert isinstance(inprocess_actions._LOCAL, LocalActions)
+
+
+def test_a_failed_action_logs_nothing_of_the_conversation(
+    local: LocalActions, caplog: pytest.LogCaptureFixture
+) -> None:
+    call = body("test_failing_action")
+    call["tracker"]["latest_message"]["text"] = "我的电话13800138000"
+    with caplog.at_level("DEBUG"), pytest.raises(ClientResponseError):
+        asyncio.run(local.call(call))
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "custom action 'test_failing_action' failed: RuntimeError at" in logged
+    assert "13800138000" not in logged and "a bug" not in logged
+    assert all(record.exc_info is None for record in caplog.records)  # no traceback text
+
+
+def test_a_failure_repeats_no_text_from_the_request_as_the_actions_name() -> None:
+    from bot.rasa_ext.action_server import failure_body
+
+    assert failure_body("action_assess")["action_name"] == "action_assess"
+    assert failure_body("电话 13800138000") == {
+        "error": "custom action None failed",
+        "action_name": None,
+    }

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
@@ -172,3 +173,13 @@ def test_a_new_conversation_is_saved_without_counting_what_is_stored(tmp_path: P
     assert stored is not None
     expected = [masked_event(e.as_dict()) for e in TURNS[0] + TURNS[1]]
     assert [e.as_dict() for e in stored.events] == expected
+
+
+def test_a_database_error_does_not_carry_the_events(tmp_path: Path) -> None:
+    store = FastSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+    table = store.SQLEvent.__table__
+    with pytest.raises(sa.exc.IntegrityError) as refused, store.engine.begin() as connection:
+        # type_name is NOT NULL: the row is refused, with the event's data as a parameter.
+        connection.execute(table.insert(), {"sender_id": "s", "data": '{"text": "我的电话"}'})
+    assert "INSERT INTO events" in str(refused.value)
+    assert "我的电话" not in str(refused.value)

@@ -5,13 +5,17 @@ that is new for each start, handed over in the private endpoints file, never on 
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -20,6 +24,7 @@ from bot.paths import ROOT
 from bot.rasa_ext import server
 from bot.stack.processes import Stack
 from bot.stack.profile import Profile, ProfileError
+from tests.support.failing_action import action_call
 from tests.support.services import free_port
 from tests.support.stub_service import StandInStack, started_stand_ins
 
@@ -35,24 +40,95 @@ def listening(port: int) -> set[str]:
     return found
 
 
-def test_the_action_server_listens_on_loopback_only(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Path]]:
+    """The real action server as the stack starts it, with one failing action; its log."""
     stack = Stack(action_port=free_port(), profile=Profile(actions="server"))
+    stack.rasa_token = "t0ken-of-this-start"
+    stack._endpoints = stack.profile.write_endpoints("http://unused/webhook", stack.rasa_token)
     command = stack.command("actions")
-    # The real rasa_sdk server, with a module without actions so that it starts in seconds.
-    command[command.index("--actions") + 1] = "tests.support.stub_service"
+    # A package with one action that fails, so that the server starts in seconds.
+    command[command.index("--actions") + 1] = "tests.support.failing_action"
+    log = tmp_path_factory.mktemp("actions") / "actions.log"
     env = {**os.environ, **stack._environment("actions")}
-    proc = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while not listening(stack.action_port) and time.monotonic() < deadline:
-            assert proc.poll() is None, "the action server exited"
+            assert proc.poll() is None, f"the action server exited: {log.read_text()[-2000:]}"
             time.sleep(0.2)
-        assert listening(stack.action_port) == {"127.0.0.1"}
+        yield stack, log
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        stack._endpoints.unlink()
+
+
+def post(url: str, body: object, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    """POST JSON; the status and the JSON answer, also for an error status."""
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "application/json", **headers}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_the_action_server_listens_on_loopback_only(action_server: tuple[Stack, Path]) -> None:
+    stack, _ = action_server
+    assert listening(stack.action_port) == {"127.0.0.1"}
+
+
+def test_the_action_server_runs_nothing_without_the_token(
+    action_server: tuple[Stack, Path],
+) -> None:
+    stack, _ = action_server
+    base = f"http://127.0.0.1:{stack.action_port}"
+    call = action_call("12")
+    assert post(f"{base}/webhook", call, {}) == (401, {"error": "unauthorized"})
+    wrong = {"Authorization": "Bearer t0ken-of-another-start"}
+    assert post(f"{base}/webhook", call, wrong)[0] == 401
+    with pytest.raises(urllib.error.HTTPError, match="401"):
+        urllib.request.urlopen(f"{base}/actions", timeout=10)
+    with urllib.request.urlopen(f"{base}/health", timeout=10) as health:  # probes need none
+        assert health.status == 200
+    # Rasa sends exactly what the endpoints file says.
+    headers = stack.profile.endpoints("", stack.rasa_token)["action_endpoint"]["headers"]
+    assert post(f"{base}/webhook", call, headers) == (200, {"events": [], "responses": []})
+
+
+def test_a_failed_action_answers_and_logs_nothing_of_the_conversation(
+    action_server: tuple[Stack, Path],
+) -> None:
+    stack, log = action_server
+    text = "我的身份证是110105194912310021，电话13800138000"
+    headers = stack.profile.endpoints("", stack.rasa_token)["action_endpoint"]["headers"]
+    status, answer = post(
+        f"http://127.0.0.1:{stack.action_port}/webhook", action_call(text), headers
+    )
+    assert status == 500
+    assert answer == {
+        "error": "custom action 'action_read_number' failed",
+        "action_name": "action_read_number",
+    }
+    time.sleep(0.5)  # the log line is written after the answer
+    logged = log.read_text(encoding="utf-8", errors="replace")
+    assert "custom action 'action_read_number' failed: ValueError at" in logged
+    for personal in ("110105194912310021", "13800138000", "身份证"):
+        assert personal not in logged
+
+
+def test_the_action_server_does_not_start_without_a_token(tmp_path: Path) -> None:
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text('action_endpoint:\n  url: "http://unused/webhook"\n')
+    stack = Stack(action_port=free_port(), profile=Profile(actions="server"))
+    stack._endpoints = endpoints
+    done = subprocess.run(stack.command("actions"), cwd=ROOT, capture_output=True, timeout=120)
+    assert done.returncode != 0 and b"token" in done.stderr
 
 
 def test_the_workers_and_the_gateway_listen_on_loopback() -> None:

@@ -11,12 +11,25 @@ from bot.rasa_ext.inprocess_actions import IN_PROCESS_URL
 from bot.stack.profile import DEFAULTS, Profile, ProfileError
 
 
-def test_embedded_is_the_default_and_keeps_state_in_process() -> None:
+def test_embedded_is_the_default_and_keeps_conversations_on_disk() -> None:
+    from bot.paths import CONVERSATIONS
+
     profile = Profile.from_env({})
     assert profile.name == "embedded" and profile.workers == 1
     assert profile.endpoints("http://a:1/webhook") == {
         "action_endpoint": {"url": "http://a:1/webhook"},
         # No broker to run: the turn log is written in process (bot.rasa_ext.turn_broker).
+        "event_broker": {"type": "bot.rasa_ext.turn_broker.TurnLogBroker", "retention_days": 180},
+        # A restarted Rasa worker continues every conversation (reports/embedded-tracker.md).
+        "tracker_store": {
+            "type": "bot.rasa_ext.tracker_store.FastSQLTrackerStore",
+            "dialect": "sqlite",
+            "db": str(CONVERSATIONS),
+        },
+    }
+    in_memory = Profile.from_env({"HUKOU_TRACKER_URL": "memory"})
+    assert in_memory.endpoints("http://a:1/webhook") == {
+        "action_endpoint": {"url": "http://a:1/webhook"},
         "event_broker": {"type": "bot.rasa_ext.turn_broker.TurnLogBroker", "retention_days": 180},
     }
 
@@ -118,3 +131,16 @@ def test_the_lock_lifetime_is_read_with_the_profile(profile: str) -> None:
     for bad in ("0", "abc", "١٥", "-3"):
         with pytest.raises(ProfileError, match="TICKET_LOCK_LIFETIME"):
             Profile.from_env({"HUKOU_PROFILE": profile, "TICKET_LOCK_LIFETIME": bad})
+
+
+def test_embedded_keeps_conversations_in_a_sqlite_file_when_told(tmp_path: object) -> None:
+    path = f"{tmp_path}/conversations.sqlite3"
+    profile = Profile.from_env({"HUKOU_TRACKER_URL": f"sqlite:///{path}"})
+    assert profile.name == "embedded" and profile.workers == 1
+    assert profile.endpoints("http://a:1/webhook", "")["tracker_store"] == {
+        "type": "bot.rasa_ext.tracker_store.FastSQLTrackerStore",
+        "dialect": "sqlite",
+        "db": path,
+    }
+    with pytest.raises(ProfileError, match="sqlite:///"):
+        Profile.from_env({"HUKOU_TRACKER_URL": "postgresql://db/tracker"})

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -73,6 +76,50 @@ def test_lookup_understands_the_callers_words(offline: TestClient) -> None:
     assert data["policy"]["expires"] == "2022-07-28" and data["documents"]
     # No worker answers here: the fact rules alone read the words, and the page is told.
     assert data["understanding"]["source"] == "rules" and data["understanding"]["intent"] is None
+
+
+def test_the_gateway_answers_while_the_lookup_loads_its_rules(
+    offline: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no worker up, the first lookup loads spaCy and jieba: the others must not wait."""
+    from bot.web.routes import lookup
+
+    loaded = lookup._rules
+
+    def slow_to_load() -> object:
+        time.sleep(2)  # as loading the rules takes while a worker loads its model
+        return loaded()
+
+    monkeypatch.setattr(lookup, "_rules", slow_to_load)
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(offline.post, "/api/lookup", json={"text": "我在城里租了房子"})
+        time.sleep(0.3)
+        start = time.monotonic()
+        assert offline.get("/api/search", params={"q": "落户"}).status_code == 200
+        waited = time.monotonic() - start
+        assert first.result().json()["understanding"]["source"] == "rules"
+    assert waited < 1.0
+
+
+@pytest.mark.parametrize("preload", [True, False])
+def test_the_rules_are_loaded_at_start_when_asked(
+    preload: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.web.routes import lookup
+
+    loading = threading.Event()
+    monkeypatch.setattr(lookup, "_rules", loading.set)
+    with TestClient(create_app(DOWN.copy(update={"preload_rules": preload}))):
+        assert loading.wait(5 if preload else 0.5) is preload
+
+
+def test_hukou_serve_preloads_the_rules_with_a_single_worker() -> None:
+    from bot.stack.profile import Profile
+
+    for workers, preload in ((1, "true"), (2, "false")):
+        stack = Stack(web_port=8000, profile=Profile(workers=workers))
+        assert stack._environment("web")["HUKOU_PRELOAD_RULES"] == preload
+        assert Settings.parse_obj({"preload_rules": preload}).preload_rules is (preload == "true")
 
 
 def test_lookup_ticked_facts_override_words(offline: TestClient) -> None:

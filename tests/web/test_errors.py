@@ -217,3 +217,36 @@ def test_validation_messages_never_show_pydantics_english(
 ) -> None:
     assert validation_message([error]) == message
     assert validation_message([]) == "请求格式不正确。"
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/api/faq/entries", "GET, POST"),  # two routes on one path
+        ("/api/faq/users", "GET, POST"),
+        ("/api/chat", "POST"),
+    ],
+)
+def test_a_405_names_every_method_the_path_answers(
+    client: TestClient, path: str, allowed: str
+) -> None:
+    answer = client.request("OPTIONS", path)
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == allowed
+    assert answer.json() == {"detail": "该网址不接受这种请求方式。"}
+
+
+def test_the_schema_says_what_the_routes_refuse(spec: dict[str, Any]) -> None:
+    from bot.policy.facts import FACTS
+
+    schemas = spec["components"]["schemas"]
+    assert schemas["ChatIn"]["properties"]["message"]["pattern"] == r"\S"  # not blank
+    facts = schemas["LookupIn"]["properties"]["facts"]
+    assert facts["additionalProperties"] is False and facts["properties"].keys() == FACTS.keys()
+    housing = facts["properties"]["housing"]["enum"]
+    assert set(FACTS["housing"].values) < set(housing) and None in housing
+    # The as-of date: a date, or "" for today (both routes take either).
+    date = schemas["LookupIn"]["properties"]["date"]["anyOf"]
+    assert {"type": "string", "format": "date"} in date and {"type": "string", "enum": [""]} in date
+    (policies_date,) = spec["paths"]["/api/policies"]["get"]["parameters"]
+    assert {"type": "string", "enum": [""]} in policies_date["schema"]["anyOf"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +26,30 @@ router = APIRouter(prefix="/api", tags=["lookup"])
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=1)
+_RULES_LOADING = threading.Lock()
+
+
 def _rules() -> FactExtractor:
+    """The fact rules, loaded on first use, once (several lookups may ask at the same time)."""
+    with _RULES_LOADING:
+        return _load_rules()
+
+
+def preload_rules() -> threading.Thread:
+    """Start loading the fact rules in a background thread (``HUKOU_PRELOAD_RULES``).
+
+    With a single Rasa worker (``hukou serve``'s embedded profile) every crash of it sends the
+    lookups to the rules; loaded beforehand, the first such lookup does not wait for spaCy
+    and jieba (over 10 s while the worker reloads its model on this machine,
+    ``reports/fault-report.md``). With several workers another one answers instead.
+    """
+    thread = threading.Thread(target=_rules, name="load-fact-rules", daemon=True)
+    thread.start()
+    return thread
+
+
+@lru_cache(maxsize=1)
+def _load_rules() -> FactExtractor:
     # Loaded only when no worker answers: spaCy and jieba cost the gateway ≈ 100 MB, and
     # the workers already hold them.
     from bot.nlu.extractor import FactExtractor
@@ -59,7 +83,10 @@ async def lookup(
             reading = Reading.from_parse(parsed)
         except (AssistantUnavailable, AssistantBusy) as exc:
             log.warning("lookup read by the rules alone: %s", type(exc).__name__)
-            rules = _rules()
+            # Loading them takes seconds (more while a restarting worker loads its model):
+            # in a thread, so the gateway's pages, search and FAQ are served meanwhile. In
+            # the event loop it stopped every request for 20 s (reports/fault-report.md).
+            rules = await asyncio.to_thread(_rules)
             chosen, asked = rules.read(masked)
             facts = {name: mention.value for name, mention in chosen.items()}
             reading = Reading.from_rules(facts, rules.other_city(masked), asked)
