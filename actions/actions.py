@@ -338,7 +338,8 @@ class ActionAnswerTopic(AnswerAction):
         # then the clauses for that situation follow the answer, as on the hotline page.
         stated = situation_from_parse({"entities": tracker.latest_message.get("entities") or []})
         situation = situation_from_slots(tracker.slots) if stated.get("goal") else None
-        return topic_answer(topics, KB, today(), situation=situation), []
+        asked = asked_of(tracker.latest_message)
+        return topic_answer(topics, KB, today(), situation, asked), []
 
 
 class ActionPolicyValidity(AnswerAction):

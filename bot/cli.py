@@ -172,7 +172,7 @@ def _cmd_ask(kb: Knowledge, args: argparse.Namespace) -> None:
         _fail(f"没有模型 {model}：先运行 make train")
     today = _as_of(args)
     understood = understand(text, model)
-    result = assess(understood.situation, kb, today=today)
+    result = assess(understood.situation, kb, today=today, asked=understood.asked)
     if args.format == "json":
         _dump(
             {

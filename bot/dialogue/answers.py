@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.policy.engine import assess, later_changes
-from bot.policy.facts import FACTS, FactValue
+from bot.policy.facts import FACTS, MOVE_GOALS, FactValue
 from bot.policy.model import Clause, Knowledge
 from bot.policy.present import (
     changes_block,
@@ -97,15 +97,12 @@ def _clause_lines(clause: Clause) -> list[str]:
     return lines
 
 
-MOVE_GOALS = frozenset({"settle_urban", "move_rural"})
-"""Goals that describe a move of one's own hukou: a situation, not only a question."""
-
-
 def topic_answer(
     topics: tuple[str, ...],
     kb: Knowledge,
     today: dt.date,
     situation: Situation | None = None,
+    asked: frozenset[str] = frozenset(),
 ) -> Answer:
     """Quote the clauses that answer a direct question (land rights, schooling …).
 
@@ -128,8 +125,11 @@ def topic_answer(
     quoted = list(clauses)
     extra: dict[str, Any] = {}
     if situation is not None and situation.get("goal") in MOVE_GOALS:
-        assessed = assess(situation, kb, today)
-        shown = [f for f in assessed.shown if f.clause not in clauses]
+        assessed = assess(situation, kb, today, asked)
+        # Routes that could apply; a route ruled out is said so only in the assessment itself.
+        shown = [
+            f for f in assessed.shown if f not in assessed.near_misses and f.clause not in clauses
+        ]
         if shown:
             lines += ["", "按您说的情况，还可以看这些条款："]
             for finding in shown:
@@ -225,7 +225,8 @@ def other_city_answer(
     known.setdefault("goal", "settle_urban")
     assessment = assess(Situation.from_mapping(known), kb, today, asked)
     assessed = payload(assessment, kb)
-    shown = assessment.shown[:3]
+    # Liling's rule for the same case: the routes that apply or could; not those ruled out.
+    shown = [f for f in assessment.shown if f not in assessment.near_misses][:3]
     lines = [
         f"我只解答醴陵市的户籍政策（{kb.meta.doc_no}），不能回答{place}的落户规定，"
         f"请向{place}当地的公安机关（派出所户籍窗口）咨询。",
@@ -241,7 +242,7 @@ def other_city_answer(
         kb,
         today,
         place=place,
-        clauses=assessed["clauses"][:3],
+        clauses=[c for c in assessed["clauses"] if not c.get("ruled_out")][:3],
         assessment=assessed,
     )
     return "\n".join(lines), answer

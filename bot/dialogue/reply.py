@@ -155,7 +155,7 @@ def first_answer(
         text, answer = other_city_answer(place, {**facts, **ticked}, kb, today, reading.asked)
     elif kind == "topic":
         text, answer = topic_answer(
-            TOPIC_INTENTS[str(reading.intent)], kb, today, situation=situation
+            TOPIC_INTENTS[str(reading.intent)], kb, today, situation, reading.asked
         )
     elif kind == "validity":
         text, answer = validity_answer(kb, today)

@@ -37,16 +37,18 @@ PLACES = DATA_DIR / "places"
 Role = Literal["self", "spouse", "parent", "child", "grandchild", "sibling", "other"]
 Area = Literal["liling_urban", "liling_rural", "outside_liling"]
 
-CLAUSE_BREAKS = re.compile(
-    r"[,.;!?。\s]|但是|但|可是|不过|然后|另外"
-    r"|(?<=[\u4e00-\u9fff])(?<![把跟和与给帮替让叫的是带对同向被将找问陪说和及、])(?=我)"
-)
+CLAUSE_BREAKS = re.compile(r"[,.;!?。\s]|但是|但|可是|不过|然后|另外")
 """Where a clause ends. A space counts: citizens type spaces where they would pause
-(租的房子有租房合同 在醴陵城区 外地户口能落户不). 、 does not: it joins people (我、老公).
-A new 我 right after a character starts a clause too: voice input runs sentences together
-with no punctuation (…公司给交的社保做了两年了我老家是衡阳祁东的我想户口迁过来), and the
-speaker naming themself again is where a spoken sentence would have ended — unless 我 is the
-object (把我, 跟我, 帮我 …) or possessed (…的我)."""
+(租的房子有租房合同 在醴陵城区 外地户口能落户不). 、 does not: it joins people (我、老公)."""
+RUN_ON_BREAKS = re.compile(
+    CLAUSE_BREAKS.pattern
+    + r"|(?<=[\u4e00-\u9fff])(?<![把跟和与给帮替让叫的是带对同向被将找问陪说及靠随着到在])(?=我)"
+)
+"""In a message with no punctuation at all (voice input: …公司给交的社保做了两年了我老家是衡阳
+祁东的我想户口迁过来) a new 我 right after a character starts a clause too: the speaker naming
+themself again is where a spoken sentence would have ended — unless 我 is an object (把我,
+投靠我, 跟着我 …) or possessed (…的我). Text that has punctuation keeps its own breaks."""
+PUNCTUATION = re.compile(r"[,.;!?。，、；：！？]")
 SENTENCE_BREAKS = re.compile(r"[.!?。\n]")
 WISH = re.compile(r"想|要|打算|准备|希望|能不能|能否|可不可以|可以|行不行|能迁|能落")
 """A move that is wanted (想迁回去), not one that happened (当初是投靠他迁过去的)."""
@@ -364,11 +366,12 @@ class Attribution:
     @staticmethod
     def clause_bounds(text: str, at: int) -> tuple[int, int]:
         """The clause around offset ``at``: from the last break before it to the next one."""
+        breaks = CLAUSE_BREAKS if PUNCTUATION.search(text) else RUN_ON_BREAKS
         start = 0
-        for match in CLAUSE_BREAKS.finditer(text, 0, at):
+        for match in breaks.finditer(text, 0, at):
             start = match.end()
         # From the next character: a clause may begin with the break that starts it (我…).
-        following = CLAUSE_BREAKS.search(text, at + 1)
+        following = breaks.search(text, at + 1)
         return start, following.start() if following else len(text)
 
     def applicant(

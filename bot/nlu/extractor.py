@@ -29,13 +29,13 @@ from bot.nlu.attribution import Attribution
 from bot.nlu.normalize import normalize
 from bot.nlu.segmentation import load_user_dictionary
 from bot.paths import DATA_DIR
-from bot.policy.facts import FACTS, FactValue
+from bot.policy.facts import FACTS, MOVE_GOALS, FactValue
 
 DEFAULT_PATTERNS = DATA_DIR / "facts" / "patterns.yml"
 
 
-MOVE_GOALS = frozenset({"settle_urban", "move_rural"})
-"""Goals whose subject is the applicant (the person who wants to move)."""
+WISHES = frozenset({"goal", "join_relative"})
+"""Facts that say what is wanted, not what is: a rule named (按投靠子女的政策) still wants it."""
 
 NEGATION_CHARS = frozenset("没不未无非")
 """A token glued to a match that ends in one of these negates it (没开|公司)."""
@@ -126,6 +126,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
         "post_cues": set(data["negation"]["post_cues"]),
         "question_cues": set(data["negation"]["question_cues"]),
         "future_cues": set(data["negation"].get("future_cues", [])),
+        "rule_cues": set(data["negation"].get("rule_cues", [])),
         "window": int(data["negation"].get("window", 4)),
         "post_window": int(data["negation"].get("post_window", 2)),
         "breaks": set(data.get("clause_breaks", [])),
@@ -134,8 +135,13 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
     return settings, rules
 
 
-SETTLE_WORDS = re.compile(r"落户|落个户|迁户口|入户|把户口|户口[^,.;!?。\s]{0,4}(迁|落|转)")
+SETTLE_WORDS = re.compile(
+    r"落户|落个户|迁户口|入户|把户口|户口[^,.;!?。\s]{0,4}(迁|落|转)(?!走|出|掉)"
+)
 """A move named with no place (能不能凭工作落户, 户口能迁不): where to is left unsaid."""
+
+STATUS_CHECK = re.compile(r"办好了?没|办了没|好了没|进度|办到哪|审批下来没|批下来没")
+"""An application already made (我买房落户的手续办好了没有): a status check, not a move wanted."""
 
 URBAN_ROUTE_FACTS = (
     "employed_in_liling",
@@ -175,7 +181,8 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         if stated is not None and stated.value is True:
             return FactMention("goal", "move_rural", stated.start, stated.end, stated.text, False)
     settle = SETTLE_WORDS.search(text)
-    if joined is None and settle and any(fact in chosen for fact in URBAN_ROUTE_FACTS):
+    met = [fact for fact in URBAN_ROUTE_FACTS if chosen.get(fact) and not chosen[fact].negated]
+    if joined is None and settle and met and STATUS_CHECK.search(text) is None:
         return FactMention("goal", "settle_urban", settle.start(), settle.end(), settle[0], False)
     return None
 
@@ -363,6 +370,8 @@ class FactExtractor:
             if token.text in settings["question_cues"]:
                 return None
             if rule.fact != "goal" and token.text in settings["future_cues"]:
+                return None
+            if rule.fact not in WISHES and token.text in settings["rule_cues"]:
                 return None
             if token.text in settings["cues"]:
                 negated = True

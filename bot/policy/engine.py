@@ -366,14 +366,19 @@ NEAR_MISSES = 2
 def _near_misses(
     ruled_out: Iterable[ClauseFinding], situation: Situation
 ) -> tuple[ClauseFinding, ...]:
-    """The ruled-out routes whose facts the citizen stated most of (besides the goal)."""
+    """The ruled-out routes the citizen's words are most about.
 
-    def stated(finding: ClauseFinding) -> int:
-        return sum(
-            1 for fact in finding.clause.facts if fact != "goal" and situation.get(fact) is not None
-        )
+    Those meeting the most stated facts first (在厂里上班…没交社保 is 三(一)6's near miss), then
+    those with most facts stated (besides the goal).
+    """
 
-    ranked = sorted((f for f in ruled_out if stated(f)), key=stated, reverse=True)
+    def closeness(finding: ClauseFinding) -> tuple[int, int]:
+        atoms = [a for a in _atoms(finding.clause.condition) if a.fact != "goal"]
+        known = [(a, situation.get(a.fact)) for a in atoms if situation.get(a.fact) is not None]
+        met = sum(1 for atom, value in known if value in atom.accepted)
+        return met, len({atom.fact for atom, _ in known})
+
+    ranked = sorted((f for f in ruled_out if closeness(f)[1]), key=closeness, reverse=True)
     return tuple(ranked[:NEAR_MISSES])
 
 
@@ -384,6 +389,15 @@ def _goal_atoms(condition: Condition) -> list[Atom]:
         return [atom for part in condition.parts for atom in _goal_atoms(part)]
     if isinstance(condition, (AnyOf, Not)):
         return []  # a goal test under any/not does not restrict the clause as a whole
+    return []
+
+
+def _atoms(condition: Condition | None) -> list[Atom]:
+    """The fact tests a condition asks to hold (those under ``not`` ask the opposite: left out)."""
+    if isinstance(condition, Atom):
+        return [condition]
+    if isinstance(condition, (AllOf, AnyOf)):
+        return [atom for part in condition.parts for atom in _atoms(part)]
     return []
 
 

@@ -170,6 +170,9 @@ _FACT_LIST: tuple[Fact, ...] = (
     ),
 )
 
+MOVE_GOALS = frozenset({"settle_urban", "move_rural"})
+"""Goals that move the applicant's own hukou (a situation, not only a question)."""
+
 FACTS: dict[str, Fact] = {fact.name: fact for fact in _FACT_LIST}
 """Every fact the engine knows, by name, in asking order."""
 

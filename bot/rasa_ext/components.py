@@ -21,14 +21,15 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.dialogue.situation import INTENT_GOALS, TOPIC_INTENTS, entity_value
-from bot.nlu.extractor import MOVE_GOALS, FactExtractor, FactMention
+from bot.nlu.extractor import FactExtractor, FactMention
 from bot.nlu.normalize import is_noise, normalize
+from bot.policy.facts import MOVE_GOALS
 
 EXTRACTOR_NAME = "PolicyFactExtractor"
 OTHER_CITY = "other_city"
+"""Message property: ``{"place", "facts"}`` when the message asks about settling elsewhere."""
 ASKED = "asked"
 """Message property: the facts the words ask about without stating them (see FactExtractor.read)."""
-"""Message property: ``{"place", "facts"}`` when the message asks about settling elsewhere."""
 
 
 def _longest_free_run(start: int, end: int, taken: set[int]) -> tuple[int, int] | None:

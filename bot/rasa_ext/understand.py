@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.dialogue.reply import asked_of
 from bot.dialogue.situation import situation_from_parse
 from bot.policy.situation import Situation
 
@@ -23,6 +24,8 @@ class Understanding:
     confidence: float
     entities: list[dict[str, Any]]
     situation: Situation
+    asked: frozenset[str] = frozenset()
+    """Facts the words ask about without stating them (they rank clauses)."""
 
 
 def understand(text: str, model: Path) -> Understanding:
@@ -47,4 +50,5 @@ def understand(text: str, model: Path) -> Understanding:
         confidence=float(intent.get("confidence") or 0.0),
         entities=list(parse.get("entities") or []),
         situation=situation_from_parse(parse),
+        asked=asked_of(parse),
     )

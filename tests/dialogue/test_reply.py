@@ -116,3 +116,16 @@ def test_another_city_question_ranks_liling_s_clause_for_the_fact_asked(kb: Know
         Reading(intent="out_of_scope", other_city=("武汉", {})), {}, kb, BEFORE_EXPIRY
     )
     assert "3.1.2" not in [c["id"] for c in plain["clauses"]]
+
+
+def test_a_topic_answer_never_lists_a_ruled_out_route_as_one_to_look_at(kb: Knowledge) -> None:
+    """在醴陵上班但是没交社保，孩子能在城区上学吗，户口能迁过来吗."""
+    parse = _parse(
+        "ask_schooling",
+        goal="settle_urban",
+        employed_in_liling="true",
+        urban_social_insurance="false",
+    )
+    answer = first_answer(Reading.from_parse(parse), {}, kb, BEFORE_EXPIRY)
+    assert "3.1.6" not in [c["id"] for c in answer["clauses"]]
+    assert "3.1.6" not in answer["text"]

@@ -100,6 +100,21 @@ CASES = [
             "joining_soldiers_parents": True,
         },
     ),
+    # the relative joined is not the applicant, even with 我 right before them
+    (
+        "我想投靠我儿子落户，他户口在城区",
+        {"goal": "settle_urban", "join_relative": "child", "relative_hukou_area": "liling_urban"},
+    ),
+    (
+        "我想随我老公落户，他户口在城区，我们住在一起",
+        {
+            "goal": "settle_urban",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_urban",
+            "join_relative": "spouse",
+            "lives_with_relative": True,
+        },
+    ),
 ]
 
 

@@ -142,6 +142,24 @@ CASES = [
     # an office's hours are no one's job (派出所中午休息吗 states nothing either)
     ("醴陵派出所周末上班吗", {}),
     ("户籍窗口工作日几点开门", {}),
+    # a second reader's cases: no move is implied by a move away or an application made …
+    ("我在醴陵城区买了房，户口迁走会不会有影响", {"housing": "owned"}),
+    ("我买房落户的手续办好了没有", {"housing": "owned"}),
+    # … 不是自考 says nothing against the degree; 开始 alone is no future; 移民管理局 is an office
+    (
+        "我是全日制本科毕业的，不是自考，想在醴陵城区落户",
+        {"goal": "settle_urban", "fulltime_graduate": True},
+    ),
+    (
+        "我从2020年开始在醴陵城区上班，想在城区落户",
+        {"goal": "settle_urban", "employed_in_liling": True},
+    ),
+    ("我去出入境移民管理局办护照", {}),
+    # … and a rule named after 按 still says whom one wants to join
+    (
+        "按投靠子女的政策我能落户吗？我儿子户口在城区",
+        {"goal": "settle_urban", "join_relative": "child", "relative_hukou_area": "liling_urban"},
+    ),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),

@@ -212,3 +212,23 @@ def test_likely_routes_are_ranked_by_the_stated_facts_they_meet() -> None:
     )
     assert result.likely[0].clause.id == "3.2.7"
     assert {f.clause.id for f in result.likely[1:]} >= {"3.2.2", "3.2.3"}
+
+
+def test_the_near_miss_is_the_route_described_not_the_most_denied() -> None:
+    """Every route answered 否 by the form, and a job without insurance: 三(一)6 comes first."""
+    result = assess(
+        Situation.from_mapping(
+            {
+                "goal": "settle_urban",
+                "join_relative": "none",
+                "fulltime_graduate": False,
+                "professional_qualification": False,
+                "transferred_or_recruited": False,
+                "investor_or_founder": False,
+                "housing": "none",
+                "employed_in_liling": True,
+                "urban_social_insurance": False,
+            }
+        )
+    )
+    assert result.near_misses[0].clause.id == "3.1.6"
