@@ -86,11 +86,15 @@
     if (faq) box.appendChild(el("div", "why", "答复依据的政策条款："));
     if (elsewhere) box.appendChild(el("div", "why", "醴陵对同样情况的规定（不是" + payload.place + "的规定）："));
     payload.clauses.forEach(function (c) {
-      var h = el("h2");
+      var h = el("h2", c.ruled_out ? "ruled-out" : null);
       h.appendChild(el("span", "label", c.label));
       h.appendChild(document.createTextNode(c.title));
+      // The route the citizen asked about, shown because it does not apply: say so first.
+      if (c.ruled_out) h.appendChild(el("span", "tag", "按您说的情况不适用"));
       box.appendChild(h);
-      if (c.why && c.why.length) box.appendChild(el("div", "why", "理由：" + c.why.join("；")));
+      if (c.why && c.why.length) {
+        box.appendChild(el("div", "why", (c.ruled_out ? "不适用的原因：" : "理由：") + c.why.join("；")));
+      }
       var d = el("details");
       if (openQuotes) d.open = true;
       d.appendChild(el("summary", null, "政策原文"));

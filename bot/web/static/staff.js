@@ -58,10 +58,13 @@
   }
 
   function clauseBox(c, maybe) {
-    var box = el("div", "clause" + (maybe ? " maybe" : ""));
-    box.appendChild(el("h3", null, c.label + " " + c.title));
+    var box = el("div", "clause" + (c.ruled_out ? " ruled-out" : maybe ? " maybe" : ""));
+    // A route the caller's words are about, shown because it does not apply.
+    box.appendChild(el("h3", null, c.label + " " + c.title + (c.ruled_out ? "（按所述情况不适用）" : "")));
     box.appendChild(el("blockquote", null, c.quote));
-    if (c.why && c.why.length) box.appendChild(el("div", "muted", "理由：" + c.why.join("；")));
+    if (c.why && c.why.length) {
+      box.appendChild(el("div", "muted", (c.ruled_out ? "不适用的原因：" : "理由：") + c.why.join("；")));
+    }
     if (c.departments && c.departments.length) box.appendChild(el("div", "muted", "负责部门：" + c.departments.join("、")));
     return box;
   }
@@ -93,7 +96,8 @@
     lines.push(OUTCOMES[p.outcome] || "");
     p.clauses.forEach(function (c) {
       result.appendChild(clauseBox(c, p.outcome === "undetermined"));
-      lines.push(c.label + " " + c.title + "：“" + c.quote + "”");
+      lines.push(c.label + " " + c.title + (c.ruled_out ? "（按所述情况不适用：" + c.why.join("；") + "）" : "")
+        + "：“" + c.quote + "”");
     });
     if (p.missing.length) {
       result.appendChild(el("div", "muted", "还需问清：" + p.questions.slice(0, 3).map(function (x) { return x.question; }).join(" ")));
