@@ -44,7 +44,7 @@ train:  ## train the model into models/hukou.tar.gz (skipped when nothing change
 	@mkdir -p artifacts
 	@if $(RUN) python -c "import sys; from bot.stack.training import model_is_stale; sys.exit(0 if model_is_stale() else 1)"; then \
 	  echo "training the model (log: artifacts/train.log)"; \
-	  $(RUN) rasa train $(RASA_ARGS) --data $(RASA_DATA) --out models --fixed-model-name hukou \
+	  $(RUN) rasa train $(RASA_ARGS) --data $(RASA_DATA) --out models --fixed-model-name hukou --force \
 	    > artifacts/train.log 2>&1 || { tail -n 40 artifacts/train.log; exit 1; }; \
 	else echo "model is up to date"; fi
 

@@ -121,8 +121,10 @@ PY
   gateway)
     # --no-proxy-headers: the gateway alone decides which X-Forwarded-For address is the
     # client's (HUKOU_TRUSTED_PROXIES); uvicorn's own rule would trust any local connection.
+    # --no-access-log: a request line carries its query string, and WeChat's pushes put the
+    # citizen's OpenID there (/wechat/oa?openid=…): no log keeps it.
     exec python -m uvicorn bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 \
-      --ws none --no-proxy-headers "$@"
+      --ws none --no-proxy-headers --no-access-log "$@"
     ;;
   turns)
     # bot/stack/turn_consumer.py reads the profile (HUKOU_PROFILE=production, HUKOU_AMQP_URL,

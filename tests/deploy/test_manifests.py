@@ -1117,7 +1117,7 @@ def run_role(role: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[s
         (
             "gateway",
             "-m uvicorn bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 --ws none"
-            " --no-proxy-headers",
+            " --no-proxy-headers --no-access-log",
         ),
         ("migrate", "-m bot.cli db upgrade"),
         ("turns", "-m bot.stack.turn_consumer"),

@@ -83,4 +83,6 @@ def test_a_negated_fact_is_never_taken_as_true(assistant_url: str) -> None:
     conversation = play(assistant_url, "negation", ["我想在醴陵城里落户，在厂里上班但没交社保"])
     payload = conversation.last_payload() or {}
     assert payload.get("situation", {}).get("urban_social_insurance") is False
-    assert "3.1.6" not in [c["id"] for c in payload.get("clauses", [])]
+    # 三(一)6 is what the words were about: shown as not applying, never as applicable.
+    assert payload.get("outcome") != "eligible"
+    assert all(c.get("ruled_out") for c in payload.get("clauses", []) if c["id"] == "3.1.6")
