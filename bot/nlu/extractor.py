@@ -180,6 +180,10 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         stated = chosen.get(fact)
         if stated is not None and stated.value is True:
             return FactMention("goal", "move_rural", stated.start, stated.end, stated.text, False)
+    permit = chosen.get("has_birth_permit")
+    if permit is not None:
+        # 准生证, had or not, is only asked about a newborn's registration (四(一)).
+        return FactMention("goal", "newborn", permit.start, permit.end, permit.text, False)
     settle = SETTLE_WORDS.search(text)
     met = [fact for fact in URBAN_ROUTE_FACTS if chosen.get(fact) and not chosen[fact].negated]
     if joined is None and settle and met and STATUS_CHECK.search(text) is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import groupby
 from functools import lru_cache
 
 import yaml
@@ -65,4 +66,16 @@ def is_noise(text: str) -> bool:
     """
     chars = [char for char in normalize(text) if char.isalnum()]
     distinct = len(set(chars))
-    return (len(chars) >= 5 and distinct == 1) or (len(chars) >= 20 and distinct * 10 <= len(chars))
+    # A few characters each typed over and over (户户户口口口落落): keys held down, no words.
+    runs = [len(list(group)) for _, group in groupby(chars)]
+    stutter = (
+        len(chars) >= 6
+        and len(runs) <= 4
+        and all(run >= 2 for run in runs)
+        and sum(run >= 3 for run in runs) >= 2  # 嗯嗯好好谢谢 is a reply, not keys held down
+    )
+    return (
+        (len(chars) >= 5 and distinct == 1)
+        or (len(chars) >= 20 and distinct * 10 <= len(chars))
+        or stutter
+    )

@@ -160,6 +160,14 @@ CASES = [
         "按投靠子女的政策我能落户吗？我儿子户口在城区",
         {"goal": "settle_urban", "join_relative": "child", "relative_hukou_area": "liling_urban"},
     ),
+    # 准生证, had or not, is asked only about a newborn's registration
+    ("生了孩子，准生证没办", {"goal": "newborn", "has_birth_permit": False}),
+    ("户口在城里的人生孩子还要准生证吗", {}),  # asked (还要…吗), left to the classifier
+    ("我BB啱啱出世，冇准生证，可唔可以上户口㗎？", {"goal": "newborn", "has_birth_permit": False}),
+    (
+        "来电人读大二时退学了，户口还在学校没迁，想回老家茶山岭镇的村里上户口",
+        {"goal": "move_rural", "dropout": True, "hukou_at_school": True, "origin_rural": True},
+    ),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),

@@ -32,7 +32,15 @@ def test_normalize_is_idempotent() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["户户户户户", "户" * 1000, "哈哈哈哈哈哈", "户 户 户 户 户！", "啊啊" * 20, "ab" * 30],
+    [
+        "户户户户户",
+        "户" * 1000,
+        "哈哈哈哈哈哈",
+        "户 户 户 户 户！",
+        "啊啊" * 20,
+        "ab" * 30,
+        "户户户口口口落落",
+    ],
 )
 def test_repeated_characters_are_noise(text: str) -> None:
     assert is_noise(text)
@@ -40,7 +48,15 @@ def test_repeated_characters_are_noise(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["是是是", "好的好的", "我在醴陵租房可以落户吗", "", "户口户口户口", "没有没有没有没有"],
+    [
+        "是是是",
+        "好的好的",
+        "我在醴陵租房可以落户吗",
+        "",
+        "户口户口户口",
+        "没有没有没有没有",
+        "嗯嗯好好谢谢",
+    ],
 )
 def test_short_answers_and_sentences_are_not_noise(text: str) -> None:
     assert not is_noise(text)
