@@ -500,18 +500,38 @@ class FaqStore:
             ]
 
     def published(self) -> builtins.list[PublishedEntry]:
-        """What citizens are served: each live entry's published version, by key."""
+        """What citizens are served: each live entry's published version, by key.
+
+        With its dates: when the entry was first published (its earliest published version),
+        when the text served now was published, and its 复核日期.
+        """
+        first = (
+            sa.select(
+                entry_versions.c.entry_id,
+                sa.func.min(entry_versions.c.created_at).label("first_published_at"),
+            )
+            .where(entry_versions.c.status == "published")
+            .group_by(entry_versions.c.entry_id)
+            .subquery()
+        )
         query = (
-            sa.select(Entry, EntryVersion)
+            sa.select(Entry, EntryVersion, first.c.first_published_at)
             .join(EntryVersion, entry_versions.c.id == entries.c.published_version_id)
+            .join(first, first.c.entry_id == entries.c.id)
             .order_by(entries.c.key)
         )
         with self._transaction() as session:
             return [
                 PublishedEntry(
-                    id=entry.id, key=entry.key, version=version.number, **_content_fields(version)
+                    id=entry.id,
+                    key=entry.key,
+                    version=version.number,
+                    **_content_fields(version),
+                    first_published_at=first_published_at,
+                    published_at=version.created_at,
+                    review_by=entry.review_by,
                 )
-                for entry, version in session.execute(query).all()
+                for entry, version, first_published_at in session.execute(query).all()
             ]
 
     def revision(self) -> int:
