@@ -91,7 +91,7 @@ def test_each_entry_has_its_first_and_latest_publication_and_review_date(
     assert served["updated"] == "2026-01-01"
     assert served["review_by"] is None
 
-    store.update("editor", entry.id, {"answer": NEWBORN["answer"] + "（已更新）"}, entry.revision)
+    store.update("editor", entry.id, {"answer": f"{NEWBORN['answer']}（已更新）"}, entry.revision)
     store.submit("editor", entry.id)
     store.approve("reviewer", entry.id)
     store.publish("reviewer", entry.id)
