@@ -85,3 +85,17 @@ def test_the_print_view_is_a4_black_and_white_without_controls(
     # The page box is A4 (595 × 842 pt) because the print CSS asks for it.
     assert b"/MediaBox [0 0 595" in pdf or b"/MediaBox [0 0 594" in pdf, pdf[:2000]
     page.close()
+
+
+def test_the_full_text_prints_without_controls(browser: Browser, gateway: Gateway) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(gateway.url + "/policy")
+    expect(page.locator("#fulltext")).to_contain_text("醴政发〔2017〕6号")
+    expect(page.locator("#print")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator("#print")).to_be_hidden()
+    expect(page.locator(".toolbar")).to_be_hidden()
+    colour = page.evaluate("getComputedStyle(document.getElementById('fulltext')).color")
+    assert colour == "rgb(0, 0, 0)"
+    (SHOTS / "policy-print.pdf").write_bytes(page.pdf(prefer_css_page_size=True))
+    page.close()
