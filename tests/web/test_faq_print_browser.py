@@ -99,3 +99,15 @@ def test_the_full_text_prints_without_controls(browser: Browser, gateway: Gatewa
     assert colour == "rgb(0, 0, 0)"
     (SHOTS / "policy-print.pdf").write_bytes(page.pdf(prefer_css_page_size=True))
     page.close()
+
+
+def test_the_page_fits_a_phone(browser: Browser, gateway: Gateway) -> None:
+    _published(gateway)
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.goto(gateway.url + "/faq")
+    expect(page.locator("article.qa .dates").first).to_contain_text("发布日期：")
+    expect(page.locator("#interpreter")).not_to_be_empty()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page is {width}px wide at 360px"
+    page.screenshot(path=str(SHOTS / "faq-public-360.png"), full_page=True)
+    page.close()
