@@ -42,9 +42,11 @@ log = logging.getLogger(__name__)
 
 OTHER_TOPIC = "其他问题"
 UNNAMED_INTERPRETER = (
-    "醴陵市户籍政策助手（据政策原文自动整理，非政府部门发布的解读，以派出所答复为准）"
+    "醴陵市户籍政策助手（由助手的编辑、审核人员依据政策原文整理；未注明解读部门，以派出所答复为准）"
 )
-"""What ``/faq`` names as 解读机关 when none is configured: never a department's name."""
+"""What ``/faq`` names as 解读机关 when none is configured: never a department's name (the
+entries are written and reviewed on this desk; which department its staff belong to is a
+setting, ``HUKOU_FAQ_INTERPRETER``, not something the page may guess)."""
 ACTION_NAMES = {
     "create": "新建",
     "update": "修改",
