@@ -13,6 +13,18 @@ class ValidationError(FaqError):
     """The input is not acceptable (missing, too long, unknown clause …)."""
 
 
+class RowsRefused(ValidationError):
+    """Rows of a batch that could not be created, so none was (:meth:`FaqStore.create_all`).
+
+    ``rows`` holds ``(index, reason)`` pairs, the index counted from 0 in the batch given.
+    """
+
+    def __init__(self, rows: list[tuple[int, str]]) -> None:
+        """Refuse the batch for ``rows``' reasons."""
+        super().__init__("；".join(f"第 {index + 1} 条：{reason}" for index, reason in rows))
+        self.rows = rows
+
+
 class PermissionDenied(FaqError):
     """The user's role (or authorship) does not allow the action."""
 

@@ -4,7 +4,8 @@
   published entry (question and paraphrases as examples) and a domain with the matching
   ``utter_faq/<key>`` responses. The assistant needs a ``ResponseSelector`` and a rule
   ``intent: faq → action: utter_faq`` to use them.
-* :func:`export_entries` and :func:`import_yaml` read and write a plain list of entries::
+* :func:`export_entries` and :func:`import_yaml` read and write a plain list of entries
+  (:func:`import_text`, the web import, reads the same list, all or nothing)::
 
       - key: newborn_documents
         question: 孩子上户口要带什么材料？
@@ -24,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from bot.faq.errors import FaqError, ValidationError
+from bot.faq.errors import FaqError, RowsRefused, ValidationError
 from bot.faq.records import EntryView, PublishedEntry
 from bot.faq.store import Actor, FaqStore
 
@@ -178,3 +179,70 @@ def import_yaml(store: FaqStore, user: Actor, path: Path) -> ImportReport:
         else:
             report.created.append(view)
     return report
+
+
+IMPORT_MAX_ROWS = 500
+"""The most entries one web import may bring (a larger file is refused, not cut)."""
+
+
+def _row_lines(text: str, source: str) -> list[int]:
+    """The line (from 1) where each row of the YAML list in ``text`` starts.
+
+    Raises:
+        ValidationError: ``text`` is not YAML, or not a list (``source:line: reason``).
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{source}:{mark.line + 1}" if mark else source
+        raise ValidationError(
+            f"{where}: 不是有效的 YAML，请检查缩进、冒号和引号（{exc.problem or exc.context}）"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ValidationError(f"{source}: 不是有效的 YAML（{exc}）") from None
+    if not isinstance(node, yaml.SequenceNode):
+        line = node.start_mark.line + 1 if node is not None else 1
+        raise ValidationError(
+            f"{source}:{line}: 应为条目列表，每条以“- ”开头，含 question、answer 等字段"
+        )
+    return [item.start_mark.line + 1 for item in node.value]
+
+
+def import_text(store: FaqStore, user: Actor, text: str, source: str) -> list[EntryView]:
+    """Create an entry for each row of the YAML list ``text`` (read from ``source``): all or none.
+
+    The rows are checked as :func:`import_yaml` checks them, then by the store; if any row is
+    refused nothing is imported, and the error lists every refused row as
+    ``faq.yml:12: 第 3 条：未知的条款编号：9.9`` (the line where the row starts).
+
+    Raises:
+        ValidationError: The file, or one or more of its rows, was refused (nothing imported).
+    """
+    lines = _row_lines(text, source)
+    if not lines:
+        raise ValidationError(f"{source}: 文件中没有条目")
+    if len(lines) > IMPORT_MAX_ROWS:
+        raise ValidationError(
+            f"{source}: 一次最多导入 {IMPORT_MAX_ROWS} 条，文件中有 {len(lines)} 条，请分成几个文件"
+        )
+    problems: list[tuple[int, str]] = []
+    batch: list[tuple[Mapping[str, object], bool] | None] = []
+    for index, row in enumerate(yaml.safe_load(text)):
+        try:
+            data, status = _row_data(row)
+        except FaqError as exc:
+            problems.append((index, str(exc)))
+            batch.append(None)
+        else:
+            batch.append((data, status == "in_review"))
+    try:
+        return store.create_all(user, batch, detail=f"从 {source} 导入")
+    except RowsRefused as exc:
+        problems = sorted(problems + exc.rows)
+    listed = "\n".join(
+        f"{source}:{lines[index]}: 第 {index + 1} 条：{reason}" for index, reason in problems
+    )
+    raise ValidationError(
+        f"没有导入任何条目：{len(problems)} 条有问题，请改正后重新导入。\n{listed}"
+    )

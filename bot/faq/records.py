@@ -62,6 +62,12 @@ class PublishedEntry(_View):
     clause_ids: tuple[str, ...]
     tags: tuple[str, ...]
     version: int
+    first_published_at: dt.datetime | None = None
+    """When the entry was first published (its earliest published version)."""
+    published_at: dt.datetime | None = None
+    """When the version served now was published (the entry's last update on ``/faq``)."""
+    review_by: dt.date | None = None
+    """The entry's 复核日期, if one is set."""
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from bot.faq.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
+    RowsRefused,
     ValidationError,
 )
 from bot.faq.grouping import cluster, wordings
@@ -149,6 +150,54 @@ class FaqStore:
             key = check_key(data["key"]) if data.get("key") else None
             entry = self._create(session, actor, content, key, detail="")
             return self._view(session, entry)
+
+    def create_all(
+        self,
+        user: Actor,
+        rows: Sequence[tuple[Mapping[str, object], bool] | None],
+        detail: str = "",
+    ) -> builtins.list[EntryView]:
+        """Create a draft from each ``(data, submit)`` row, all or none, in one transaction.
+
+        A row with ``submit`` is sent for review at once (as :meth:`submit`). Every row is
+        tried, so that every bad row is reported; if any was refused nothing is created.
+        A ``None`` row is one the caller refused already: it is not reported again, but
+        nothing is created either. ``detail`` goes into each entry's audit row.
+
+        Raises:
+            RowsRefused: The rows that could not be created and why (nothing was created).
+            PermissionDenied: The user is unknown or inactive.
+        """
+        with self._transaction() as session:
+            actor = self._actor(session, user)
+            made: builtins.list[Entry] = []
+            refused: builtins.list[tuple[int, str]] = []
+            submitting = TRANSITIONS["submit"]
+            for index, row in enumerate(rows):
+                if row is None:
+                    continue
+                data, submit = row
+                # Every check comes before the row's first write (no savepoints: pysqlite
+                # would commit a released one), so a refused row has written nothing.
+                try:
+                    content = parse_content(data, self._clause_ids)
+                    key = check_key(data["key"]) if data.get("key") else None
+                    if key is not None:
+                        self._check_key_free(session, key)  # also a key earlier in the batch
+                    if submit and not content.answer:
+                        raise ValidationError("答案为空，不能直接提交审核")
+                    if submit and not submitting.allows(actor.role, "draft", own=True):
+                        raise PermissionDenied(f"{ROLE_NAMES[actor.role]}不能提交审核")
+                except FaqError as exc:
+                    refused.append((index, str(exc)))
+                    continue
+                entry = self._create(session, actor, content, key, detail=detail)
+                if submit:
+                    self._step(session, entry, actor, "submit")
+                made.append(entry)
+            if refused or None in rows:
+                raise RowsRefused(refused)  # leaving the block rolls every row back
+            return [self._view(session, entry) for entry in made]
 
     def update(
         self, user: Actor, entry_id: int, data: Mapping[str, object], base_revision: int
@@ -500,18 +549,38 @@ class FaqStore:
             ]
 
     def published(self) -> builtins.list[PublishedEntry]:
-        """What citizens are served: each live entry's published version, by key."""
+        """What citizens are served: each live entry's published version, by key.
+
+        With its dates: when the entry was first published (its earliest published version),
+        when the text served now was published, and its 复核日期.
+        """
+        first = (
+            sa.select(
+                entry_versions.c.entry_id,
+                sa.func.min(entry_versions.c.created_at).label("first_published_at"),
+            )
+            .where(entry_versions.c.status == "published")
+            .group_by(entry_versions.c.entry_id)
+            .subquery()
+        )
         query = (
-            sa.select(Entry, EntryVersion)
+            sa.select(Entry, EntryVersion, first.c.first_published_at)
             .join(EntryVersion, entry_versions.c.id == entries.c.published_version_id)
+            .join(first, first.c.entry_id == entries.c.id)
             .order_by(entries.c.key)
         )
         with self._transaction() as session:
             return [
                 PublishedEntry(
-                    id=entry.id, key=entry.key, version=version.number, **_content_fields(version)
+                    id=entry.id,
+                    key=entry.key,
+                    version=version.number,
+                    **_content_fields(version),
+                    first_published_at=first_published_at,
+                    published_at=version.created_at,
+                    review_by=entry.review_by,
                 )
-                for entry, version in session.execute(query).all()
+                for entry, version, first_published_at in session.execute(query).all()
             ]
 
     def revision(self) -> int:

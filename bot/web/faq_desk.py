@@ -34,12 +34,19 @@ from bot.policy.present import (
     policy_block,
     validity_notice,
 )
+from bot.turns.record import CHINA
 from bot.web.schemas import PreviewIn
 from bot.web.settings import Settings
 
 log = logging.getLogger(__name__)
 
 OTHER_TOPIC = "其他问题"
+UNNAMED_INTERPRETER = (
+    "醴陵市户籍政策助手（由助手的编辑、审核人员依据政策原文整理；未注明解读部门，以派出所答复为准）"
+)
+"""What ``/faq`` names as 解读机关 when none is configured: never a department's name (the
+entries are written and reviewed on this desk; which department its staff belong to is a
+setting, ``HUKOU_FAQ_INTERPRETER``, not something the page may guess)."""
 ACTION_NAMES = {
     "create": "新建",
     "update": "修改",
@@ -56,6 +63,15 @@ ACTION_NAMES = {
     "review_by": "设定复核日期",
     "schedule": "定时发布",
 }
+
+
+FULL_TEXT_PAGE = "/policy"
+"""The page with the policy's full text (:mod:`bot.web.routes.pages`), linked from ``/faq``."""
+
+
+def china_day(at: dt.datetime | None) -> str | None:
+    """``at``'s date in China (``YYYY-MM-DD``), as ``/faq`` shows an entry's dates."""
+    return at.astimezone(CHINA).date().isoformat() if at else None
 
 
 def user_dict(user: User) -> dict[str, Any]:
@@ -138,6 +154,7 @@ class FaqDesk:
         *,
         secure_cookies: bool = False,
         trusted_proxies: int = 0,
+        interpreter: str = "",
     ) -> None:
         """Serve the desk from ``engine`` (migrated on the first :meth:`ready`).
 
@@ -147,6 +164,8 @@ class FaqDesk:
             secure_cookies: Mark the session cookie ``Secure`` (HTTPS only).
             trusted_proxies: The proxies in front of the gateway: failed sign-ins are counted
                 per client as :func:`bot.web.ratelimit.client_address` finds it.
+            interpreter: The 解读机关 ``/faq`` names (``HUKOU_FAQ_INTERPRETER``); empty: the
+                page says that the assistant compiled the answers, naming no department.
         """
         self.engine = engine
         self.kb = kb
@@ -154,6 +173,7 @@ class FaqDesk:
         self.auth = Auth(engine)
         self.secure_cookies = secure_cookies
         self.trusted_proxies = trusted_proxies
+        self.interpreter = interpreter.strip()
         self._migrated = False
         self._lock = threading.Lock()
 
@@ -171,6 +191,7 @@ class FaqDesk:
             kb,
             secure_cookies=settings.secure_cookies,
             trusted_proxies=settings.trusted_proxies,
+            interpreter=settings.faq_interpreter,
         )
         try:
             desk.ready()
@@ -248,6 +269,9 @@ class FaqDesk:
                 "changes": changes_block(
                     later_changes(self.kb, entry.clause_ids, today), self.kb, today
                 ),
+                "first_published": china_day(entry.first_published_at),
+                "updated": china_day(entry.published_at),
+                "review_by": entry.review_by.isoformat() if entry.review_by else None,
             }
             groups.setdefault(entry.tags[0] if entry.tags else OTHER_TOPIC, []).append(item)
         order = sorted(groups, key=lambda tag: (tag == OTHER_TOPIC, -len(groups[tag]), tag))
@@ -257,6 +281,11 @@ class FaqDesk:
             "notice": validity_notice(self.kb, today),
             "policy": policy_block(self.kb.meta, today),
             "documents": policies_block(self.kb, today)["documents"],
+            "interpreter": {
+                "name": self.interpreter or UNNAMED_INTERPRETER,
+                "configured": bool(self.interpreter),
+            },
+            "full_text": FULL_TEXT_PAGE,
         }
 
     def preview(self, body: PreviewIn, today: dt.date) -> dict[str, Any]:

@@ -149,3 +149,13 @@ class UserChangeIn(BaseModel):
 JsonObject = Annotated[dict[str, Any], Body()]
 """An entry's fields as sent: the store validates them (:func:`bot.faq.content.parse_content`)
 and hands back unsaved ones on a conflict, so they are not modelled here."""
+
+
+class ImportIn(BaseModel):
+    """A YAML list of entries to import (the file's name, for the error lines, and its text).
+
+    The size is bounded by the body limit (``HUKOU_MAX_BODY_BYTES``, 413 beyond it).
+    """
+
+    filename: StrictStr = Field(..., min_length=1, max_length=200)
+    text: StrictStr

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     (``HUKOU_PRELOAD_RULES``), so that a lookup while no Rasa worker answers does not wait for
     them. ``hukou serve`` sets it when it runs a single worker."""
     secure_cookies: bool = False
+    faq_interpreter: str = Field(default="", max_length=100)
+    """``HUKOU_FAQ_INTERPRETER``: the 解读机关 the public ``/faq`` page names, as the department
+    that answers for the entries has approved it. Empty (the default): the page names no
+    department and says the assistant compiled the answers from the policy's text."""
     """Mark the FAQ desk's session cookie ``Secure`` (set it when served over HTTPS)."""
     profile: str = "embedded"
     """``HUKOU_PROFILE`` (:mod:`bot.stack.profile`): ``production`` keeps the WeChat channel's

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot.faq.errors import ValidationError
-from bot.faq.exchange import export_entries, export_rasa, import_yaml, write_export
+from bot.faq.exchange import export_entries, export_rasa, import_text, import_yaml, write_export
 from bot.faq.records import PublishedEntry
 from bot.faq.store import FaqStore
 from tests.support.faq import NEWBORN, published_entry
@@ -191,3 +191,20 @@ def test_the_export_passes_rasa_data_validate_with_the_project_data(
     keys = {m.get_full_intent() for m in data.intent_examples}
     assert keys == {f"faq/{entry.key}" for entry in store.published()}
     assert {f"utter_{key}" for key in keys} <= set(merged.responses)
+
+
+def test_import_text_is_all_or_nothing_on_either_database(store: FaqStore) -> None:
+    """The web import's path: a refused row leaves the database as it was (SQLite and
+    PostgreSQL), a good file is created in one go, and the rows keep their file lines."""
+    text = (
+        "- {key: first, question: 第一个问题, answer: 答案一, clauses: [3.1.1]}\n"
+        "- {key: second, question: 第二个问题, answer: 答案二, status: in_review}\n"
+        "- {key: first, question: 重复的标识}\n"
+    )
+    with pytest.raises(ValidationError) as refused:
+        import_text(store, "editor", text, "faq.yml")
+    assert str(refused.value).split("\n")[1].startswith("faq.yml:3: 第 3 条：")
+    assert store.list() == []
+    created = import_text(store, "editor", text.rsplit("- ", 1)[0], "faq.yml")
+    assert [(e.key, e.status) for e in created] == [("first", "draft"), ("second", "in_review")]
+    assert {e.key for e in store.list()} == {"first", "second"}

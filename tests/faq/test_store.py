@@ -398,6 +398,9 @@ def test_views_serialise_to_json(store: FaqStore) -> None:
         "clause_ids": ["3.1.1"],
         "tags": ["新生儿"],
         "version": 4,
+        "first_published_at": "2026-03-02T08:30:00+00:00",
+        "published_at": "2026-03-02T08:30:00+00:00",
+        "review_by": None,
     }
     assert store.versions(entry.id)[0].to_dict()["editor"] == "editor"
 

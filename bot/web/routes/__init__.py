@@ -17,7 +17,8 @@ The citizen and the hotline:
   ``GET  /api/clauses``, ``GET /api/clauses/{id}`` — the knowledge base; ``GET  /api/facts`` —
   the facts a situation may contain, with labels and answer options (:mod:`.policy`).
 * ``GET  /`` — the citizen's chat widget; ``GET /staff`` — the hotline lookup page;
-  ``GET /admin`` and ``GET /faq`` — the FAQ desk's pages (:mod:`.pages`);
+  ``GET /admin`` and ``GET /faq`` — the FAQ desk's pages, ``GET /policy`` — the policy's full
+  text (``GET /api/policy/text``) (:mod:`.pages`);
   ``/static/embed.js`` embeds the widget in another site with one script tag.
 * ``GET|POST /wechat/oa`` — the WeChat Official Account (公众号) channel's server URL: WeChat's
   signed handshake and pushes, answered with the web chat's turn within WeChat's 5 seconds
@@ -48,7 +49,9 @@ ones):
   the FAQ matcher would answer each wording with, scores and thresholds, and the entry's
   answered / 没用 counts from the turn log (:mod:`.faq_try`).
 * For admins, ``GET|POST /api/faq/users`` and ``PATCH /api/faq/users/{username}``
-  {role, active, password} (:mod:`.faq_users`).
+  {role, active, password} (:mod:`.faq_users`); ``POST /api/faq/import`` {filename, text} —
+  a YAML list of entries imported all or none, each refused row named ``文件:行`` in the 422
+  (:mod:`.faq_import`).
 * ``GET /api/faq/published`` — public: the published entries grouped by their first tag, each
   with the verbatim quote of the clauses it cites (:mod:`.faq_public`).
 
@@ -72,6 +75,7 @@ from bot.web.routes import (
     faq_auth,
     faq_dashboard,
     faq_entries,
+    faq_import,
     faq_public,
     faq_review,
     faq_try,
@@ -98,6 +102,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     faq_review.router,
     faq_try.router,
     faq_users.router,
+    faq_import.router,
     faq_public.router,
     wechat.router,
 )

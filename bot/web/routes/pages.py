@@ -66,3 +66,9 @@ async def admin_page() -> FileResponse:
 async def faq_page() -> FileResponse:
     """The public 政策解读 page."""
     return FileResponse(STATIC / "faq.html")
+
+
+@router.get("/policy")
+async def policy_page() -> FileResponse:
+    """The policy's full text, read-only (linked from ``/faq`` as the 原文)."""
+    return FileResponse(STATIC / "policy.html")

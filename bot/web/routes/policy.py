@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from bot.policy.facts import FACTS
 from bot.policy.model import as_of_date
-from bot.policy.present import clause_detail, policies_block, question
+from bot.policy.present import clause_detail, policies_block, policy_block, question
 from bot.web.deps import KnowledgeBase, Search
 from bot.web.errors import InvalidText, UnknownClause, error_responses
 
@@ -68,3 +68,25 @@ async def policies(kb: KnowledgeBase, date: str = Query("", max_length=10)) -> d
     except ValueError as exc:
         raise InvalidText(f"请求格式不正确：参数 date {exc}。") from None
     return policies_block(kb, day)
+
+
+@router.get("/policy/text")
+async def policy_text(kb: KnowledgeBase) -> dict[str, Any]:
+    """The policy's full text exactly as stored (``policy_text/``), with its published metadata.
+
+    What the read-only ``/policy`` page shows, linked from ``/faq`` as the 原文.
+    """
+    meta = kb.meta
+    return {
+        "doc_no": meta.doc_no,
+        "title": meta.title,
+        "issuer": meta.issuer,
+        "signed": meta.signed.isoformat(),
+        "published": meta.published.isoformat(),
+        "effective": meta.effective.isoformat(),
+        "expires": meta.expires.isoformat(),
+        "index_no": meta.index_no,
+        "source_office": meta.source_office,
+        "status_label": policy_block(meta, dt.date.today())["status_label"],
+        "text": kb.text,
+    }

@@ -23,7 +23,7 @@
     state.statuses = data.statuses; state.roles = data.roles;
     $("who-name").textContent = data.user.role_name + "：" + data.user.username;
     $("who").hidden = false; $("login").hidden = true; $("desk").hidden = false;
-    $("tab-users").hidden = data.user.role !== "admin";
+    $("tab-users").hidden = $("import-box").hidden = data.user.role !== "admin";
     if (data.user.role !== "admin" && tab === "users") selectTab("entries");
     fillStatusFilter(); fillRoles();
     var sameUser = state.lastUser === data.user.username;

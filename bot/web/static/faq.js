@@ -8,9 +8,18 @@
   var empty = document.getElementById("empty");
   var filter = document.getElementById("filter");
 
+  // 发布 / 更新 / 复核日期, as a 政策解读 page dates each answer (China dates from the desk).
+  function dates(e) {
+    var parts = ["发布日期：" + e.first_published];
+    if (e.updated && e.updated !== e.first_published) parts.push("更新日期：" + e.updated);
+    if (e.review_by) parts.push("复核日期：" + e.review_by);
+    return el("div", "dates", parts.join("　"));
+  }
+
   function entry(e) {
     var article = el("article", "qa");
     article.appendChild(el("h3", null, e.question));
+    article.appendChild(dates(e));
     article.appendChild(el("div", "answer", e.answer));
     e.clauses.forEach(function (c) {
       var cite = el("div", "cite");
@@ -47,6 +56,13 @@
   }
 
   function render(data) {
+    document.getElementById("interpreter").textContent = data.interpreter.name;
+    var p = data.policy;
+    document.getElementById("policy-ref").textContent =
+      p.issuer + "《" + p.title + "》（" + p.doc_no + "）";
+    var link = document.getElementById("full-text");
+    link.href = data.full_text;
+    link.dataset.url = location.origin + data.full_text;
     document.getElementById("notice").textContent = data.notice;
     documents(data.documents);
     groupsBox.textContent = ""; topics.textContent = "";
@@ -80,6 +96,20 @@
     if (groupsBox.childNodes.length) empty.textContent = shown ? "" : "没有找到相关的问题，可以向政策助手提问。";
   }
   filter.addEventListener("input", applyFilter);
+  document.getElementById("print").addEventListener("click", function () { window.print(); });
+  // A closed <details> prints as its summary only: open them all for the print (the
+  // documents' list, each answer's 之后的变化), and close again those that were closed.
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    openedForPrint = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) {
+      return !d.open;
+    });
+    openedForPrint.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (d) { d.open = false; });
+    openedForPrint = [];
+  });
 
   fetch("/api/faq/published")
     .then(function (r) { if (!r.ok) throw new Error(); return r.json(); })
