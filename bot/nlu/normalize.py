@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import groupby
 from functools import lru_cache
+from itertools import groupby
 
 import yaml
 import zhconv
