@@ -21,7 +21,8 @@ THRESHOLD = 0.45
 
 _FILLER = re.compile(
     "请问|你好|您好|麻烦|一下|我想|想问|咨询|可以|能不能|能否|是否|是不是|有没有|"
-    "怎么|怎样|如何|什么|哪些|哪里|需要|要求|办理|吗|呢|啊|吧|呀|的|了"
+    # How and how long are asked of everything (改名字怎么办 and 户口改名字得多久 are one question).
+    "怎么办|怎么|怎样|如何|什么|哪些|哪里|需要|要求|办理|多长时间|多久|几天|吗|呢|啊|吧|呀|的|了|得"
 )
 _NOT_TEXT = re.compile(r"[\W_]+")
 

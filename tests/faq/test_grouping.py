@@ -36,6 +36,7 @@ def score(a: str, b: str) -> float:
         ("网上可以办理户口迁移吗", "户口迁移能网上办吗"),
         ("集体户口怎么迁出", "集体户怎么迁出来"),
         ("孩子上戶口要什麼材料", "孩子上户口要什么材料"),
+        ("改名字怎么办", "户口改名字得多久"),  # issue 16: today's grouping missed this pair
     ],
 )
 def test_rewordings_are_similar(a: str, b: str) -> None:

@@ -119,7 +119,7 @@ def seed(store: FaqStore, clock: Clock) -> None:
     for text in ("孩子上户口要什么材料", "改名字怎么办", "请问孩子上户口需要什么材料？"):
         store.record_unanswered(text, "fallback")
     clock.advance(days=1)
-    store.record_unanswered("户口改名字得多久", "fallback")  # lexically apart from 改名字怎么办
+    store.record_unanswered("想改名，要带哪些证件", "fallback")  # lexically apart from 改名字怎么办
     store.record_unanswered("孩子上户口要哪些材料", "fallback")
     clock.advance(days=1)
     store.record_unanswered("今天天气怎么样", "out_of_scope")
@@ -149,13 +149,13 @@ def test_groups_are_ignored_done_or_merged(store: FaqStore, clock: Clock) -> Non
         store.resolve_group("editor", 1, "deleted")
     merged = store.merge_groups("editor", [4, 2])
     assert (merged.id, merged.count) == (2, 2)
-    assert set(merged.examples) == {"改名字怎么办", "户口改名字得多久"}
+    assert set(merged.examples) == {"改名字怎么办", "想改名，要带哪些证件"}
     store.record_unanswered("改名字怎么办？", "fallback")  # joins the merged group as usual
     assert [(g.id, g.count) for g in store.unanswered_groups()] == [(2, 3), (1, 3)]
     with pytest.raises(ValidationError, match="至少选择两组"):
         store.merge_groups("editor", [2, 2])
     draft = store.draft_from_group("editor", 2)
-    assert {"改名字怎么办", "户口改名字得多久"} <= {draft.question, *draft.paraphrases}
+    assert {"改名字怎么办", "想改名，要带哪些证件"} <= {draft.question, *draft.paraphrases}
     assert [g.id for g in store.unanswered_groups()] == [1]
     actions = [row.action for row in store.audit()][:4]
     assert actions == ["create", "unanswered_merge", "unanswered_done", "unanswered_ignored"]

@@ -195,7 +195,7 @@ def test_the_dashboard_draws_charts_and_tables_at_1280_and_on_a_phone(
 def test_the_unanswered_list_is_searched_merged_and_closed_beside_each_group(
     browser: Browser, gateway: Gateway
 ) -> None:
-    for text in ("改名字怎么办", "户口改名字得多久", "今天天气怎么样", "独生子女证去哪办"):
+    for text in ("改名字怎么办", "想改名，要带哪些证件", "今天天气怎么样", "独生子女证去哪办"):
         gateway.store.record_unanswered(text, "fallback")
     context = staff_context(browser, 1280)
     editor = sign_in(context, gateway, "editor")

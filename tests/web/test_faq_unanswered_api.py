@@ -14,7 +14,7 @@ from tests.web.test_faq_api import Desk, desk  # noqa: F401
 
 def seeded(desk: Desk, kb: Knowledge) -> None:
     store = FaqStore(desk.engine, kb.clauses)
-    texts = ("改名字怎么办", "户口改名字得多久", '=HYPERLINK("x")狗能落户吗', "居住证怎么办理")
+    texts = ("改名字怎么办", "想改名，要带哪些证件", '=HYPERLINK("x")狗能落户吗', "居住证怎么办理")
     for text in texts:
         store.record_unanswered(text, "fallback")
 
@@ -26,7 +26,7 @@ def test_search_pages_close_and_merge(desk: Desk, kb: Knowledge) -> None:
     listed = editor.get("/api/faq/unanswered").json()
     assert listed["total"] == 4 and listed["offset"] == 0
     found = editor.get("/api/faq/unanswered?q=改名").json()
-    assert [g["text"] for g in found["groups"]] == ["户口改名字得多久", "改名字怎么办"]
+    assert [g["text"] for g in found["groups"]] == ["想改名，要带哪些证件", "改名字怎么办"]
     ids = [g["id"] for g in found["groups"]]
     assert editor.post("/api/faq/unanswered-merge", json={"group_ids": ids}).status_code == 403
     merged = editor.post("/api/faq/unanswered-merge", json={"group_ids": ids}, headers=headers)
