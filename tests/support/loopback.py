@@ -7,6 +7,7 @@ FastAPI app under uvicorn (lifespan included), for tests that need real HTTP and
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import threading
 import time
@@ -20,8 +21,8 @@ from fastapi import FastAPI
 from tests.support.services import free_port
 
 
-class LoopbackServer:
-    """An aiohttp app on 127.0.0.1 in its own thread and event loop."""
+class LoopbackServer(abc.ABC):
+    """An aiohttp app on 127.0.0.1 in its own thread and event loop (each stand-in a subclass)."""
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
@@ -30,9 +31,9 @@ class LoopbackServer:
         threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
         assert ready.wait(10), "the loopback server did not start"
 
+    @abc.abstractmethod
     def routes(self, app: web.Application) -> None:
         """Add the server's routes to ``app`` (each stand-in its own)."""
-        raise NotImplementedError
 
     def _serve(self, ready: threading.Event) -> None:
         asyncio.set_event_loop(self.loop)
