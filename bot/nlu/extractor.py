@@ -140,6 +140,9 @@ SETTLE_WORDS = re.compile(
 )
 """A move named with no place (能不能凭工作落户, 户口能迁不): where to is left unsaid."""
 
+CORRECTION = re.compile(r"不对|说错了|记错了|搞错了|弄错了|更正一下")
+"""Where the speaker takes back what they said (the rules' clause breaks include 不对)."""
+
 STATUS_CHECK = re.compile(r"办好了?没|办了没|好了没|进度|办到哪|审批下来没|批下来没")
 """An application already made (我买房落户的手续办好了没有): a status check, not a move wanted."""
 
@@ -216,14 +219,22 @@ class FactExtractor:
         ranks the clauses that turn on an asked fact among the likely ones. One pass.
         """
         found, asked = self._scan(text)
-        chosen = self._choose(found, normalize(text))
-        return chosen, frozenset(asked - set(chosen) - {"goal"})
+        normalized = normalize(text)
+        for fix in CORRECTION.finditer(normalized):
+            # 交了社保…不对，下个月才开始买社保: said again after a correction, even only as a
+            # plan or a question, the fact is no longer what was said before it.
+            again = {fact for fact, at in asked.items() if any(a > fix.start() for a in at)}
+            found = [m for m in found if not (m.fact in again and m.end <= fix.start())]
+        chosen = self._choose(found, normalized)
+        return chosen, frozenset(set(asked) - set(chosen) - {"goal"})
 
-    def _scan(self, text: str, where_counts: bool = True) -> tuple[list[FactMention], set[str]]:
+    def _scan(
+        self, text: str, where_counts: bool = True
+    ) -> tuple[list[FactMention], dict[str, list[int]]]:
         doc = self.nlp(normalize(text))
         people = self.attribution.people(doc.text)
         found: list[FactMention] = []
-        asked: set[str] = set()
+        asked: dict[str, list[int]] = {}
         for rule in self.rules:
             for match in rule.pattern.finditer(doc.text):
                 if rule.others_hukou and (
@@ -238,7 +249,7 @@ class FactExtractor:
                     doc, span, rule, doc.text[span.start_char : match.start()]
                 )
                 if polarity is None:
-                    asked.add(rule.fact)
+                    asked.setdefault(rule.fact, []).append(match.start())
                     continue
                 value = rule.value if polarity else rule.when_negated
                 if value is None:
@@ -360,6 +371,14 @@ class FactExtractor:
 
     def _stated(self, doc: Doc, span: Span, rule: Rule, prefix: str) -> bool | None:
         settings = self.settings
+        if rule.fact != "goal":
+            # A plan anywhere earlier in the clause (下个月才开始给我们买社保) makes it no fact yet.
+            for index in range(span.start - 1, -1, -1):
+                token = doc[index]
+                if token.text in settings["breaks"]:
+                    break
+                if token.text in settings["future_cues"]:
+                    return None
         # The match begins inside a question word (有|没有房子 in 有没有房子): asked, not stated.
         if prefix and span[0].text in settings["question_cues"]:
             return None
@@ -372,8 +391,6 @@ class FactExtractor:
             if token.text in settings["breaks"] or token.whitespace_:
                 break
             if token.text in settings["question_cues"]:
-                return None
-            if rule.fact != "goal" and token.text in settings["future_cues"]:
                 return None
             if rule.fact not in WISHES and token.text in settings["rule_cues"]:
                 return None

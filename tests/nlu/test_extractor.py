@@ -168,6 +168,11 @@ CASES = [
         "来电人读大二时退学了，户口还在学校没迁，想回老家茶山岭镇的村里上户口",
         {"goal": "move_rural", "dropout": True, "hukou_at_school": True, "origin_rural": True},
     ),
+    # taken back: said again after 不对, even only as a plan, the earlier statement is void
+    (
+        "我在厂里上班，交了社保，想落户。不对不对，厂里说下个月才开始给我们买社保，现在还没有",
+        {"goal": "settle_urban", "employed_in_liling": True},
+    ),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
