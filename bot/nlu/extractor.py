@@ -183,6 +183,10 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         stated = chosen.get(fact)
         if stated is not None and stated.value is True:
             return FactMention("goal", "move_rural", stated.start, stated.end, stated.text, False)
+    special = chosen.get("national_rule_case")
+    if special is not None and special.value == "military_dependent":
+        # 随军 is a move to the garrison's town (三(一)7 then points to national rules).
+        return FactMention("goal", "settle_urban", special.start, special.end, special.text, False)
     permit = chosen.get("has_birth_permit")
     if permit is not None:
         # 准生证, had or not, is only asked about a newborn's registration (四(一)).

@@ -84,7 +84,7 @@ CASES = [
     ("分了安置房，想迁到安置房这里", {"goal": "settle_urban", "housing": "owned"}),
     ("今年刚考出来的执业药师证", {"professional_qualification": True}),
     # cases the document leaves to national rules
-    ("部队批了随军", {"national_rule_case": "military_dependent"}),
+    ("部队批了随军", {"goal": "settle_urban", "national_rule_case": "military_dependent"}),
     (
         "我们是水库移民，政府统一安置到村里",
         {"goal": "move_rural", "national_rule_case": "resettled"},
