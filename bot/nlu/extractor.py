@@ -230,6 +230,13 @@ class FactExtractor:
             again = {fact for fact, at in asked.items() if any(a > fix.start() for a in at)}
             found = [m for m in found if not (m.fact in again and m.end <= fix.start())]
         chosen = self._choose(found, normalized)
+        if "goal" not in chosen and "has_birth_permit" in asked:
+            # 生孩子还要准生证吗: a birth permit, even asked about, is a newborn's question.
+            at = asked["has_birth_permit"][0]
+            chosen = self._choose(
+                [*found, FactMention("goal", "newborn", at, at + 1, normalized[at], False)],
+                normalized,
+            )
         return chosen, frozenset(set(asked) - set(chosen) - {"goal"})
 
     def _scan(
