@@ -630,8 +630,8 @@ class Attribution:
             # 老婆 says its owner is married, and so is she: 我老婆 → the speaker and his wife
             # (把老婆户口迁过来), 儿子的老婆 → the son, 同事的老婆 → no one here.
             owners = [p for p in people if c_start <= p.start and p.end <= start]
-            near = owners and start - owners[-1].end <= 1
-            owner = owners[-1].role if near else "self"
+            adjacent = bool(owners) and start - owners[-1].end <= 1
+            owner = owners[-1].role if adjacent else "self"
             return relative_to(owner, applicant) in ("self", "spouse"), None
         if fact in LIKE_APPLICANT:
             # 孩子8岁: the person in the words is whose age it is.

@@ -305,13 +305,13 @@ class FactExtractor:
             # 把爸妈户口迁到我这里: the parents join their child, the speaker (三(一)1's
             # 父母投靠子女); the goal then follows from where the speaker's hukou is, which
             # the words may say (迁到我城里户口上).
-            start, end, area = to_speaker[0]
+            start, end, target_area = to_speaker[0]
             said = text[start:end]
             if not any(m.fact == "join_relative" for m in found):
                 found = [*found, FactMention("join_relative", joined, start, end, said, False)]
-            if area is not None:
+            if target_area is not None:
                 fact = "spouse_hukou_area" if joined == "spouse" else "relative_hukou_area"
-                found = [*found, FactMention(fact, area, start, end, said, False)]
+                found = [*found, FactMention(fact, target_area, start, end, said, False)]
         kept: list[FactMention] = []
         for mention in found:
             keep, becomes = who.keep(
