@@ -9,6 +9,9 @@ The citizen and the hotline:
   never reach Rasa's tracker store, event broker or logs; the conversation's worker is chosen
   by consistent hashing and one sender's messages pass in order (:mod:`bot.web.workers`)
   (:mod:`.chat`).
+* ``POST /api/feedback`` {turn, useful, reason, comment} — a citizen's 有用 / 没用 on the
+  answer ``POST /api/chat`` named ``turn``, kept masked with the turn (503 when the database
+  cannot take it) (:mod:`.feedback`).
 * ``POST /api/lookup`` — the hotline's one-shot answer: the caller's words read by a worker's
   NLU (``/model/parse``: the chat's fact rules and intent classifier; the rules alone when no
   worker answers) plus ticked facts, answered as the chat would first answer — a topic's
@@ -81,6 +84,7 @@ from bot.web.routes import (
     faq_try,
     faq_unanswered,
     faq_users,
+    feedback,
     health,
     lookup,
     pages,
@@ -91,6 +95,7 @@ from bot.web.routes import (
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     chat.router,
+    feedback.router,
     lookup.router,
     policy.router,
     pages.router,
