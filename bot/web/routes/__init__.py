@@ -21,7 +21,8 @@ The citizen and the hotline:
   the facts a situation may contain, with labels and answer options (:mod:`.policy`).
 * ``GET  /`` — the citizen's chat widget; ``GET /staff`` — the hotline lookup page;
   ``GET /admin`` and ``GET /faq`` — the FAQ desk's pages, ``GET /policy`` — the policy's full
-  text (``GET /api/policy/text``) (:mod:`.pages`);
+  text (``GET /api/policy/text``) (:mod:`.pages`); ``GET /checklist?<fact>=<value>…`` — the
+  documents to bring for a situation, printable, with a QR code of its link (:mod:`.checklist`);
   ``/static/embed.js`` embeds the widget in another site with one script tag.
 * ``GET|POST /wechat/oa`` — the WeChat Official Account (公众号) channel's server URL: WeChat's
   signed handshake and pushes, answered with the web chat's turn within WeChat's 5 seconds
@@ -74,6 +75,7 @@ from fastapi import APIRouter
 
 from bot.web.routes import (
     chat,
+    checklist,
     docs,
     faq_auth,
     faq_dashboard,
@@ -99,6 +101,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     lookup.router,
     policy.router,
     pages.router,
+    checklist.router,
     docs.router,
     faq_auth.router,
     faq_entries.router,

@@ -65,9 +65,10 @@
 
   // The last bubble of a turn is the one to answer: a question the server sent before its
   // card moves after it, so 是 / 否 / 不清楚 are never shown without their question.
+  function isQuestion(m) { return !!(m.text && /[？?]\s*$/.test(m.text) && m.buttons && m.buttons.length); }
   function questionLast(messages) {
     var at = -1;
-    messages.forEach(function (m, i) { if (m.text && /[？?]\s*$/.test(m.text) && m.buttons && m.buttons.length) at = i; });
+    messages.forEach(function (m, i) { if (isQuestion(m)) at = i; });
     if (at < 0 || at === messages.length - 1) return messages;
     var ordered = messages.slice();
     ordered.push(ordered.splice(at, 1)[0]);
@@ -107,6 +108,7 @@
     return log.children[before] || null;
   }
 
+  function show(item) { remember(item); return render(item); }
   function remember(item) { state.items.push(item); if (state.items.length > 200) state.items.shift(); save(); }
   function push(item) { remember(item); render(item); log.scrollTop = log.scrollHeight; }
 
@@ -231,18 +233,18 @@
         }
         var messages = questionLast(res.body.messages || []);
         var first = null, now = Date.now();
+        // Every answer can be rated (the greeting and a restart excepted): the 有用 / 没用 bar
+        // follows the answer, before a closing question, which stays the last bubble.
+        var asks = messages.length && isQuestion(messages[messages.length - 1]);
+        var answerEnd = asks ? messages.length - 1 : messages.length;
+        var rated = res.body.turn && answerEnd > 0 && text.charAt(0) !== "/";
         messages.forEach(function (m, i) {
+          if (rated && i === answerEnd) show({ kind: "feedback", turn: res.body.turn });
           var next = messages[i + 1];
-          var item = { kind: "bot", text: m.text, custom: m.custom, cardFollows: draw.hasCard(next && next.custom), at: now };
-          remember(item);
-          var node = render(item);
+          var node = show({ kind: "bot", text: m.text, custom: m.custom, cardFollows: draw.hasCard(next && next.custom), at: now });
           first = first || node;
         });
-        // Every answer can be rated, the greeting and a restart excepted.
-        if (res.body.turn && messages.length && text.charAt(0) !== "/") {
-          var fb = { kind: "feedback", turn: res.body.turn };
-          remember(fb); render(fb);
-        }
+        if (rated && answerEnd === messages.length) show({ kind: "feedback", turn: res.body.turn });
         scrollToTurn(first);
         var buttons = turnButtons(messages);
         quickReplies(buttons); state.buttons = buttons; save();
