@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from bot.paths import ROOT
+from bot.paths import TEMPLATES as TEMPLATE_DIR
 from bot.policy.checklist import build_checklist, checklist_link, situation_from_query
 from bot.policy.engine import assess
 from bot.policy.facts import FACTS
@@ -35,7 +35,7 @@ from bot.web.deps import Config, KnowledgeBase
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 TEMPLATES = Environment(
-    loader=FileSystemLoader(ROOT / "bot" / "web" / "templates"),
+    loader=FileSystemLoader(TEMPLATE_DIR),
     autoescape=select_autoescape(default=True),
     trim_blocks=True,
     lstrip_blocks=True,

@@ -102,7 +102,7 @@
     else if (item.kind === "feedback") log.appendChild(feedbackBar(item));
     else {
       if (item.text) log.appendChild(draw.answer(item.text, item.cardFollows));
-      var box = draw.card(item.custom, { copy: copyLink });
+      var box = draw.card(item.custom);
       if (box) log.appendChild(box);
     }
     return log.children[before] || null;
@@ -117,10 +117,6 @@
     if (!node) return;
     log.scrollTop += node.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
   }
-
-  // "复制链接": the clipboard where the browser allows it (HTTPS, localhost); over plain http
-  // the link is put in a field, selected, with "请按 Ctrl+C" (dom.js, shared with /checklist).
-  function copyLink(link, where) { window.Hukou.copyText(new URL(link, window.location.href).href, where); }
 
   // -- 有用 / 没用 ------------------------------------------------------------------------
   var REASONS = ["答非所问", "看不懂", "其他"];

@@ -89,9 +89,9 @@
 
   // The documents, folded under their count (short text first): the grouped checklist when
   // the payload has one (本人证件 / 关系证明 / 住所 / 其他), else the plain list. With a
-  // checklist link, "打印 / 保存" opens the checklist page and "复制链接" copies its address
-  // (`copy(link, where)`, the widget's; none in the desk's preview).
-  function documents(payload, open, copy) {
+  // checklist link, "打印 / 保存" opens the checklist page and "复制链接" copies its absolute
+  // address (dom.js copyText: the clipboard, or a selected field with "请按 Ctrl+C").
+  function documents(payload, open) {
     var groups = (payload.checklist && payload.checklist.groups) || [];
     var plain = payload.documents || [];
     var count = groups.length
@@ -114,12 +114,14 @@
       d.appendChild(ul);
     }
     var link = payload.checklist && payload.checklist.link;
-    if (link && copy) {
+    if (link) {
       var links = el("div", "links");
       var print = el("a", "print-link", "打印 / 保存");
       print.href = link; print.target = "_blank"; print.rel = "noopener";
       var share = el("button", "copy-link", "复制链接"); share.type = "button";
-      share.addEventListener("click", function () { copy(link, links); });
+      share.addEventListener("click", function () {
+        window.Hukou.copyText(new URL(link, window.location.href).href, links);
+      });
       links.appendChild(print); links.appendChild(share);
       d.appendChild(links);
     }
@@ -128,7 +130,7 @@
 
   // The clause card, or null when the payload cites no clause.
   // options.openQuotes: show each quote and the documents unfolded (the preview, so it can be
-  // checked at a glance); options.copy: the widget's "复制链接" for the checklist link.
+  // checked at a glance).
   function card(payload, options) {
     if (!hasCard(payload)) return null;
     var openQuotes = !!(options && options.openQuotes);
@@ -156,7 +158,7 @@
       d.appendChild(el("blockquote", null, c.quote));
       box.appendChild(d);
     });
-    var docs = documents(payload, openQuotes, options && options.copy);
+    var docs = documents(payload, openQuotes);
     if (docs) box.appendChild(docs);
     (payload.procedures || []).forEach(function (p) {
       box.appendChild(el("div", null, "到哪里办：" + p.where));
