@@ -387,7 +387,12 @@ def test_the_checklist_page(browser: Browser, gateway: Gateway, width: int) -> N
     expect(page.locator(".clauses")).to_contain_text("共同居住生活的夫妻")
     expect(page.locator(".validity")).to_contain_text("2022年7月28日")
     expect(page.locator(".ignored")).to_contain_text("name：不是本清单使用的情况项")
-    expect(page.locator(".qr-box svg")).to_be_visible()
+    qr = page.locator(".qr-box svg")
+    expect(qr).to_be_visible()
+    # Scaled whole (a viewBox), square and large enough for a phone to read it off the screen.
+    box = qr.bounding_box()
+    assert box is not None and box["width"] == box["height"] >= 100
+    assert qr.get_attribute("viewBox") and not qr.get_attribute("width")
     canonical = gateway.url + "/checklist?goal=settle_urban&join_relative=spouse"
     expect(page.locator("#link")).to_have_text(canonical)
     assert "王小明" not in page.locator("#link").inner_text()

@@ -58,9 +58,11 @@ def page_url(request: Request, path: str, trusted_proxies: int) -> str:
 def qr_svg(url: str) -> Markup:
     """The QR code of ``url`` as an inline SVG element (black on white, for printing)."""
     out = io.BytesIO()
+    # omitsize: a viewBox instead of a fixed size, so the stylesheet scales it (screen, A4);
+    # border 4: the quiet zone the QR standard asks for, so phones read it off paper.
     segno.make(url, error="m").save(
-        out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, svgclass="qr",
-        title="本页链接的二维码", dark="#000", light="#fff",
+        out, kind="svg", scale=1, border=4, xmldecl=False, svgns=True, svgclass="qr",
+        title="本页链接的二维码", dark="#000", light="#fff", omitsize=True,
     )  # fmt: skip
     # segno's own output, made from a URL it escapes: the one piece of markup not escaped.
     return Markup(out.getvalue().decode("utf-8"))
