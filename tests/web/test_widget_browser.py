@@ -330,6 +330,12 @@ def test_feedback_not_saved_keeps_the_choice_to_retry(
     expect(bar.locator("input[value=答非所问]")).to_be_checked()
     expect(bar.locator("textarea")).to_have_value("问的是配偶，答的不对")
     shot(page, f"widget-feedback-failed-{width}.png")
+    # Closed and opened again, the page still has the choice and offers to send it.
+    page.reload()
+    bar = page.locator(".feedback").last
+    failed = bar.locator(".fb-failed")
+    expect(failed).to_contain_text("反馈没有保存成功")
+    expect(bar.locator("input[value=答非所问]")).to_be_checked()
     # 再试一次 sends the same choice again (the database is back: answered by the test).
     sent: list[dict[str, Any]] = []
 

@@ -141,11 +141,21 @@
     function saved() {
       more.hidden = true;
       note.textContent = fb.useful ? "谢谢，您的反馈已保存。" : "谢谢，已记下，工作人员会复核这条答复。";
-      note.className = "fb-note";
+      note.className = "fb-note"; note.setAttribute("role", "status");
+    }
+    // Not saved (the database or the network is down): say so, keep the choice, offer to retry.
+    function notSaved() {
+      note.textContent = "";
+      note.className = "fb-note fb-failed";
+      note.appendChild(el("span", null, "反馈没有保存成功，您的选择还在，请稍后再试。"));
+      var again = el("button", "fb-retry", "再试一次"); again.type = "button";
+      again.addEventListener("click", submit);
+      note.appendChild(again);
+      note.setAttribute("role", "alert");
     }
     // The choice stays on the page (and in the stored conversation) until the server has it.
     function submit() {
-      note.textContent = "正在保存…"; note.className = "fb-note";
+      note.textContent = "正在保存…"; note.className = "fb-note"; note.setAttribute("role", "status");
       item.fb = fb; fb.saved = false; save();
       fetch("/api/feedback", { method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ turn: item.turn, useful: fb.useful, reason: fb.reason || "", comment: fb.comment || "" }) })
@@ -154,15 +164,7 @@
           if (!res.ok) throw new Error(res.body.detail || "");
           fb.saved = true; save(); saved();
         })
-        .catch(function () {
-          note.textContent = "";
-          note.className = "fb-note fb-failed";
-          note.appendChild(el("span", null, "反馈没有保存成功，您的选择还在，请稍后再试。"));
-          var again = el("button", "fb-retry", "再试一次"); again.type = "button";
-          again.addEventListener("click", submit);
-          note.appendChild(again);
-          note.setAttribute("role", "alert");
-        });
+        .catch(notSaved);
     }
     function reasonForm() {
       more.textContent = ""; more.hidden = false;
@@ -198,6 +200,8 @@
     pressed();
     if (fb.saved) saved();
     else if (fb.useful === false) reasonForm();
+    // A choice sent but not saved before the page was closed is offered again.
+    if (fb.saved === false) notSaved();
     return bar;
   }
 
