@@ -14,13 +14,14 @@ mistake would pass unnoticed. A field's length limit that is a setting
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Body
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr, validator
 from pydantic.errors import DictError
 
 from bot.policy.model import as_of_date
+from bot.turns.store import COMMENT_MAX
 from bot.web.errors import TextTooLong
 
 # -- the citizen and the hotline ---------------------------------------------------------
@@ -54,6 +55,25 @@ class LookupIn(BaseModel):
         if not isinstance(value, dict):
             raise DictError()
         return value
+
+
+class FeedbackIn(BaseModel):
+    """A citizen's 有用 / 没用 on one answer (the turn ``POST /api/chat`` named)."""
+
+    turn: StrictStr = Field(..., regex="^[0-9a-f]{32}$", description="`turn` of the chat answer")
+    useful: StrictBool
+    # Why an answer was 没用, as the widget offers it (the desk's 复核 list shows it).
+    reason: Literal["", "答非所问", "看不懂", "其他"] = ""
+    comment: StrictStr = Field(
+        "", max_length=COMMENT_MAX, description="Optional; stored with personal data masked"
+    )
+
+
+class FeedbackOut(BaseModel):
+    """The feedback was kept with its turn."""
+
+    saved: bool = True
+    turn: str
 
 
 def within_limit(text: str, field: str, limit: int) -> str:
