@@ -198,6 +198,27 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
     return None
 
 
+RURAL_WORDS = re.compile(r"农村|乡下|乡里|村")
+"""A move that names the countryside as its target (迁回村里), not only a return (迁回原籍)."""
+
+
+def _return_to_town(chosen: dict[str, FactMention], text: str = "") -> dict[str, FactMention]:
+    """A return to an origin said not to be rural is a move to a town, not to the countryside.
+
+    "生源地是泗汾社区，不是村里，想把户口迁回泗汾", "当兵前户口在城里…按回原籍办吗": 迁回 and
+    回原籍 read as a move to a village only while the origin may be one; 三(二)'s routes back
+    to the countryside need a rural origin, and settling in a town is 三(一)'s.
+    """
+    goal, origin = chosen.get("goal"), chosen.get("origin_rural")
+    if goal is None or goal.value != "move_rural" or origin is None or origin.value is not False:
+        return chosen
+    # 是按回生源地农村办吗 names a rule to ask whether it applies, not where to move.
+    named_rule = "按" in text[max(0, goal.start - 6) : goal.start]
+    if RURAL_WORDS.search(goal.text) and not named_rule:
+        return chosen
+    return {**chosen, "goal": replace(goal, value="settle_urban")}
+
+
 class FactExtractor:
     """Extract :class:`FactMention` objects from citizens' messages."""
 
@@ -378,6 +399,7 @@ class FactExtractor:
         goal = _implied_goal(chosen, text)
         if goal is not None:
             chosen["goal"] = goal
+        chosen = _return_to_town(chosen, text)
         return {name: chosen[name] for name in FACTS if name in chosen}
 
     def _polarity(self, doc: Doc, span: Span, rule: Rule, prefix: str = "") -> bool | None:
