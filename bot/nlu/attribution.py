@@ -106,7 +106,7 @@ RELATIVE_AREA_FACTS = frozenset({"spouse_hukou_area", "relative_hukou_area"})
 """The relatives' hukou facts: seen from a relative applicant they may be the applicant's own."""
 
 IS_HUKOU = re.compile(
-    r"(?<![不没])(是|属于|属)(?!不)(?P<where>[^,.;!?\s是]{1,8}?)(的)?(户口|户籍|户)(?![在是迁转落本口])"
+    r"(?<![不没])(是|属于|属)(?!不)(?P<where>[^,.;!?\s。是]{1,8}?)(的)?(户口|户籍|户)(?![在是迁转落本口])"
 )
 """她是外县农村户口, 我是醴陵城里户口: whose hukou, and where (the words before 户口)."""
 
@@ -148,6 +148,13 @@ PAST = re.compile(
 )
 """Before 户口: where the hukou *was* (入伍前户口在村里) — the origin, not where it is."""
 
+DONE = re.compile(r"(已经|早就|早已|去年|前年|上个月|那年)[^,.;!?。\s]{0,4}$")
+"""Before a move: one that has happened (她户口去年已经落到城里了), so where the hukou is now."""
+DONE_MOVE = re.compile(
+    r"(户口|户籍)(去年|前年|今年|上个月|早就|早已|已经|都|也)+(迁到|落到|转到|迁进|迁去|迁回|落在|迁在)"
+)
+"""户口去年已经落到城里了: where that person's hukou is, not a move anyone wants."""
+
 HYPOTHETICAL = re.compile(
     r"如果|假如|要是|万一|假设|比如|的话|的人|是不是|能不能|可不可以|有没有|在不在|还是|哪里|哪个|搞不清|不知道|不清楚"
 )
@@ -176,7 +183,7 @@ MOVED_OBJECT = re.compile(r"把(我|我们)?(家|屋里)?(的)?$")
 COMPANION = re.compile(r"(带着|带上|带|领着|连同|连着)$")
 """想带着儿子一起迁回娘家: the person brought along is not the one who asks."""
 TO_SPEAKER = re.compile(
-    r"(迁|转|落户|落|挂|上)(到|在|进|入|回)?(我|我们)(家)?(的)?"
+    r"(迁|转|落户|落|挂|上)(到|在|进|入|回)?(我|我们|自己)(家)?(的)?"
     r"(城里|村里|乡下|这边)?(的)?(这里|这边|这儿|这|那里|家里|家|户口上|户口本上|户口簿上|户上|名下)"
 )
 """想迁到我城里户口上, 把爸妈户口迁到我这里: a move to the speaker, so someone else moves."""
@@ -460,6 +467,13 @@ class Attribution:
             return role if role in RELATIVE_APPLICANTS else "self"
         return "self"
 
+    def done(self, text: str, start: int) -> bool:
+        """Whether the move matched at ``start`` has happened (去年已经落到城里了), unwished."""
+        c_start, _ = self.clause_bounds(text, start)
+        return DONE.search(text, c_start, start) is not None and not WISH.search(
+            text, c_start, start
+        )
+
     @staticmethod
     def moves_to_speaker(text: str) -> list[tuple[int, int, Area | None]]:
         """Moves to the speaker's hukou (迁到我这里, 落到我城里户口上): span, area if said."""
@@ -553,7 +567,7 @@ class Attribution:
                 fact = AREA_FACTS.get(each)
                 if fact is not None:
                     found.append((fact, area, match.start(), match.end()))
-        for match in HUKOU_AT.finditer(text):
+        for match in [*HUKOU_AT.finditer(text), *DONE_MOVE.finditer(text)]:
             _, c_end = self.clause_bounds(text, match.end())
             window_end = min(c_end, match.end() + 16)
             area = self.area_in(places, match.end(), window_end)

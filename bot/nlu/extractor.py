@@ -192,6 +192,17 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         # 准生证, had or not, is only asked about a newborn's registration (四(一)).
         return FactMention("goal", "newborn", permit.start, permit.end, permit.text, False)
     settle = SETTLE_WORDS.search(text)
+    if joined is None and settle and STATUS_CHECK.search(text) is None:
+        # 我想落户，我老公户口在仙岳山街道: a move with no place, beside a spouse or parent whose
+        # hukou is in Liling (and not where the applicant's is), is a move to them.
+        own = chosen.get("current_hukou_area")
+        for fact in ("spouse_hukou_area", "relative_hukou_area"):
+            where = chosen.get(fact)
+            target = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
+                str(where.value) if where else ""
+            )
+            if where is not None and target and (own is None or own.value != where.value):
+                return FactMention("goal", target, settle.start(), settle.end(), settle[0], False)
     met = [fact for fact in URBAN_ROUTE_FACTS if chosen.get(fact) and not chosen[fact].negated]
     if joined is None and settle and met and STATUS_CHECK.search(text) is None:
         return FactMention("goal", "settle_urban", settle.start(), settle.end(), settle[0], False)
@@ -286,6 +297,8 @@ class FactExtractor:
                 value = rule.value if polarity else rule.when_negated
                 if value is None:
                     continue
+                if rule.fact == "goal" and self.attribution.done(doc.text, match.start()):
+                    continue  # 她户口去年已经落到城里了: where her hukou is, not a goal
                 found.append(
                     FactMention(
                         rule.fact, value, match.start(), match.end(), match.group(), not polarity

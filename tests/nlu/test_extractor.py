@@ -193,6 +193,26 @@ CASES = [
         "我是大学毕业生，想把户口迁回老家村里",
         {"goal": "move_rural", "fulltime_graduate": True, "origin_rural": True},
     ),
+    # a move with no place beside a spouse's hukou in Liling is a move to them; one said to
+    # have happened is where the hukou is, not a goal; a rule never reads across 。
+    (
+        "我想落户。我老公户口在仙岳山街道，我户口在邵阳",
+        {
+            "goal": "settle_urban",
+            "current_hukou_area": "outside_liling",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_urban",
+        },
+    ),
+    (
+        "我想落户，老公户口在村里",
+        {"goal": "move_rural", "marital_status": "married", "spouse_hukou_area": "liling_rural"},
+    ),
+    ("户口已经迁到城里了", {"current_hukou_area": "liling_urban"}),
+    (
+        "她户口去年已经落到城里了。我还在乡下户口",
+        {"current_hukou_area": "liling_rural"},
+    ),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
