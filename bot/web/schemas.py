@@ -33,11 +33,40 @@ class ChatIn(BaseModel):
     message: StrictStr
 
 
+APPLICANT_ROLES = ("self", "spouse", "child", "parent", "other")
+"""An applicant's relation to the caller (:data:`bot.nlu.household.ROLE_LABELS`)."""
+
+
+class ApplicantIn(BaseModel):
+    """One person the call is about: their relation to the caller, a name, the facts set by hand."""
+
+    role: StrictStr = "self"
+    label: StrictStr = Field("", max_length=40)
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+    @validator("role")
+    def _known_role(cls, value: str) -> str:
+        if value not in APPLICANT_ROLES:
+            raise ValueError("应为 self、spouse、child、parent 或 other 之一")
+        return value
+
+    @validator("facts", pre=True)
+    def _facts_are_an_object(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            raise DictError()
+        return value
+
+
 class LookupIn(BaseModel):
-    """The caller's words and/or the facts ticked by hotline staff, as of a date."""
+    """The caller's words and/or the facts ticked by hotline staff, as of a date.
+
+    ``applicants`` (optional) asks for one answer per person the call is about; left out, the
+    answer is the one-applicant answer, with the applicants the words name proposed beside it.
+    """
 
     text: StrictStr = ""
     facts: dict[str, Any] = Field(default_factory=dict)
+    applicants: list[ApplicantIn] | None = Field(None, max_items=8)
     date: dt.date | None = Field(
         None,
         description="The day to answer as of (YYYY-MM-DD); today when left out.",
