@@ -440,6 +440,8 @@ def _requirement_state(req: Requirement, situation: Situation) -> bool | None:
     """Whether a document row holds for the situation: True, False, or None (unknown)."""
     if req.goals and situation.get("goal") not in req.goals:
         return False
+    if req.only_if is not None and req.only_if.evaluate(situation).value is False:
+        return False
     if req.condition is None:
         return None if req.when else True
     return req.condition.evaluate(situation).value

@@ -21,6 +21,7 @@ import yaml
 from bot.policy.conditions import Condition, ConditionError, parse
 from bot.policy.facts import FACTS
 from bot.policy.model import (
+    CHECKLIST_GROUPS,
     KINDS,
     RELIABILITY_LABELS,
     STATUSES,
@@ -297,15 +298,23 @@ def _check_reliability(reader: _Reader, filename: str, line: int, owner: str, ta
 
 def _read_documents(reader: _Reader, sources: dict[str, Source]) -> dict[str, Document]:
     documents: dict[str, Document] = {}
-    for entry in reader.entries("documents.yml", "documents", ("id", "name", "purpose")):
+    required = ("id", "name", "group", "purpose")
+    for entry in reader.entries("documents.yml", "documents", required):
         owner = f"document {entry['id']}"
         obtain_sources = _tuple(entry.get("obtain_sources"))
         _check_sources(reader, sources, "documents.yml", entry.line, owner, obtain_sources)
+        group = str(entry["group"])
+        if group not in CHECKLIST_GROUPS:
+            known = ", ".join(CHECKLIST_GROUPS)
+            reader.problem(
+                "documents.yml", entry.line, f"{owner}: unknown group '{group}' ({known})"
+            )
         documents[str(entry["id"])] = Document(
             id=str(entry["id"]),
             name=str(entry["name"]),
             purpose=str(entry["purpose"]),
             obtain=entry.get("obtain"),
+            group=group,
         )
     return documents
 
@@ -388,8 +397,12 @@ def _read_requirement(
         if goal not in FACTS["goal"].values:
             reader.problem("requirements.yml", line, f"{owner}: unknown goal '{goal}'")
     condition = _condition(reader, "requirements.yml", line, owner, row.get("if"))
+    only_if = _condition(reader, "requirements.yml", line, owner, row.get("only_if"))
+    if only_if is not None and not row.get("when"):
+        reader.problem("requirements.yml", line, f"{owner}: only_if without the words of 'when'")
     return Requirement(
         condition=condition,
+        only_if=only_if,
         document=documents[doc_id],
         when=row.get("when"),
         note=row.get("note"),

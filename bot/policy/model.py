@@ -35,6 +35,15 @@ class Source:
     tag: str
 
 
+CHECKLIST_GROUPS = {
+    "identity": "本人证件",
+    "relationship": "关系证明",
+    "residence": "住所",
+    "other": "其他",
+}
+"""The groups of a citizen's checklist (``group:`` in documents.yml), in the order shown."""
+
+
 @dataclass(frozen=True)
 class Document:
     """A document a citizen may have to bring."""
@@ -43,6 +52,8 @@ class Document:
     name: str
     purpose: str
     obtain: str | None
+    group: str = "other"
+    """Its group on the checklist (:data:`CHECKLIST_GROUPS`)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,10 @@ class Requirement:
     """Only for these goals (e.g. 4.1 serves newborns, late registration and deaths)."""
     condition: Condition | None = None
     """Machine-readable form of ``when``: the row is left out when this is known false."""
+    only_if: Condition | None = None
+    """A part of ``when`` that the facts can tell (``父母离异的`` only concerns a child joining
+    a parent): the row is left out when this is known false, but its holding does not settle
+    ``when`` (there is no fact for the rest), so the words stay."""
 
     @property
     def confirm(self) -> bool:

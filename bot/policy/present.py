@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from bot.policy.checklist import checklist_block
 from bot.policy.engine import Assessment, ClauseFinding, DocumentNeed, LaterChange, Outcome
 from bot.policy.facts import FACTS
 from bot.policy.loader import load_knowledge
@@ -381,6 +382,7 @@ def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[
             for f in assessment.shown
         ],
         "documents": [_document(need) for need in assessment.documents],
+        "checklist": checklist_block(assessment, kb),
         "missing": list(assessment.missing),
         "questions": [question(name) for name in assessment.missing],
         "possible": [
