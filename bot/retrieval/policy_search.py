@@ -10,9 +10,10 @@ written from what callers say; tuned on the ``dev`` half of ``tests/data/search/
 ``make report-search``).
 
 A clause is a hit only when it matches at least one *specific* term — one found in at most
-:data:`SPECIFIC_SHARE` of the clauses. Words the whole policy uses (户口, 落户, 人口) still rank
-the hits, but alone they find nothing: "户口本丢了补办" gets no result (and the page says what the
-policy covers) rather than 3 clauses that merely say 户口.
+:data:`SPECIFIC_SHARE` of the clauses — unless every word of the query is the policy's own.
+Words the whole policy uses (户口, 落户, 人口) still rank the hits, but beside words the policy
+never uses they find nothing: "户口本丢了补办" gets no result (and the page says what the policy
+covers) rather than 3 clauses that merely say 户口.
 
 Each hit carries the clause, a snippet with the matched terms marked — escaped for HTML first,
 so a query can never inject markup — and the matched strings, for marking the full clause.
@@ -27,6 +28,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from pypinyin import lazy_pinyin
+
+from bot.nlu.normalize import normalize
 from bot.nlu.terms import expand, load_synonyms, terms
 from bot.policy.model import Clause, Knowledge
 
@@ -81,6 +85,13 @@ class PolicySearch:
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
         self.specific = frozenset(t for t, f in frequency.items() if f <= SPECIFIC_SHARE * n)
         self.synonyms = {**load_synonyms(), **load_synonyms(OPERATOR_SYNONYMS)}
+        words = {t for doc in self.docs for t in doc if not t.startswith("#")}
+        self.vocabulary = frozenset(
+            w for w in words | set(self.synonyms) if 2 <= len(w) <= 4 and _chinese(w)
+        )
+        self.by_sound: dict[tuple[str, ...], list[str]] = {}
+        for word in sorted(self.vocabulary):
+            self.by_sound.setdefault(tuple(lazy_pinyin(word)), []).append(word)
 
     def _town_first(self, scored: dict[int, float], hit_terms: dict[int, set[str]]) -> None:
         """Put each 三(二) item below the 三(一) items that matched what it matched.
@@ -103,8 +114,33 @@ class PolicySearch:
                 scored[index] *= RURAL_WEIGHT
 
     def expand(self, query: str) -> str:
-        """Add the policy's words for the citizen's words found in ``query``."""
-        return expand(query, self.synonyms)
+        """Add the policy's words for the citizen's words found in ``query``.
+
+        Words typed with a sound-alike slip (落护, 毕叶生, 居住正 — pinyin input picks the wrong
+        character of the right sound) are read as the word they sound like (:meth:`corrected`).
+        """
+        normalized = normalize(query)
+        fixed = self.corrected(normalized)
+        return expand(normalized if fixed == normalized else f"{normalized} {fixed}", self.synonyms)
+
+    def corrected(self, text: str) -> str:
+        """``text`` with each sound-alike slip replaced by the word it sounds like.
+
+        A slip is a run that sounds like a word of the index or a synonym's key but is not one;
+        longer runs are replaced first.
+
+        Runs of 2 to 4 Chinese characters are compared by toneless pinyin (:mod:`pypinyin`).
+        """
+        syllables = [lazy_pinyin(ch)[0] if _chinese(ch) else "" for ch in text]
+        chars = list(text)
+        for size in (4, 3, 2):
+            for start in range(len(text) - size + 1):
+                run = "".join(chars[start : start + size])
+                key = tuple(syllables[start : start + size])
+                if "" in key or run in self.vocabulary or key not in self.by_sound:
+                    continue
+                chars[start : start + size] = list(self.by_sound[key][0])
+        return "".join(chars)
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         """Return up to ``limit`` clauses ranked by BM25 for ``query`` (synonyms added)."""
@@ -115,6 +151,10 @@ class PolicySearch:
         # 投靠, 毕业生 … are routes into a town (三(一)) and to the countryside (三(二)) alike;
         # a caller who names no countryside is moving into a town, the general case.
         rural = any(word in expanded for word in RURAL_WORDS)
+        # A query made only of the policy's own words (落户, 户口迁移) is answered even when they
+        # are common; one with words the policy never uses (户口本丢了补办) needs a specific match.
+        words = [t for t in terms(self.corrected(normalize(query))) if not t.startswith("#")]
+        covered = bool(words) and all(t in self.idf for t in words)
         # The annex says who is responsible: first only when a department is asked about.
         department = DEPARTMENT_WORDS.search(query) is not None
         scored: dict[int, float] = {}
@@ -123,7 +163,7 @@ class PolicySearch:
             score = 0.0
             norm = self.k1 * (1 - self.b + self.b * self.lengths[index] / self.avg_length)
             found = {term for term in query_terms if doc.get(term, 0)}
-            if not found & self.specific:
+            if not found & self.specific and not covered:
                 continue
             for term in found:
                 tf = doc[term]
@@ -146,6 +186,10 @@ class PolicySearch:
                 Hit(self.clauses[i], round(score, 3), snippet(self.texts[i], words), matched)
             )
         return hits
+
+
+def _chinese(word: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
 
 
 def marked_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
