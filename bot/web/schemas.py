@@ -14,7 +14,7 @@ mistake would pass unnoticed. A field's length limit that is a setting
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Body
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr, validator
@@ -33,22 +33,15 @@ class ChatIn(BaseModel):
     message: StrictStr
 
 
-APPLICANT_ROLES = ("self", "spouse", "child", "parent", "other")
-"""An applicant's relation to the caller (:data:`bot.nlu.household.ROLE_LABELS`)."""
-
-
 class ApplicantIn(BaseModel):
-    """One person the call is about: their relation to the caller, a name, the facts set by hand."""
+    """One person the call is about: their relation to the caller, a name, the facts set by hand.
 
-    role: StrictStr = "self"
+    ``role`` is one of :data:`bot.nlu.household.ROLE_LABELS`' keys.
+    """
+
+    role: Literal["self", "spouse", "child", "parent", "other"] = "self"
     label: StrictStr = Field("", max_length=40)
     facts: dict[str, Any] = Field(default_factory=dict)
-
-    @validator("role")
-    def _known_role(cls, value: str) -> str:
-        if value not in APPLICANT_ROLES:
-            raise ValueError("应为 self、spouse、child、parent 或 other 之一")
-        return value
 
     @validator("facts", pre=True)
     def _facts_are_an_object(cls, value: object) -> object:
@@ -67,6 +60,14 @@ class LookupIn(BaseModel):
     text: StrictStr = ""
     facts: dict[str, Any] = Field(default_factory=dict)
     applicants: list[ApplicantIn] | None = Field(None, max_items=8)
+
+    @validator("applicants", pre=True)
+    def _applicants_are_a_list(cls, value: object) -> object:
+        # Left out means one applicant; sent, it is a list (null is a client's mistake).
+        if not isinstance(value, list):
+            raise TypeError("应为申请人列表")
+        return value
+
     date: dt.date | None = Field(
         None,
         description="The day to answer as of (YYYY-MM-DD); today when left out.",

@@ -70,6 +70,8 @@ def test_one_call_several_applicants(browser: Browser, gateway: Gateway) -> None
     # The wife: from outside Liling, joining her husband in town.
     expect(page.locator("#fact-current_hukou_area")).to_have_value('"outside_liling"')
     expect(page.locator("#src-current_hukou_area")).to_have_text("据描述")
+    # No worker in these tests: the page says the rules alone read the words.
+    expect(page.locator("#result .how")).to_contain_text("只按规则理解")
     expect(page.locator("#result .clause h3").first).to_contain_text("三(一)1")
     # The child: the age is the child's (a minor), not the caller's.
     tabs.nth(1).click()
@@ -204,6 +206,9 @@ def test_search_opens_the_clause_and_says_what_is_covered(
 def test_escape_clears_the_call(browser: Browser, gateway: Gateway) -> None:
     page = _staff(browser, gateway, FAMILY)
     expect(page.locator("#applicants [role=tab]")).to_have_count(3)
+    page.focus("#fact-goal")
+    page.keyboard.press("Escape")  # closes a select's list, never the call
+    expect(page.locator("#text")).to_have_value(FAMILY)
     page.locator("#applicant-1").focus()
     page.keyboard.press("Escape")
     expect(page.locator("#text")).to_be_focused()

@@ -216,6 +216,9 @@
     if (!p) return;
     var a = current();
     who.textContent = "申请人：" + a.label + (outcomeOf(p) ? " · " + outcomeOf(p) : "");
+    if (p.understanding && p.understanding.source === "rules") {
+      result.appendChild(el("div", "muted how", "意图模型暂不可用，只按规则理解来电人的话。"));
+    }
     status(p.policy);
     var assessment = assessmentOf(p);
     if (p.type !== "assessment") { showAnswer(p); later(p.changes); }
@@ -585,6 +588,8 @@
   document.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); copyFrom(script, copied); return; }
     if (e.key === "Escape") {
+      // In a select, Esc closes its list; it must not wipe the call.
+      if (e.target && e.target.tagName === "SELECT") return;
       if (document.activeElement === q) { q.value = ""; search(); return; }
       e.preventDefault(); clearAll();
     }
