@@ -337,6 +337,14 @@
     return items;
   }
 
+  // The spoken verdict on the first clause cited, by the engine's outcome.
+  var SAYS = {
+    eligible: "的情况符合这一条，可以申请办理。",
+    undetermined: "的情况可能适用这一条，还要问清几点才能确定。",
+    residence_permit: "的情况不符合落户的条件，按这一条可以办理居住证。",
+    refused: "的情况不属于这份文件允许往农村迁移的情形。",
+  };
+
   function scriptFor(top, p, a) {
     if (!p || p.outcome === "need_goal") {
       if (top.type !== "assessment" && top.text) return top.text;
@@ -350,7 +358,7 @@
     var who = a.role === "self" ? "您" : "您说的" + (word ? word[1] : a.label);
     var says = first
       ? "按醴陵市2017年的文件（" + policy.doc_no + "）" + first.label + "“" + first.title + "”的规定，" + who
-        + (p.outcome === "eligible" ? "的情况符合这一条，可以申请办理。" : "的情况可能适用这一条，还要问清几点才能确定。")
+        + (SAYS[p.outcome] || "的情况" + (OUTCOMES[p.outcome] || "还需确认") + "。")
       : "按醴陵市2017年的文件（" + policy.doc_no + "），" + who + "的情况" + (OUTCOMES[p.outcome] || "还需确认") + "。";
     if (first && first.why && first.why.length) says += "依据是：" + first.why.join("；") + "。";
     says += "这份文件标注的有效期到" + dateWords(policy.expires) + "，" + (policy.expired ? "现在已经过期" : "目前在有效期内")
