@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr, validat
 from pydantic.errors import DictError
 
 from bot.policy.model import as_of_date
+from bot.turns.store import COMMENT_MAX
 from bot.web.errors import TextTooLong
 
 # -- the citizen and the hotline ---------------------------------------------------------
@@ -84,6 +85,25 @@ class LookupIn(BaseModel):
         if not isinstance(value, dict):
             raise DictError()
         return value
+
+
+class FeedbackIn(BaseModel):
+    """A citizen's 有用 / 没用 on one answer (the turn ``POST /api/chat`` named)."""
+
+    turn: StrictStr = Field(..., regex="^[0-9a-f]{32}$", description="`turn` of the chat answer")
+    useful: StrictBool
+    # Why an answer was 没用, as the widget offers it (the desk's 复核 list shows it).
+    reason: Literal["", "答非所问", "看不懂", "其他"] = ""
+    comment: StrictStr = Field(
+        "", max_length=COMMENT_MAX, description="Optional; stored with personal data masked"
+    )
+
+
+class FeedbackOut(BaseModel):
+    """The feedback was kept with its turn."""
+
+    saved: bool = True
+    turn: str
 
 
 def within_limit(text: str, field: str, limit: int) -> str:

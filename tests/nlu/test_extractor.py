@@ -174,6 +174,25 @@ CASES = [
         "我在厂里上班，交了社保，想落户。不对不对，厂里说下个月才开始给我们买社保，现在还没有",
         {"goal": "settle_urban", "employed_in_liling": True},
     ),
+    # a return to an origin said to be in a town is settling in a town, even when the words
+    # name the countryside's rule to ask about it
+    (
+        "入伍前户口在城里，现在退伍了，户口要落回城里，是按退役士兵回原籍办吗",
+        {"goal": "settle_urban", "veteran": True, "origin_rural": False},
+    ),
+    (
+        "我是应届毕业生，生源地是泗汾镇的社区，不是村里，想把户口迁回去，是按回生源地农村办吗",
+        {
+            "goal": "settle_urban",
+            "fulltime_graduate": True,
+            "fresh_graduate": True,
+            "origin_rural": False,
+        },
+    ),
+    (
+        "我是大学毕业生，想把户口迁回老家村里",
+        {"goal": "move_rural", "fulltime_graduate": True, "origin_rural": True},
+    ),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
