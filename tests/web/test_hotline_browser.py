@@ -154,6 +154,9 @@ def test_the_script_the_guide_and_the_ticket(browser: Browser, gateway: Gateway)
     assert "办理地点：拟迁入地公安派出所户籍窗口" in value
     assert "办理时限：" in value
     expect(page.locator("#print")).to_have_attribute("href", re.compile("^/checklist\\?"))
+    # The citizen's checklist page, for this applicant's situation (one page, two users).
+    checklist = page.request.get(gateway.url + str(page.locator("#print").get_attribute("href")))
+    assert checklist.ok and "居民户口簿" in checklist.text() and "离婚" not in checklist.text()
     # The copy button sits above the fold at 1280 x 900.
     box = page.locator("#copy").bounding_box()
     assert box is not None and box["y"] + box["height"] < 900
