@@ -195,6 +195,7 @@ def test_search_opens_the_clause_and_says_what_is_covered(
     expect(view).to_be_focused()
     expect(view.locator("blockquote").first).to_contain_text("就业指导中心")
     expect(view.locator("mark", has_text="就业指导中心")).not_to_have_count(0)
+    _shot(page, "hotline-clause-1280.png")
     page.fill("#q", "护照")
     none = page.locator("#hits li.none")
     expect(none).to_contain_text("政策中没有找到“护照”")

@@ -539,7 +539,9 @@
       [c.quote].concat(c.extra_quotes || []).forEach(function (t) { clauseView.appendChild(marked(el("blockquote"), t, hit.matched)); });
       if (c.departments && c.departments.length) clauseView.appendChild(el("div", "muted", "负责部门：" + c.departments.join("、")));
       if (c.procedure) clauseView.appendChild(el("div", "muted", "办理地点：" + c.procedure.where + (c.procedure.time_limit ? "；时限：" + c.procedure.time_limit : "")));
-      clauseView.appendChild(el("div", "muted", "匹配的词已标出：" + hit.matched.join("、")));
+      // Name the words, not the two-character pieces of them that matched too.
+      var whole = hit.matched.filter(function (w) { return !hit.matched.some(function (o) { return o !== w && o.indexOf(w) >= 0; }); });
+      clauseView.appendChild(el("div", "muted", "匹配的词已标出：" + whole.join("、")));
       clauseView.hidden = false;
       clauseView.focus();
     });
