@@ -91,6 +91,9 @@ benchmark-load: train  ## stock Rasa vs the production profile at 1/8/32/64 conv
 profile-load: train  ## py-spy on every process of the production profile under 32 conversations → reports/profile-load.md (~2 min)
 	$(RUN) python -m benchmarks.profile_load
 
+report-search:  ## policy search on the independent query set tests/data/search/ (top-1, top-3) → reports/search.md (seconds)
+	$(RUN) python -m benchmarks.search
+
 eval-understanding: train  ## the issue-13 corpus (written apart) through /api/chat and /api/lookup → reports/understanding.md (~2 min)
 	$(RUN) python -m benchmarks.understanding
 

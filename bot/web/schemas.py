@@ -34,11 +34,41 @@ class ChatIn(BaseModel):
     message: StrictStr
 
 
+class ApplicantIn(BaseModel):
+    """One person the call is about: their relation to the caller, a name, the facts set by hand.
+
+    ``role`` is one of :data:`bot.nlu.household.ROLE_LABELS`' keys.
+    """
+
+    role: Literal["self", "spouse", "child", "parent", "other"] = "self"
+    label: StrictStr = Field("", max_length=40)
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+    @validator("facts", pre=True)
+    def _facts_are_an_object(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            raise DictError()
+        return value
+
+
 class LookupIn(BaseModel):
-    """The caller's words and/or the facts ticked by hotline staff, as of a date."""
+    """The caller's words and/or the facts ticked by hotline staff, as of a date.
+
+    ``applicants`` (optional) asks for one answer per person the call is about; left out, the
+    answer is the one-applicant answer, with the applicants the words name proposed beside it.
+    """
 
     text: StrictStr = ""
     facts: dict[str, Any] = Field(default_factory=dict)
+    applicants: list[ApplicantIn] | None = Field(None, max_items=8)
+
+    @validator("applicants", pre=True)
+    def _applicants_are_a_list(cls, value: object) -> object:
+        # Left out means one applicant; sent, it is a list (null is a client's mistake).
+        if not isinstance(value, list):
+            raise TypeError("应为申请人列表")
+        return value
+
     date: dt.date | None = Field(
         None,
         description="The day to answer as of (YYYY-MM-DD); today when left out.",
