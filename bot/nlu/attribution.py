@@ -155,6 +155,9 @@ DONE_MOVE = re.compile(
 )
 """户口去年已经落到城里了: where that person's hukou is, not a move anyone wants."""
 
+WANTED_MOVE = re.compile(r"(想|要|打算|准备|希望)[^,.;!?。\s]{0,4}?(迁|落户|转户|上户)")
+"""A move wanted, place or not (他现在想回去落户): its subject may be the applicant."""
+
 HYPOTHETICAL = re.compile(
     r"如果|假如|要是|万一|假设|比如|的话|的人|是不是|能不能|可不可以|有没有|在不在|还是|哪里|哪个|搞不清|不知道|不清楚"
 )
@@ -475,6 +478,11 @@ class Attribution:
         )
 
     @staticmethod
+    def wanted_moves(text: str) -> list[tuple[int, int]]:
+        """Moves wanted with no place named (他现在想回去落户): whose they are still decides."""
+        return [match.span() for match in WANTED_MOVE.finditer(text)]
+
+    @staticmethod
     def moves_to_speaker(text: str) -> list[tuple[int, int, Area | None]]:
         """Moves to the speaker's hukou (迁到我这里, 落到我城里户口上): span, area if said."""
         areas: dict[str, Area] = {
@@ -560,6 +568,8 @@ class Attribution:
             c_start, _ = self.clause_bounds(text, match.start())
             if area is None or HYPOTHETICAL.search(text, c_start, match.end()):
                 continue
+            if PAST.search(text, max(0, match.start() - 5), match.start()):
+                continue  # 原来是农村户口: where it was (the origin rules read that), not is
             for each in dict.fromkeys(
                 relative_to(r, applicant)
                 for r in self.subjects(text, match.start(), match.end(), people)

@@ -333,7 +333,15 @@ class FactExtractor:
         people, places = who.people(text), who.places(text)
         moves = [(m.start, m.end) for m in found if m.fact == "goal" and m.value in MOVE_GOALS]
         to_speaker = who.moves_to_speaker(text)
-        applicant = who.applicant(text, people, moves + [(s, e) for s, e, _ in to_speaker])
+        # Goals first (their order decides), then moves to the speaker and moves wanted with
+        # no place (他现在想回去落户), which have no goal match but a subject.
+        candidates = moves + [(s, e) for s, e, _ in to_speaker]
+        candidates += [
+            (start, end)
+            for start, end in who.wanted_moves(text)
+            if not any(start < c_end and c_start < end + 4 for c_start, c_end in candidates)
+        ]
+        applicant = who.applicant(text, people, candidates)
         joined = who.speaker_as(applicant) if to_speaker else None
         if joined is not None:
             # 把爸妈户口迁到我这里: the parents join their child, the speaker (三(一)1's

@@ -156,6 +156,11 @@ CASES = [
         {"goal": "move_rural", "marital_status": "divorced", "moved_for_marriage": True},
     ),
     ("我同事的老婆户口在外地", {}),
+    # a move wanted with no place still has a subject: the brother's facts are the applicant's
+    (
+        "我弟弟刑满释放了。他坐牢的时候户口被注销了，原来是东富镇的农村户口。他现在想回去落户",
+        {"goal": "move_rural", "origin_rural": True, "released_hukou_cancelled": True},
+    ),
 ]
 
 
