@@ -148,7 +148,7 @@ PAST = re.compile(
 )
 """Before 户口: where the hukou *was* (入伍前户口在村里) — the origin, not where it is."""
 
-DONE = re.compile(r"(已经|早就|早已|去年|前年|上个月|那年)[^,.;!?。\s]{0,4}$")
+DONE = re.compile(r"(已经|早就|早已|去年|前年|上个月|那年)[^,.;!?。\s]{0,10}$")
 """Before a move: one that has happened (她户口去年已经落到城里了), so where the hukou is now."""
 DONE_MOVE = re.compile(
     r"(户口|户籍)(去年|前年|今年|上个月|早就|早已|已经|都|也)+(迁到|落到|转到|迁进|迁去|迁回|落在|迁在)"
@@ -471,11 +471,14 @@ class Attribution:
         return "self"
 
     def done(self, text: str, start: int) -> bool:
-        """Whether the move matched at ``start`` has happened (去年已经落到城里了), unwished."""
+        """Whether the move matched at ``start`` has happened (去年已经落到城里了), unwished.
+
+        The cue may open the match itself (去年从村里迁到城里落户的).
+        """
         c_start, _ = self.clause_bounds(text, start)
-        return DONE.search(text, c_start, start) is not None and not WISH.search(
-            text, c_start, start
-        )
+        opens = DONE.match(text, start, start + 4) is not None
+        before = DONE.search(text, c_start, start) is not None
+        return (before or opens) and not WISH.search(text, c_start, start + 2)
 
     @staticmethod
     def wanted_moves(text: str) -> list[tuple[int, int]]:

@@ -213,6 +213,13 @@ CASES = [
         "她户口去年已经落到城里了。我还在乡下户口",
         {"current_hukou_area": "liling_rural"},
     ),
+    ("我是去年从村里迁到城里落户的", {}),
+    ("公租房怎么申请", {}),
+    ("我在城里租房住", {"housing": "rented"}),
+    (
+        "我老公是现役军人。其实老公半年前已经退伍了",
+        {"marital_status": "married", "spouse_serving_soldier": False},
+    ),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
