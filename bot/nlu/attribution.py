@@ -155,6 +155,10 @@ DONE_MOVE = re.compile(
 )
 """户口去年已经落到城里了: where that person's hukou is, not a move anyone wants."""
 
+IS_FROM = re.compile(r"(?<![不没])是(?P<where>[^,.;!?。\s是]{1,10}?)(的人|的)(?=[,.;!?。\s]|$)")
+"""我是茶山岭乡里村上的, 她是外地的: where that person is from — said of a person, where their
+hukou is (only right after the person: 房子是城里的 says nothing of anyone's hukou)."""
+
 WANTED_MOVE = re.compile(r"(想|要|打算|准备|希望)[^,.;!?。\s]{0,4}?(迁|落户|转户|上户)")
 """A move wanted, place or not (他现在想回去落户): its subject may be the applicant."""
 
@@ -565,6 +569,20 @@ class Attribution:
     ) -> list[tuple[str, str | bool, int, int]]:
         """``户口在…`` statements: (fact, value, start, end) for each whose place is decided."""
         found: list[tuple[str, str | bool, int, int]] = []
+        for match in IS_FROM.finditer(text):
+            area = self.area_in(places, match.start("where"), match.end("where"))
+            # 我(也)是…的, not 我老家是…的 (an origin) nor 我以前是…的.
+            said_of = [
+                p
+                for p in people
+                if p.end <= match.start()
+                and text[p.end : match.start()] in ("", "也", "就", "都", "还")
+            ]
+            if area is None or not said_of:
+                continue
+            fact = AREA_FACTS.get(relative_to(said_of[-1].role, applicant))
+            if fact is not None:
+                found.append((fact, area, match.start(), match.end()))
         for match in IS_HUKOU.finditer(text):
             # 她是外县农村户口: said of the person before 是, the place between 是 and 户口.
             area = self.area_in(places, match.start("where"), match.end())

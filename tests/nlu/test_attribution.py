@@ -156,6 +156,18 @@ CASES = [
         {"goal": "move_rural", "marital_status": "divorced", "moved_for_marriage": True},
     ),
     ("我同事的老婆户口在外地", {}),
+    # 是…的 after a person says where they are from; the child's mother is the spouse
+    (
+        "我屋里伢子他娘是外地的，户口还冇迁过来，我是茶山岭乡里村上的，她要迁到我咯里来",
+        {
+            "goal": "move_rural",
+            "current_hukou_area": "outside_liling",
+            "spouse_hukou_area": "liling_rural",
+            "join_relative": "spouse",
+        },
+    ),
+    ("房子是城里的", {}),
+    ("我是外地的，想在醴陵落户", {"goal": "settle_urban", "current_hukou_area": "outside_liling"}),
     # a move wanted with no place still has a subject: the brother's facts are the applicant's
     (
         "我弟弟刑满释放了。他坐牢的时候户口被注销了，原来是东富镇的农村户口。他现在想回去落户",
