@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.dialogue.answers import (
     GOAL_BUTTONS,
+    HANDOFF_TITLE,
     Answer,
     clarify_answer,
     faq_answer,
@@ -26,29 +27,34 @@ from bot.dialogue.answers import (
     one_bubble,
     other_city_answer,
     out_of_scope_answer,
+    scope_buttons,
     topic_answer,
     validity_answer,
 )
+from bot.dialogue.asking import asking_order
 from bot.dialogue.domain import ask_action, button
+from bot.dialogue.memory import NOTICE_FULL, card_key, is_card, last_card, notice_given
 from bot.dialogue.payloads import entry_id, fact_entities, first_entity
+from bot.dialogue.quick_replies import MORE_KEY, split_buttons
 from bot.dialogue.reply import asked_of, other_city_of
 from bot.dialogue.situation import (
     LIKELY_SLOT,
     SKIPPED_SLOT,
     TOPIC_INTENTS,
     entity_value,
+    implied_facts,
     situation_from_parse,
     situation_from_slots,
     slot_value,
-    still_to_ask,
 )
 from bot.faq.records import PublishedEntry
 from bot.faq.service import FaqService
 from bot.nlu.normalize import is_noise
 from bot.paths import policy_dir
 from bot.policy import Outcome, assess, load_knowledge
+from bot.policy.engine import Assessment
 from bot.policy.facts import FACTS
-from bot.policy.present import payload, question, render_text
+from bot.policy.present import headline, payload, question, render_text, status_notice
 
 KB = load_knowledge(policy_dir())
 """The knowledge base, loaded and validated once when the action server starts."""
@@ -61,7 +67,7 @@ FAQ_SLOT = "faq_entry"
 
 AFTER_ANSWER_BUTTONS = [
     {"title": "重新开始", "payload": "/restart"},
-    {"title": "转人工", "payload": "/human_handoff"},
+    {"title": HANDOFF_TITLE, "payload": "/human_handoff"},
 ]
 TOPIC_BUTTONS = [
     {"title": "农业和非农业户口", "payload": "/ask_hukou_type"},
@@ -84,11 +90,51 @@ def _latest_intent(tracker: Tracker) -> str | None:
     return str(name) if name else None
 
 
+CHANGED = "根据您补充的情况，改为："
+"""Before an answer that replaces the one shown earlier in the conversation."""
+
+UNCHANGED = "上面列出的条款和材料就是按您说的情况得出的结论，没有变化。"
+
+
 def _send(dispatcher: CollectingDispatcher, answer: Answer, buttons: list[Any]) -> None:
+    """One answer: its text with at most four quick replies, then its payload (the card).
+
+    The payload is the turn's last message, so the quick replies past four ride on it as
+    ``more_buttons`` (the widget's "更多").
+    """
     text, data = answer
+    shown, more = split_buttons(buttons)
     # One answer, one bubble (the widget's cards come from the payload).
-    dispatcher.utter_message(text=one_bubble(text), buttons=buttons)
-    dispatcher.utter_message(json_message=data)
+    dispatcher.utter_message(text=one_bubble(text), buttons=shown)
+    dispatcher.utter_message(json_message={**data, MORE_KEY: more} if more else data)
+
+
+def _full_notice(tracker: Tracker) -> bool:
+    """Whether this answer carries the full expiry notice: once per conversation."""
+    return not notice_given(tracker.events)
+
+
+def _assessment_answer(tracker: Tracker, result: Assessment) -> Answer:
+    """The assessment as text and card, said as a change when it replaces an earlier card.
+
+    A result that changes nothing about the card already shown repeats nothing: a short line
+    and a payload without clauses (no second card).
+    """
+    card = payload(result, KB)
+    previous = last_card(tracker.events)
+    full = _full_notice(tracker)
+    if previous is not None and is_card(card) and card_key(previous) == card_key(card):
+        text = "\n".join([headline(result, KB), UNCHANGED, status_notice(KB, result.today, full)])
+        kept = {k: card[k] for k in ("outcome", "headline", "status_tag", "policy", "as_of")}
+        return text, {"type": "assessment_unchanged", **kept, "notice": _notice(full)}
+    text = render_text(result, KB, full_notice=full, for_citizen=True)
+    if previous is not None and is_card(card):
+        text = CHANGED + text
+    return text, {**card, "notice": _notice(full)}
+
+
+def _notice(full: bool) -> str:
+    return NOTICE_FULL if full else "short"
 
 
 def _has_chinese(text: str) -> bool:
@@ -169,8 +215,7 @@ class ValidateSituationForm(FormValidationAction):
         skipped = tracker.get_slot(SKIPPED_SLOT) or []
         if "goal" in skipped or tracker.get_slot(FAQ_SLOT) is not None:
             return []
-        missing = assess(situation_from_slots(tracker.slots), KB, today()).missing
-        return still_to_ask(missing, skipped)
+        return asking_order(assess(situation_from_slots(tracker.slots), KB, today()), skipped)
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -195,6 +240,10 @@ class ValidateSituationForm(FormValidationAction):
                 events.append(SlotSet(requested, entity_value(intent == "affirm")))
         for event in events:
             tracker.slots[event["name"]] = event["value"]
+        # 投靠我老公 says 已婚 too: never ask what the citizen already said in other words.
+        for name, value in implied_facts(tracker.slots).items():
+            events.append(SlotSet(name, value))
+            tracker.slots[name] = value
         return events + await super().run(dispatcher, tracker, domain)
 
     async def get_extraction_events(
@@ -227,22 +276,41 @@ class AskFact(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Send the interim summary (when it changed), the question and the payload."""
+        """Send what changed (a card, when the answer so far changed), then the question.
+
+        The question is the turn's last bubble, with at most four quick replies; its payload
+        (``type: question``) comes after it with the rest as ``more_buttons``.
+        """
         result = assess(
             situation_from_slots(tracker.slots), KB, today(), asked_of(tracker.latest_message)
         )
         likely = [finding.clause.id for finding in result.likely]
         events: list[EventType] = []
         if likely and likely != (tracker.get_slot(LIKELY_SLOT) or []):
-            names = "、".join(f"【{f.clause.label}】{f.clause.title}" for f in result.likely)
-            dispatcher.utter_message(text=f"根据您说的情况，可能适用{names}。还需要确认几点。")
             events.append(SlotSet(LIKELY_SLOT, likely))
+        card = payload(result, KB)
+        previous = last_card(tracker.events)
+        if is_card(card) and (previous is None or card_key(previous) != card_key(card)):
+            full = _full_notice(tracker)
+            lead = headline(result, KB)
+            if previous is not None:
+                lead = CHANGED + lead
+            dispatcher.utter_message(text=f"{lead}\n{status_notice(KB, result.today, full)}")
+            dispatcher.utter_message(json_message={**card, "notice": _notice(full)})
         asked = question(self.fact)
+        shown, more = split_buttons([button(self.fact, option) for option in asked["options"]])
+        dispatcher.utter_message(text=asked["question"], buttons=shown)
+        skipped = tracker.get_slot(SKIPPED_SLOT) or []
         dispatcher.utter_message(
-            text=asked["question"],
-            buttons=[button(self.fact, option) for option in asked["options"]],
+            json_message={
+                "type": "question",
+                "fact": self.fact,
+                "question": asked,
+                "missing": asking_order(result, skipped),
+                "outcome": result.outcome.value,
+                MORE_KEY: more,
+            }
         )
-        dispatcher.utter_message(json_message=payload(result, KB))
         return events
 
 
@@ -293,7 +361,7 @@ class ActionAssess(Action):
             buttons = [{"title": t, "payload": p} for t, p in GOAL_BUTTONS]
         elif result.outcome is Outcome.INFORMATION:
             buttons = list(TOPIC_BUTTONS)
-        _send(dispatcher, (render_text(result, KB), payload(result, KB)), buttons)
+        _send(dispatcher, _assessment_answer(tracker, result), buttons)
         return reset
 
 
@@ -339,7 +407,8 @@ class ActionAnswerTopic(AnswerAction):
         stated = situation_from_parse({"entities": tracker.latest_message.get("entities") or []})
         situation = situation_from_slots(tracker.slots) if stated.get("goal") else None
         asked = asked_of(tracker.latest_message)
-        return topic_answer(topics, KB, today(), situation, asked), []
+        full = _full_notice(tracker)
+        return topic_answer(topics, KB, today(), situation, asked, full_notice=full), []
 
 
 class ActionPolicyValidity(AnswerAction):
@@ -358,8 +427,9 @@ class ActionHandoff(AnswerAction):
     action_name = "action_handoff"
 
     def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
-        """The referral."""
-        return handoff_answer(KB, today()), []
+        """The channels, and buttons back to what the assistant can do."""
+        buttons = [b for b in scope_buttons() if b["payload"] != "/human_handoff"]
+        return handoff_answer(KB, today()), buttons
 
 
 class ActionOutOfScope(AnswerAction):
@@ -381,7 +451,7 @@ class ActionOutOfScope(AnswerAction):
         elsewhere = other_city_of(tracker.latest_message)
         if elsewhere is not None:
             return other_city_answer(*elsewhere, KB, today(), asked_of(tracker.latest_message)), []
-        return out_of_scope_answer(KB, today()), []
+        return out_of_scope_answer(KB, today()), scope_buttons()
 
 
 class ActionClarify(AnswerAction):
