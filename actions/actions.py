@@ -31,9 +31,23 @@ from bot.dialogue.answers import (
     topic_answer,
     validity_answer,
 )
-from bot.dialogue.asking import asking_order
+from bot.dialogue.asking import (
+    asked_together,
+    asking_order,
+    together_buttons,
+    together_question,
+)
 from bot.dialogue.domain import ask_action, button
-from bot.dialogue.memory import NOTICE_FULL, card_key, is_card, last_card, notice_given
+from bot.dialogue.memory import (
+    NOTICE_FULL,
+    card_key,
+    is_card,
+    last_card,
+    last_question_facts,
+    notice_given,
+    replied_this_turn,
+    times_asked,
+)
 from bot.dialogue.payloads import entry_id, fact_entities, first_entity
 from bot.dialogue.quick_replies import MORE_KEY, split_buttons
 from bot.dialogue.reply import asked_of, other_city_of
@@ -197,6 +211,12 @@ def _general_question(tracker: Tracker) -> PublishedEntry | None:
     return FAQ.fit(text).answer
 
 
+ASK_AT_MOST = 2
+"""A question whose answers could not be used this many times in a row is not asked again."""
+
+ASKED_AGAIN = "这一点我没能从您的话里确定，请点下面的选项回答，不清楚也可以跳过："
+
+
 class ValidateSituationForm(FormValidationAction):
     """Ask only what the engine still needs, accept skips, yes/no answers and corrections."""
 
@@ -233,11 +253,24 @@ class ValidateSituationForm(FormValidationAction):
             entry = _general_question(tracker)
             events.append(SlotSet(FAQ_SLOT, None if entry is None else entry.id))
         if requested in FACTS and tracker.get_slot(requested) is None:
-            if intent == "dont_know":
-                skipped = [*(tracker.get_slot(SKIPPED_SLOT) or []), requested]
-                events.append(SlotSet(SKIPPED_SLOT, skipped))
-            elif intent in ("affirm", "deny") and FACTS[requested].is_bool:
+            asked = [f for f in last_question_facts(tracker.events) if f in FACTS] or [requested]
+            answered = intent in ("affirm", "deny") and FACTS[requested].is_bool
+            if answered and len(asked) > 1 and requested in asked:
+                # 不是 to 您属于下面哪种情形？ is 都不是; 是 names none of them: asked again.
+                if intent == "deny":
+                    events.extend(SlotSet(f, "false") for f in asked if not tracker.get_slot(f))
+            elif answered:
                 events.append(SlotSet(requested, entity_value(intent == "affirm")))
+            elif intent == "dont_know" or times_asked(tracker.events, requested) >= ASK_AT_MOST:
+                # 不知道, or asked twice already without a usable answer: go on without it
+                # (the answer lists it under 还需要确认) rather than ask a third time. A
+                # combined question (您属于下面哪种情形？) is skipped as a whole.
+                asked = [f for f in last_question_facts(tracker.events) if f in FACTS] or [
+                    requested
+                ]
+                previous = tracker.get_slot(SKIPPED_SLOT) or []
+                skipped = [*previous, *(f for f in asked if f not in previous)]
+                events.append(SlotSet(SKIPPED_SLOT, skipped))
         for event in events:
             tracker.slots[event["name"]] = event["value"]
         # 投靠我老公 says 已婚 too: never ask what the citizen already said in other words.
@@ -298,15 +331,27 @@ class AskFact(Action):
             dispatcher.utter_message(text=f"{lead}\n{status_notice(KB, result.today, full)}")
             dispatcher.utter_message(json_message={**card, "notice": _notice(full)})
         asked = question(self.fact)
-        shown, more = split_buttons([button(self.fact, option) for option in asked["options"]])
-        dispatcher.utter_message(text=asked["question"], buttons=shown)
         skipped = tracker.get_slot(SKIPPED_SLOT) or []
+        to_ask = asking_order(result, skipped)
+        together = asked_together(self.fact, to_ask)
+        if len(together) > 1:
+            text = together_question(together)
+            buttons = together_buttons(together)
+        else:
+            text = asked["question"]
+            buttons = [button(self.fact, option) for option in asked["options"]]
+        shown, more = split_buttons(buttons)
+        if times_asked(tracker.events, self.fact) and not replied_this_turn(tracker.events):
+            # Asked again because the words gave no answer: say so, not the bare question.
+            text = f"{ASKED_AGAIN}\n{text}"
+        dispatcher.utter_message(text=text, buttons=shown)
         dispatcher.utter_message(
             json_message={
                 "type": "question",
                 "fact": self.fact,
+                "facts": list(together),
                 "question": asked,
-                "missing": asking_order(result, skipped),
+                "missing": to_ask,
                 "outcome": result.outcome.value,
                 MORE_KEY: more,
             }

@@ -17,26 +17,81 @@ Pure: no Rasa import; the weights are data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from bot.policy.engine import Assessment
+from bot.policy.facts import FACTS
 
 WEIGHTS_FILE = Path(__file__).with_name("asking.yml")
 DEFAULT_WEIGHT = 1.0
+NONE_OF_THEM = "都不是"
 WHO_FACTS = ("join_relative",)
 """Who is moving, with whom: asked right after the goal unless the words already point on."""
 
 
 @cache
+def _settings() -> dict[str, Any]:
+    raw = yaml.safe_load(WEIGHTS_FILE.read_text(encoding="utf-8")) or {}
+    groups = [tuple(str(name) for name in group) for group in raw.get("at_once") or []]
+    short = {str(k): str(v) for k, v in (raw.get("short") or {}).items()}
+    unknown = {name for group in groups for name in group} - set(FACTS)
+    if unknown or set(short) - set(FACTS):
+        raise ValueError(f"{WEIGHTS_FILE.name}: unknown facts {sorted(unknown | set(short))}")
+    return {
+        "routes": {str(cid): float(w) for cid, w in (raw.get("routes") or {}).items()},
+        "at_once": tuple(groups),
+        "short": short,
+    }
+
+
 def route_weights() -> Mapping[str, float]:
     """Clause id → how common the route is (``asking.yml``)."""
-    raw = yaml.safe_load(WEIGHTS_FILE.read_text(encoding="utf-8")) or {}
-    routes = raw.get("routes") or {}
-    return {str(cid): float(weight) for cid, weight in routes.items()}
+    routes: Mapping[str, float] = _settings()["routes"]
+    return routes
+
+
+def asked_together(fact: str, to_ask: Sequence[str]) -> tuple[str, ...]:
+    """The facts one question asks when ``fact`` is next: its ``at_once`` group still to ask.
+
+    Just ``fact`` when its group has no other fact still to ask (or it has no group).
+    """
+    for group in _settings()["at_once"]:
+        if fact in group:
+            together = tuple(name for name in to_ask if name in group)
+            if fact in together and len(together) > 1:
+                return together
+    return (fact,)
+
+
+def short_label(fact: str) -> str:
+    """A fact's quick-reply title in a combined question (its label when none is set)."""
+    label: str = _settings()["short"].get(fact, FACTS[fact].label)
+    return label
+
+
+def together_buttons(facts: Sequence[str]) -> list[dict[str, str]]:
+    """The quick replies of a combined question: 都不是 (all false), each status, 不清楚."""
+    none_of = {name: "false" for name in facts}
+    buttons = [{"title": NONE_OF_THEM, "payload": "/inform" + json.dumps(none_of)}]
+    buttons += [
+        {"title": short_label(name), "payload": "/inform" + json.dumps({name: "true"})}
+        for name in facts
+    ]
+    buttons.append({"title": "不清楚", "payload": "/dont_know"})
+    return buttons
+
+
+def together_question(facts: Sequence[str]) -> str:
+    """The text of a combined question: each status in full, one a line."""
+    lines = ["您属于下面哪种情形？都不是请点“都不是”。"]
+    lines += [f"· {FACTS[name].label}" for name in facts]
+    return "\n".join(lines)
 
 
 def asking_order(

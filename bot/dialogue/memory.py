@@ -45,10 +45,12 @@ def shown_payloads(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any
 
 
 def card_key(card: Mapping[str, Any]) -> tuple[Any, ...]:
-    """What a citizen would notice changing in a card: outcome, clauses, checklist rows."""
-    clauses = tuple(
-        (str(c.get("id")), bool(c.get("ruled_out"))) for c in _dicts(card.get("clauses"))
-    )
+    """What changes the answer in a card: outcome, the clauses it rests on, checklist rows.
+
+    A route shown as not applying (a near miss) is explanation, not the answer: it coming or
+    going alone is no reason to send the card again.
+    """
+    clauses = tuple(str(c.get("id")) for c in _dicts(card.get("clauses")) if not c.get("ruled_out"))
     checklist = card.get("checklist")
     groups = _dicts(checklist.get("groups")) if isinstance(checklist, Mapping) else []
     rows = tuple(
@@ -73,6 +75,39 @@ def is_card(payload: Mapping[str, Any]) -> bool:
 def notice_given(events: Sequence[Mapping[str, Any]]) -> bool:
     """Whether this conversation already carried the full expiry notice."""
     return any(p.get("notice") == NOTICE_FULL for p in shown_payloads(events))
+
+
+def times_asked(events: Sequence[Mapping[str, Any]], fact: str) -> int:
+    """How many times in a row, up to now, the assistant's last questions asked for ``fact``."""
+    count = 0
+    for payload in reversed(shown_payloads(events)):
+        if payload.get("type") != "question":
+            continue
+        if payload.get("fact") != fact:
+            break
+        count += 1
+    return count
+
+
+def last_question_facts(events: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The facts the last question asked (several for a combined question), if any."""
+    for payload in reversed(shown_payloads(events)):
+        if payload.get("type") == "question":
+            facts = payload.get("facts")
+            if isinstance(facts, list) and all(isinstance(f, str) for f in facts):
+                return list(facts)
+            return [str(payload.get("fact"))]
+    return []
+
+
+def replied_this_turn(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the assistant already said something since the citizen's last message."""
+    for event in reversed(this_conversation(events)):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False
 
 
 def _dicts(value: Any) -> list[Mapping[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -324,3 +325,74 @@ def test_a_conditional_right_says_its_condition_and_staff_notes_stay_out() -> No
     assert any(c["conditional"] for c in card["clauses"] if c["id"] == "4.2")
     # One row per document, grouped, in the text as on the card.
     assert "本人证件：" in text and text.count("□ 申请表") == 1
+
+
+def _asked(fact: str) -> list[dict[str, Any]]:
+    """A question for ``fact`` shown, then the citizen's reply (a user event)."""
+    return [
+        {"event": "bot", "text": "…", "data": {"custom": {"type": "question", "fact": fact}}},
+        {"event": "user", "text": "他户口在醴陵城区"},
+    ]
+
+
+def test_a_question_asked_again_says_why_and_a_third_time_is_skipped() -> None:
+    ask = actions.ASK_ACTIONS["spouse_hukou_area"]()
+    slots = {"goal": "settle_urban", "join_relative": "spouse", "marital_status": "married"}
+    _, again = run(ask, tracker(slots, events=_asked("spouse_hukou_area")))
+    question = next(m for m in again if m.get("buttons"))
+    assert question["text"].startswith("这一点我没能从您的话里确定")
+    assert question["text"].endswith("您配偶的户口在哪里？")
+    # After two asks with no usable answer the form goes on without it.
+    form = actions.ValidateSituationForm()
+    twice = _asked("spouse_hukou_area") * 2
+    trk = tracker({**slots, "requested_slot": "spouse_hukou_area"}, events=twice)
+    events = asyncio.run(form.run(CollectingDispatcher(), trk, {}))
+    assert SlotSet("skipped_facts", ["spouse_hukou_area"]) in events
+    once = tracker({**slots, "requested_slot": "spouse_hukou_area"}, events=twice[:2])
+    events = asyncio.run(form.run(CollectingDispatcher(), once, {}))
+    assert not any(e.get("name") == "skipped_facts" for e in events)
+
+
+RARE_LEFT = {
+    "goal": "settle_urban",
+    "join_relative": "none",
+    "housing": "none",
+    "employed_in_liling": "false",
+}
+
+
+def test_rare_statuses_are_asked_as_one_question_and_none_settles_them_all() -> None:
+    ask = actions.ASK_ACTIONS["fulltime_graduate"]()
+    _, messages = run(ask, tracker(RARE_LEFT))
+    question = next(m for m in messages if m.get("buttons"))
+    assert question["text"].startswith("您属于下面哪种情形？")
+    titles = [b["title"] for b in question["buttons"]]
+    assert titles[0] == "都不是" and titles[-1] == "不清楚" and len(titles) == 4
+    asked = messages[-1]["custom"]
+    assert asked["facts"] == [
+        "fulltime_graduate",
+        "professional_qualification",
+        "transferred_or_recruited",
+        "investor_or_founder",
+    ]
+    assert len(asked["more_buttons"]) == 2
+    none_of = question["buttons"][0]["payload"]
+    entities = [
+        {"entity": name, "value": value}
+        for name, value in json.loads(none_of.removeprefix("/inform")).items()
+    ]
+    slots = {**RARE_LEFT, **{e["entity"]: e["value"] for e in entities}}
+    _, answer = run(actions.ActionAssess(), tracker(slots))
+    assert payloads(answer)[0]["outcome"] == "residence_permit"
+    # 不是 to the combined question is 都不是.
+    form = actions.ValidateSituationForm()
+    shown = [{"event": "bot", "data": {"custom": asked}}, {"event": "user"}]
+    trk = tracker({**RARE_LEFT, "requested_slot": "fulltime_graduate"}, intent="deny", events=shown)
+    events = asyncio.run(form.run(CollectingDispatcher(), trk, {}))
+    assert all(SlotSet(name, "false") in events for name in asked["facts"])
+    # 不清楚 skips the whole combined question, not one status of it.
+    trk = tracker(
+        {**RARE_LEFT, "requested_slot": "fulltime_graduate"}, intent="dont_know", events=shown
+    )
+    events = asyncio.run(form.run(CollectingDispatcher(), trk, {}))
+    assert SlotSet("skipped_facts", asked["facts"]) in events
