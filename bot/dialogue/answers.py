@@ -225,7 +225,7 @@ def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
     lines.extend(f"说明：{note.text}" for note in kb.general_notes if note.reliability == "N")
     lines.extend(_later_documents(kb, today))
     return "\n".join(lines), _payload(
-        "policy", kb, today, policies=policies_block(kb, today)["documents"]
+        "policy", kb, today, policies=policies_block(kb, today)["documents"], notice=NOTICE_FULL
     )
 
 

@@ -299,6 +299,10 @@ def clause_detail(clause: Clause) -> dict[str, Any]:
         "procedure": _procedure(clause.procedure) if clause.procedure else None,
         "related": [{"id": item.id, "why": item.why} for item in clause.related],
         "topics": list(clause.topics),
+        "key_for": dict(clause.key_for),
+        "conditional": [
+            {"right": item.right, "condition": item.condition} for item in clause.conditional
+        ],
     }
 
 
