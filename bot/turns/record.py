@@ -125,6 +125,8 @@ def outcome_of(
             return "out_of_scope"
         return "fallback" if intent == "nlu_fallback" else "answered"
     kind = payload.get("type")
+    if kind == "question":  # the turn ends with a question (its payload follows it)
+        return "asked_more"
     if kind == "out_of_scope":
         return "out_of_scope"
     if kind == "fallback":
@@ -174,7 +176,10 @@ def build_turn(events: Sequence[Mapping[str, Any]]) -> TurnRecord | None:
     actions = [str(e.get("name")) for e in events if e.get("event") == "action"]
     payloads = _payloads(bots)
     last = payloads[-1] if payloads else None
-    entry, key = _faq(last)
+    # What the turn cites is its answer card, not the question's payload that follows it.
+    answers = [p for p in payloads if p.get("type") != "question"]
+    card = answers[-1] if answers else None
+    entry, key = _faq(card)
     stamps = [float(e["timestamp"]) for e in events if isinstance(e.get("timestamp"), (int, float))]
     channel = user.get("input_channel")
     return TurnRecord(
@@ -187,7 +192,7 @@ def build_turn(events: Sequence[Mapping[str, Any]]) -> TurnRecord | None:
         intent=intent[:64] if intent else None,
         confidence=float(confidence) if isinstance(confidence, (int, float)) else None,
         outcome=outcome_of(last, intent, actions),
-        clause_ids=_clause_ids(last),
+        clause_ids=_clause_ids(card),
         faq_entry_id=entry,
         faq_key=key,
         latency_ms=max(0, round((max(stamps) - started) * 1000)) if stamps else None,
