@@ -139,8 +139,19 @@ def _assessment_answer(tracker: Tracker, result: Assessment) -> Answer:
     full = _full_notice(tracker)
     if previous is not None and is_card(card) and card_key(previous) == card_key(card):
         text = "\n".join([headline(result, KB), UNCHANGED, status_notice(KB, result.today, full)])
-        kept = {k: card[k] for k in ("outcome", "headline", "status_tag", "policy", "as_of")}
-        return text, {"type": "assessment_unchanged", **kept, "notice": _notice(full)}
+        kept = {
+            k: card[k]
+            for k in ("outcome", "headline", "status_tag", "situation", "policy", "as_of")
+        }
+        # ``cited``: the card's clauses by id, for readers of the turn (the turn log, the
+        # evaluation); not ``clauses``, which would draw the same card again.
+        cited = [c["id"] for c in card["clauses"] if not (c.get("ruled_out") or c.get("overview"))]
+        return text, {
+            "type": "assessment_unchanged",
+            **kept,
+            "cited": cited,
+            "notice": _notice(full),
+        }
     text = render_text(result, KB, full_notice=full, for_citizen=True)
     if previous is not None and is_card(card):
         text = CHANGED + text

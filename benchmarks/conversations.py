@@ -117,6 +117,8 @@ class Played:
     def cited(self) -> list[str]:
         """The clauses the answer cites (its own, or under an assessment it carries)."""
         answer = self.answer or {}
+        if answer.get("type") == "assessment_unchanged":
+            return [str(i) for i in answer.get("cited", [])]
         clauses = [c for c in answer.get("clauses", []) if not c.get("ruled_out")]
         return [str(c["id"]) for c in clauses]
 

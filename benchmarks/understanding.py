@@ -71,6 +71,12 @@ def read_payloads(payloads: list[dict[str, Any]]) -> Reading:
     for p in payloads:
         reading.kinds.append(str(p.get("type")))
         ids = [c["id"] for c in p.get("clauses", [])]
+        if p.get("type") == "assessment_unchanged":
+            # The same card as the turn before (not sent again): its clauses by id.
+            ids = [str(i) for i in p.get("cited", [])]
+            if p.get("outcome") == "eligible":
+                reading.applicable += ids
+            reading.facts = dict(p.get("situation") or {})
         if p.get("type") == "assessment":
             ids += [c["id"] for c in p.get("possible", [])]
             if p.get("outcome") == "eligible":

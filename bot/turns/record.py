@@ -138,11 +138,14 @@ def outcome_of(
 
 def _clause_ids(payload: Mapping[str, Any] | None) -> tuple[str, ...]:
     clauses = payload.get("clauses") if payload else None
-    ids = (
+    ids: Any = (
         (c.get("id") for c in clauses if isinstance(c, Mapping))
         if isinstance(clauses, list)
         else ()
     )
+    cited = payload.get("cited") if payload else None
+    if not isinstance(clauses, list) and isinstance(cited, list):
+        ids = cited  # an answer that repeats the card shown before names its clauses so
     return tuple(dict.fromkeys(i for i in ids if isinstance(i, str) and 0 < len(i) <= 64))
 
 

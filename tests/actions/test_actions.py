@@ -216,6 +216,7 @@ def test_an_answer_equal_to_the_card_shown_is_not_sent_again() -> None:
     _, final = run(actions.ActionAssess(), tracker(SPOUSE_SLOTS, events=_shown(first)))
     (data,) = payloads(final)
     assert data["type"] == "assessment_unchanged" and "clauses" not in data
+    assert data["cited"] == ["3.1.1"]
     assert "没有变化" in next(m["text"] for m in final if m.get("text"))
 
 

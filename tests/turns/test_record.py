@@ -69,6 +69,12 @@ def test_a_turn_that_asks_is_asked_more_and_cites_its_card() -> None:
     assert record.outcome == "asked_more" and record.clause_ids == ("3.1.1",)
 
 
+def test_an_answer_repeating_the_card_names_its_clauses() -> None:
+    unchanged = {"type": "assessment_unchanged", "outcome": "eligible", "cited": ["3.1.5"]}
+    record = build_turn(turn_events("s", "m", "不清楚", at=AT, payload=unchanged))
+    assert record is not None and record.clause_ids == ("3.1.5",)
+
+
 def test_the_faq_entry_that_answered() -> None:
     record = build_turn(turn_events("s", "m", "问题", at=AT, payload=answered(("4.1",), faq=12)))
     assert record is not None
