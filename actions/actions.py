@@ -341,6 +341,10 @@ class AskFact(Action):
                 lead = CHANGED + lead
             dispatcher.utter_message(text=f"{lead}\n{status_notice(KB, result.today, full)}")
             dispatcher.utter_message(json_message={**card, "notice": _notice(full)})
+        elif not is_card(card) and previous is None:
+            # Nothing to show yet (no clause): the payload still goes to readers of the turn
+            # (possible routes, missing facts); the widget draws no card without clauses.
+            dispatcher.utter_message(json_message=card)
         asked = question(self.fact)
         skipped = tracker.get_slot(SKIPPED_SLOT) or []
         to_ask = asking_order(result, skipped)

@@ -235,6 +235,9 @@ def test_at_most_four_quick_replies_the_rest_behind_more() -> None:
     question = next(m for m in messages if m.get("buttons"))
     titles = [b["title"] for b in question["buttons"]]
     assert len(titles) == 4 and titles[-1] == "不清楚"
+    # No clause to show yet: the assessment goes along for readers, with nothing to draw.
+    first = payloads(messages)[0]
+    assert first["type"] == "assessment" and first["clauses"] == [] and first["missing"]
     more = messages[-1]["custom"]["more_buttons"]
     assert len(titles) + len(more) == 8
     assert {b["title"] for b in more} >= {"办理居住证", "了解政策"}
