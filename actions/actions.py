@@ -173,7 +173,7 @@ def _typed_text(tracker: Tracker) -> str:
 
 
 def _entry_answer(
-    entry: PublishedEntry, buttons: list[Any] | None = None
+    entry: PublishedEntry, tracker: Tracker, buttons: list[Any] | None = None
 ) -> tuple[Answer, list[Any]]:
     answer = faq_answer(
         KB,
@@ -184,6 +184,7 @@ def _entry_answer(
         entry_id=entry.id,
         key=entry.key,
         version=entry.version,
+        full_notice=_full_notice(tracker),
     )
     return answer, buttons or []
 
@@ -199,7 +200,7 @@ def _faq_reply(tracker: Tracker, reason: str | None) -> tuple[Answer, list[Any]]
         return None
     fit = FAQ.fit(text)
     if fit.answer is not None:
-        return _entry_answer(fit.answer)
+        return _entry_answer(fit.answer, tracker)
     if reason is not None and _has_chinese(text) and not is_noise(text):
         FAQ.record_unanswered(text, reason)
     if fit.suggestions and reason is not None:
@@ -411,7 +412,7 @@ class ActionAssess(Action):
                     {"title": "按我的情况判断", "payload": '/inform{"goal": "' + str(goal) + '"}'}
                 ]
             )
-            _send(dispatcher, *_entry_answer(entry, assess_button))
+            _send(dispatcher, *_entry_answer(entry, tracker, assess_button))
             return reset
         result = assess(
             situation_from_slots(tracker.slots), KB, today(), asked_of(tracker.latest_message)
@@ -510,7 +511,9 @@ class ActionOutOfScope(AnswerAction):
             return clarify, clarify[1].get("options", [])
         elsewhere = other_city_of(tracker.latest_message)
         if elsewhere is not None:
-            return other_city_answer(*elsewhere, KB, today(), asked_of(tracker.latest_message)), []
+            asked = asked_of(tracker.latest_message)
+            full = _full_notice(tracker)
+            return other_city_answer(*elsewhere, KB, today(), asked, full_notice=full), []
         return out_of_scope_answer(KB, today()), scope_buttons()
 
 
@@ -553,4 +556,4 @@ class ActionAnswerFaq(AnswerAction):
         if entry is None:
             text, data = not_covered(KB, today())
             return ("这条解答已经下线或不存在。" + text, data), []
-        return _entry_answer(entry)
+        return _entry_answer(entry, tracker)

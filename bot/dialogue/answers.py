@@ -76,6 +76,11 @@ def scope_buttons() -> list[dict[str, str]]:
     return [{"title": title, "payload": payload} for title, payload in SCOPE_BUTTONS]
 
 
+def notice_line(kb: Knowledge, today: dt.date, full: bool) -> str:
+    """The expiry notice under an answer: in full once per conversation, a short tag after."""
+    return validity_notice(kb, today) if full else status_notice(kb, today, full=False)
+
+
 def _payload(kind: str, kb: Knowledge, today: dt.date, **extra: Any) -> dict[str, Any]:
     return {
         "type": kind,
@@ -105,8 +110,7 @@ def _quoting(
     departments) and the ``changes`` block.
     """
     changes = later_changes(kb, [clause.id for clause in clauses], today)
-    notice = validity_notice(kb, today) if full_notice else status_notice(kb, today, full=False)
-    text = [*lines, *changes_lines(changes, kb, today), "", notice]
+    text = [*lines, *changes_lines(changes, kb, today), "", notice_line(kb, today, full_notice)]
     answer = _payload(
         kind,
         kb,
@@ -288,6 +292,7 @@ def other_city_answer(
     kb: Knowledge,
     today: dt.date,
     asked: frozenset[str] = frozenset(),
+    full_notice: bool = True,
 ) -> Answer:
     """Another city's rules: say so, refer there, and give Liling's rule for the same case.
 
@@ -311,12 +316,13 @@ def other_city_answer(
         for finding in shown:
             lines.append("")
             lines.extend(_clause_lines(finding.clause))
-    lines += ["", validity_notice(kb, today)]
+    lines += ["", notice_line(kb, today, full_notice)]
     answer = _payload(
         "other_city",
         kb,
         today,
         place=place,
+        notice=NOTICE_FULL if full_notice else "short",
         clauses=[c for c in assessed["clauses"] if not c.get("ruled_out")][:3],
         assessment=assessed,
     )
@@ -366,6 +372,7 @@ def faq_answer(
     entry_id: int | None = None,
     key: str | None = None,
     version: int | None = None,
+    full_notice: bool = True,
 ) -> Answer:
     """A published FAQ entry's answer, with the verbatim quote of each clause it cites.
 
@@ -378,7 +385,7 @@ def faq_answer(
     for clause in clauses:
         lines += ["", f"依据【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
     faq = {"id": entry_id, "key": key, "version": version, "question": question}
-    return _quoting("faq", lines, clauses, kb, today, faq=faq)
+    return _quoting("faq", lines, clauses, kb, today, full_notice=full_notice, faq=faq)
 
 
 def faq_suggestion(candidates: Sequence[tuple[int, str]], kb: Knowledge, today: dt.date) -> Answer:
