@@ -40,6 +40,7 @@ from bot.dialogue.asking import (
 from bot.dialogue.domain import ask_action, button
 from bot.dialogue.memory import (
     NOTICE_FULL,
+    answer_summary,
     card_key,
     is_card,
     last_card,
@@ -369,6 +370,7 @@ class AskFact(Action):
                 "question": asked,
                 "missing": to_ask,
                 "outcome": result.outcome.value,
+                "answer": answer_summary(card),
                 MORE_KEY: more,
             }
         )

@@ -61,6 +61,24 @@ def card_key(card: Mapping[str, Any]) -> tuple[Any, ...]:
     return (card.get("outcome"), clauses, rows)
 
 
+def answer_summary(card: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer in force, in brief, for a question's payload (the card may not be resent).
+
+    Readers of one turn (the turn log, the evaluation) find there what the card shown for
+    this answer names: its clauses (ids and labels, in the card's order), the possible ones,
+    the outcome and the situation.
+    """
+    keep = ("id", "label", "ruled_out", "overview")
+    return {
+        "outcome": card.get("outcome"),
+        "clauses": [{k: c[k] for k in keep if k in c} for c in _dicts(card.get("clauses"))],
+        "possible": [
+            {"id": c.get("id"), "label": c.get("label")} for c in _dicts(card.get("possible"))
+        ],
+        "situation": dict(card.get("situation") or {}),
+    }
+
+
 def last_card(events: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The last answer card shown in this conversation, if any."""
     cards = [p for p in shown_payloads(events) if is_card(p)]

@@ -182,6 +182,8 @@ def build_turn(events: Sequence[Mapping[str, Any]]) -> TurnRecord | None:
     # What the turn cites is its answer card, not the question's payload that follows it.
     answers = [p for p in payloads if p.get("type") != "question"]
     card = answers[-1] if answers else None
+    if card is None and last is not None and isinstance(last.get("answer"), Mapping):
+        card = last["answer"]  # the card was not resent: the question names the answer
     entry, key = _faq(card)
     stamps = [float(e["timestamp"]) for e in events if isinstance(e.get("timestamp"), (int, float))]
     channel = user.get("input_channel")

@@ -193,6 +193,10 @@ def test_a_question_turn_that_changes_nothing_repeats_no_card() -> None:
     _, again = run(ask, tracker(SPOUSE_SLOTS, events=_shown(first)))
     assert [m["text"] for m in again if m.get("text")] == ["您和要投靠的亲属是否共同居住生活？"]
     assert [p["type"] for p in payloads(again)] == ["question"]
+    # The question's payload names the answer in force, for readers of this turn alone.
+    answer = payloads(again)[0]["answer"]
+    assert answer["outcome"] == "undetermined" and answer["clauses"][0]["id"] == "3.1.1"
+    assert answer["situation"]["join_relative"] == "spouse"
 
 
 def test_a_turn_that_changes_the_answer_says_what_changed_with_a_short_tag() -> None:

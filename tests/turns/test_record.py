@@ -69,6 +69,17 @@ def test_a_turn_that_asks_is_asked_more_and_cites_its_card() -> None:
     assert record.outcome == "asked_more" and record.clause_ids == ("3.1.1",)
 
 
+def test_a_question_without_a_new_card_names_the_answer_in_force() -> None:
+    question = {
+        "type": "question",
+        "fact": "housing",
+        "answer": {"outcome": "undetermined", "clauses": [{"id": "3.1"}]},
+    }
+    record = build_turn(turn_events("s", "m", "不清楚", at=AT, payload=question))
+    assert record is not None
+    assert record.outcome == "asked_more" and record.clause_ids == ("3.1",)
+
+
 def test_an_answer_repeating_the_card_names_its_clauses() -> None:
     unchanged = {"type": "assessment_unchanged", "outcome": "eligible", "cited": ["3.1.5"]}
     record = build_turn(turn_events("s", "m", "不清楚", at=AT, payload=unchanged))
