@@ -94,6 +94,9 @@ profile-load: train  ## py-spy on every process of the production profile under 
 report-conversations: train  ## scripted citizens (tests/data/conversations.yml) through the model in process: turns to an answer → reports/conversations.md (~3 min)
 	$(RUN) python -m benchmarks.conversations
 
+report-search:  ## policy search on the independent query set tests/data/search/ (top-1, top-3) → reports/search.md (seconds)
+	$(RUN) python -m benchmarks.search
+
 eval-understanding: train  ## the issue-13 corpus (written apart) through /api/chat and /api/lookup → reports/understanding.md (~2 min)
 	$(RUN) python -m benchmarks.understanding
 

@@ -3,8 +3,9 @@
 Starts the whole stack (Rasa, actions, gateway) on loopback and measures, at 1, 8 and 32
 concurrent clients: ``POST /api/chat`` vs Rasa's ``/webhooks/rest/webhook`` with the same
 messages (each request a new conversation that runs the custom action), ``POST /api/lookup``
-and ``GET /api/search``. Bounded: a fixed number of requests per level with timeouts.
-Writes ``reports/gateway-benchmark.json`` and ``.md``. Run: ``make benchmark-gateway``.
+(one applicant, and a caller speaking for three), and ``GET /api/search``. Bounded: a fixed
+number of requests per level with timeouts. Writes ``reports/gateway-benchmark.json`` and
+``.md``. Run: ``make benchmark-gateway``.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ async def measure(kind: str, base: str, concurrency: int, total: int) -> dict[st
                 body = {"text": LOOKUPS[i % len(LOOKUPS)]}
                 async with session.post(f"{base}/api/lookup", json=body) as r:
                     return r.status == 200 and bool((await r.json())["clauses"])
+            if kind == "household":
+                body = {"text": HOUSEHOLDS[i % len(HOUSEHOLDS)]}
+                async with session.post(f"{base}/api/lookup", json=body) as r:
+                    return r.status == 200 and len((await r.json())["applicants"]) == 3
             sender = f"gw-{uuid.uuid4().hex[:10]}"
             text = MESSAGES[i % len(MESSAGES)]
             if kind == "rasa":
@@ -83,6 +88,11 @@ async def measure(kind: str, base: str, concurrency: int, total: int) -> dict[st
     return {"latencies": latencies, "errors": errors, "wall": wall}
 
 
+HOUSEHOLDS = [
+    "我是醴陵城区户口，我老婆是外县的，孩子3岁，我妈在乡下农村，想把她们的户口都迁到我这里来",
+    "来电人户口在城区，妻子户口在攸县，儿子5岁，母亲户口在醴陵农村，想都迁到来电人户口上",
+]
+"""A caller who speaks for three people: one /api/lookup answers each (issue 15)."""
 ROUNDS = 4
 
 
@@ -123,7 +133,7 @@ def main() -> None:
         rasa, web = f"http://127.0.0.1:{stack.rasa_port}", f"http://127.0.0.1:{stack.web_port}"
         for kind, base in (("rasa", rasa), ("chat", web)):
             asyncio.run(measure(kind, base, 1, 20))  # warm-up
-        targets = {"rasa": rasa, "chat": web, "lookup": web, "search": web}
+        targets = {"rasa": rasa, "chat": web, "lookup": web, "household": web, "search": web}
         rows = compare((1, 8, 32), targets, args.requests)
     finally:
         stack.stop()
@@ -131,7 +141,8 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     (out / "gateway-benchmark.json").write_text(json.dumps(rows, indent=2) + "\n")
     names = {"rasa": "Rasa REST webhook (direct)", "chat": "POST /api/chat (gateway)",
-             "lookup": "POST /api/lookup", "search": "GET /api/search"}  # fmt: skip
+             "lookup": "POST /api/lookup", "household": "POST /api/lookup (3 applicants)",
+             "search": "GET /api/search"}  # fmt: skip
     lines = [
         "# Gateway benchmark (make benchmark-gateway)",
         "",

@@ -123,7 +123,8 @@ PY
     # client's (HUKOU_TRUSTED_PROXIES); uvicorn's own rule would trust any local connection.
     # --no-access-log: a request line carries its query string, and WeChat's pushes put the
     # citizen's OpenID there (/wechat/oa?openid=…): no log keeps it.
-    exec python -m uvicorn bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 \
+    # bot.web.serve: uvicorn's command line in a process that never loads TensorFlow.
+    exec python -m bot.web.serve bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 \
       --ws none --no-proxy-headers --no-access-log "$@"
     ;;
   turns)

@@ -102,6 +102,14 @@ AREA_FACTS = {
 }
 """Whose hukou a "户口在…" statement is → the fact it states."""
 
+RELATIVE_AREA_FACTS = frozenset({"spouse_hukou_area", "relative_hukou_area"})
+"""The relatives' hukou facts: seen from a relative applicant they may be the applicant's own."""
+
+IS_HUKOU = re.compile(
+    r"(?<![不没])(是|属于|属)(?!不)(?P<where>[^,.;!?\s。是]{1,8}?)(的)?(户口|户籍|户)(?![在是迁转落本口])"
+)
+"""她是外县农村户口, 我是醴陵城里户口: whose hukou, and where (the words before 户口)."""
+
 HUKOU_AT = re.compile(
     r"(户口|户籍|户头)(本)?(现在|目前|还|都|也|一直|原来|本来|仍然|仍|就)*"
     r"(是在|挂在|迁到了|迁去了|迁回了|转到了|落到了|放在|在|是|属于|属)(?!不是)"
@@ -140,6 +148,13 @@ PAST = re.compile(
 )
 """Before 户口: where the hukou *was* (入伍前户口在村里) — the origin, not where it is."""
 
+DONE = re.compile(r"(已经|早就|早已|去年|前年|上个月|那年)[^,.;!?。\s]{0,4}$")
+"""Before a move: one that has happened (她户口去年已经落到城里了), so where the hukou is now."""
+DONE_MOVE = re.compile(
+    r"(户口|户籍)(去年|前年|今年|上个月|早就|早已|已经|都|也)+(迁到|落到|转到|迁进|迁去|迁回|落在|迁在)"
+)
+"""户口去年已经落到城里了: where that person's hukou is, not a move anyone wants."""
+
 HYPOTHETICAL = re.compile(
     r"如果|假如|要是|万一|假设|比如|的话|的人|是不是|能不能|可不可以|有没有|在不在|还是|哪里|哪个|搞不清|不知道|不清楚"
 )
@@ -162,6 +177,16 @@ HELPED = ("帮", "替", "给")
 """我想帮他把户口恢复: the person helped is the one who moves."""
 
 _INVERSE: dict[Role, Role] = {"child": "parent", "parent": "child", "spouse": "spouse"}
+
+MOVED_OBJECT = re.compile(r"把(我|我们)?(家|屋里)?(的)?$")
+"""我想把老婆的户口迁过来: the person right after 把 is the one whose hukou moves."""
+COMPANION = re.compile(r"(带着|带上|带|领着|连同|连着)$")
+"""想带着儿子一起迁回娘家: the person brought along is not the one who asks."""
+TO_SPEAKER = re.compile(
+    r"(迁|转|落户|落|挂|上)(到|在|进|入|回)?(我|我们|自己)(家)?(的)?"
+    r"(城里|村里|乡下|这边)?(的)?(这里|这边|这儿|这|那里|家里|家|户口上|户口本上|户口簿上|户上|名下)"
+)
+"""想迁到我城里户口上, 把爸妈户口迁到我这里: a move to the speaker, so someone else moves."""
 
 
 def relative_to(role: Role, applicant: Role) -> Role:
@@ -379,8 +404,10 @@ class Attribution:
     ) -> Role:
         """Who the message is about: the speaker, or the person a move is asked for.
 
-        ``moves`` are the spans of the goal rules' matches for a move (落户, 迁回 …). "帮我女儿问"
-        names the applicant outright; otherwise the subject of the first move is.
+        ``moves`` are the spans of the goal rules' matches for a move (落户, 迁回 …) and of moves
+        to the speaker (:data:`TO_SPEAKER`). "帮我女儿问" names the applicant outright; otherwise
+        the subject of the first move is: the person after 把 when one is named there, never one
+        brought along (带着儿子), and for a move to the speaker the person the sentence is about.
         """
         proxy = PROXY.search(text)
         if proxy is not None:
@@ -405,18 +432,64 @@ class Attribution:
             verbs = [m.start() for m in MOVE_VERB.finditer(text, start, end)]
             at = verbs[-1] if verbs else start
             c_start, _ = self.clause_bounds(text, at)
-            movers = [p for p in people if c_start <= p.start and p.end <= at]
+            movers = [
+                p
+                for p in people
+                if c_start <= p.start
+                and p.end <= at
+                and COMPANION.search(text, c_start, p.start) is None
+            ]
+            moved = [p for p in movers if MOVED_OBJECT.search(text, c_start, p.start)]
+            if moved:
+                # 把我本人和老婆孩子的户口迁过来, 把我老婆、儿子还有我老娘的户口一起迁: a family
+                # moves with the speaker, whose route it is; one person moved is the applicant.
+                family = [p for p in movers if p.start >= moved[0].start]
+                together = len(family) > 1 or "一起" in text[moved[0].end : at]
+                role = "self" if together or moved[0].role == "self" else moved[0].role
+                return role if role in RELATIVE_APPLICANTS else "self"
+            if TO_SPEAKER.match(text, start) is not None and not movers:
+                # 我老婆是外县的，想迁到我户口上: no one can move to themself, so the mover is
+                # the one the sentence is about (the last other person named before it).
+                s_start = 0
+                for match in SENTENCE_BREAKS.finditer(text, 0, start):
+                    s_start = match.end()
+                topic = [p for p in people if s_start <= p.start < start and p.role != "self"]
+                if topic and topic[-1].role in RELATIVE_APPLICANTS:
+                    return topic[-1].role
             helped = [
                 p for p in movers if p.role != "self" and text[p.start - 1 : p.start] in HELPED
             ]
             if helped and helped[-1].role in RELATIVE_APPLICANTS:
                 return helped[-1].role
-            # 把我本人和老婆孩子的户口迁过来: the speaker moves, the others come along.
             if not movers or any(p.role == "self" for p in movers):
                 return "self"
             role = movers[-1].role
             return role if role in RELATIVE_APPLICANTS else "self"
         return "self"
+
+    def done(self, text: str, start: int) -> bool:
+        """Whether the move matched at ``start`` has happened (去年已经落到城里了), unwished."""
+        c_start, _ = self.clause_bounds(text, start)
+        return DONE.search(text, c_start, start) is not None and not WISH.search(
+            text, c_start, start
+        )
+
+    @staticmethod
+    def moves_to_speaker(text: str) -> list[tuple[int, int, Area | None]]:
+        """Moves to the speaker's hukou (迁到我这里, 落到我城里户口上): span, area if said."""
+        areas: dict[str, Area] = {
+            "城里": "liling_urban",
+            "村里": "liling_rural",
+            "乡下": "liling_rural",
+        }
+        return [
+            (m.start(), m.end(), areas.get(m.group(6) or "")) for m in TO_SPEAKER.finditer(text)
+        ]
+
+    @staticmethod
+    def speaker_as(applicant: Role) -> Role | None:
+        """Who the speaker is to a relative applicant (their parent, child or spouse)."""
+        return _INVERSE.get(applicant)
 
     def subject(self, text: str, start: int, end: int, people: Sequence[Person]) -> Role:
         """Who the words at ``text[start:end]`` are said of (see the module docstring)."""
@@ -481,7 +554,20 @@ class Attribution:
     ) -> list[tuple[str, str | bool, int, int]]:
         """``户口在…`` statements: (fact, value, start, end) for each whose place is decided."""
         found: list[tuple[str, str | bool, int, int]] = []
-        for match in HUKOU_AT.finditer(text):
+        for match in IS_HUKOU.finditer(text):
+            # 她是外县农村户口: said of the person before 是, the place between 是 and 户口.
+            area = self.area_in(places, match.start("where"), match.end())
+            c_start, _ = self.clause_bounds(text, match.start())
+            if area is None or HYPOTHETICAL.search(text, c_start, match.end()):
+                continue
+            for each in dict.fromkeys(
+                relative_to(r, applicant)
+                for r in self.subjects(text, match.start(), match.end(), people)
+            ):
+                fact = AREA_FACTS.get(each)
+                if fact is not None:
+                    found.append((fact, area, match.start(), match.end()))
+        for match in [*HUKOU_AT.finditer(text), *DONE_MOVE.finditer(text)]:
             _, c_end = self.clause_bounds(text, match.end())
             window_end = min(c_end, match.end() + 16)
             area = self.area_in(places, match.end(), window_end)
@@ -554,11 +640,25 @@ class Attribution:
         role = relative_to(self.subject(text, start, end, people), applicant)
         c_start, c_end = self.clause_bounds(text, start)
         inside = [p for p in people if start <= p.start and p.end <= end]
+        if fact == "marital_status" and inside and inside[0].role == "spouse":
+            # 老婆 says its owner is married, and so is she: 我老婆 → the speaker and his wife
+            # (把老婆户口迁过来), 儿子的老婆 → the son, 同事的老婆 → no one here.
+            owners = [p for p in people if c_start <= p.start and p.end <= start]
+            adjacent = bool(owners) and start - owners[-1].end <= 1
+            owner = owners[-1].role if adjacent else "self"
+            return relative_to(owner, applicant) in ("self", "spouse"), None
         if fact in LIKE_APPLICANT:
             # 孩子8岁: the person in the words is whose age it is.
             if inside:
                 role = relative_to(inside[0].role, applicant)
             return role in LIKE_APPLICANT[fact], None
+        if fact in RELATIVE_AREA_FACTS and applicant != "self" and inside:
+            # 把老婆户口迁过来…老婆是外县的: the wife is the applicant, so her hukou is the
+            # applicant's own, and the speaker's the applicant's relative's.
+            seen = relative_to(inside[0].role, applicant)
+            if seen == "self":
+                return False, "current_hukou_area"
+            return False, AREA_FACTS.get(seen)
         if fact not in APPLICANT_FACTS:
             # A relative's fact (老公户口在城区) is not this applicant's relative's when the
             # relative is someone else's (我同事的老公).

@@ -192,10 +192,42 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         # 准生证, had or not, is only asked about a newborn's registration (四(一)).
         return FactMention("goal", "newborn", permit.start, permit.end, permit.text, False)
     settle = SETTLE_WORDS.search(text)
+    if joined is None and settle and STATUS_CHECK.search(text) is None:
+        # 我想落户，我老公户口在仙岳山街道: a move with no place, beside a spouse or parent whose
+        # hukou is in Liling (and not where the applicant's is), is a move to them.
+        own = chosen.get("current_hukou_area")
+        for fact in ("spouse_hukou_area", "relative_hukou_area"):
+            where = chosen.get(fact)
+            target = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
+                str(where.value) if where else ""
+            )
+            if where is not None and target and (own is None or own.value != where.value):
+                return FactMention("goal", target, settle.start(), settle.end(), settle[0], False)
     met = [fact for fact in URBAN_ROUTE_FACTS if chosen.get(fact) and not chosen[fact].negated]
     if joined is None and settle and met and STATUS_CHECK.search(text) is None:
         return FactMention("goal", "settle_urban", settle.start(), settle.end(), settle[0], False)
     return None
+
+
+RURAL_WORDS = re.compile(r"农村|乡下|乡里|村")
+"""A move that names the countryside as its target (迁回村里), not only a return (迁回原籍)."""
+
+
+def _return_to_town(chosen: dict[str, FactMention], text: str = "") -> dict[str, FactMention]:
+    """A return to an origin said not to be rural is a move to a town, not to the countryside.
+
+    "生源地是泗汾社区，不是村里，想把户口迁回泗汾", "当兵前户口在城里…按回原籍办吗": 迁回 and
+    回原籍 read as a move to a village only while the origin may be one; 三(二)'s routes back
+    to the countryside need a rural origin, and settling in a town is 三(一)'s.
+    """
+    goal, origin = chosen.get("goal"), chosen.get("origin_rural")
+    if goal is None or goal.value != "move_rural" or origin is None or origin.value is not False:
+        return chosen
+    # 是按回生源地农村办吗 names a rule to ask whether it applies, not where to move.
+    named_rule = "按" in text[max(0, goal.start - 6) : goal.start]
+    if RURAL_WORDS.search(goal.text) and not named_rule:
+        return chosen
+    return {**chosen, "goal": replace(goal, value="settle_urban")}
 
 
 class FactExtractor:
@@ -265,6 +297,8 @@ class FactExtractor:
                 value = rule.value if polarity else rule.when_negated
                 if value is None:
                     continue
+                if rule.fact == "goal" and self.attribution.done(doc.text, match.start()):
+                    continue  # 她户口去年已经落到城里了: where her hukou is, not a goal
                 found.append(
                     FactMention(
                         rule.fact, value, match.start(), match.end(), match.group(), not polarity
@@ -298,7 +332,20 @@ class FactExtractor:
         who = self.attribution
         people, places = who.people(text), who.places(text)
         moves = [(m.start, m.end) for m in found if m.fact == "goal" and m.value in MOVE_GOALS]
-        applicant = who.applicant(text, people, moves)
+        to_speaker = who.moves_to_speaker(text)
+        applicant = who.applicant(text, people, moves + [(s, e) for s, e, _ in to_speaker])
+        joined = who.speaker_as(applicant) if to_speaker else None
+        if joined is not None:
+            # 把爸妈户口迁到我这里: the parents join their child, the speaker (三(一)1's
+            # 父母投靠子女); the goal then follows from where the speaker's hukou is, which
+            # the words may say (迁到我城里户口上).
+            start, end, target_area = to_speaker[0]
+            said = text[start:end]
+            if not any(m.fact == "join_relative" for m in found):
+                found = [*found, FactMention("join_relative", joined, start, end, said, False)]
+            if target_area is not None:
+                fact = "spouse_hukou_area" if joined == "spouse" else "relative_hukou_area"
+                found = [*found, FactMention(fact, target_area, start, end, said, False)]
         kept: list[FactMention] = []
         for mention in found:
             keep, becomes = who.keep(
@@ -365,6 +412,7 @@ class FactExtractor:
         goal = _implied_goal(chosen, text)
         if goal is not None:
             chosen["goal"] = goal
+        chosen = _return_to_town(chosen, text)
         return {name: chosen[name] for name in FACTS if name in chosen}
 
     def _polarity(self, doc: Doc, span: Span, rule: Rule, prefix: str = "") -> bool | None:

@@ -107,7 +107,8 @@ class Stack:
             # --no-proxy-headers: uvicorn would otherwise take the client's address from
             # X-Forwarded-For for any connection from 127.0.0.1, before the gateway's own
             # rule (HUKOU_TRUSTED_PROXIES, bot.web.ratelimit.client_address) sees it.
-            return [sys.executable, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
+            # bot.web.serve is uvicorn's command line without TensorFlow (its docstring says why).
+            return [sys.executable, "-m", "bot.web.serve", "bot.web.app:create_app", "--factory",
                     "--host", LOOPBACK, "--port", str(self.web_port), "--log-level", "warning",
                     "--ws", "none", "--no-proxy-headers"]  # fmt: skip
         return [sys.executable, "-m", "bot.rasa_ext.server", "run", "--model", str(self.model),

@@ -14,13 +14,19 @@ second line, for channels that reach Rasa another way), and the sender id is kep
 hash (:func:`conversation_id`), which still groups a conversation's turns.
 
 The record's id (:func:`turn_id`) is derived from the sender and Rasa's ``message_id``, so a
-turn delivered twice (a consumer killed before its acknowledgement) is the same row.
+turn delivered twice (a consumer killed before its acknowledgement) is the same row. Rasa's REST
+channel makes a new random ``message_id`` and never tells the client, so the web gateway sends
+its own reference in the message's metadata (``{"turn_ref": <32 hex>}``, :data:`TURN_REF`,
+stored by Rasa on the ``user`` event) and answers the chat with ``turn_id(sender, ref)``: the
+widget then names the turn its 有用 / 没用 is about, even before the turn is written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,8 +57,35 @@ def conversation_id(sender_id: str) -> str:
 
 
 def turn_id(sender_id: str, message_id: str) -> str:
-    """The id of the turn that answered ``message_id`` (Rasa's id of the user's message)."""
+    """The id of the turn that answered ``message_id`` (Rasa's id of the user's message).
+
+    ``message_id`` is the channel's :data:`TURN_REF` when it sent one (:func:`message_key`).
+    """
     return _hash("turn", sender_id, message_id)
+
+
+TURN_REF = "turn_ref"
+"""The user message's metadata key under which a channel names its turn (32 hex digits)."""
+
+_REF = re.compile(r"[0-9a-f]{32}")
+
+
+def new_turn_ref() -> str:
+    """A fresh reference for one chat turn (random: a turn id cannot be guessed from it)."""
+    return secrets.token_hex(16)
+
+
+def message_key(user: Mapping[str, Any]) -> str:
+    """What a ``user`` event's turn id is made from: the channel's reference, else Rasa's id.
+
+    A turn with neither (events replayed from an old store) falls back to its timestamp.
+    """
+    metadata = user.get("metadata")
+    ref = metadata.get(TURN_REF) if isinstance(metadata, Mapping) else None
+    if isinstance(ref, str) and _REF.fullmatch(ref):
+        return ref
+    message_id = user.get("message_id")
+    return str(message_id) if message_id else repr(float(user["timestamp"]))
 
 
 def _clean(text: str, limit: int) -> str:
@@ -168,7 +201,6 @@ def build_turn(events: Sequence[Mapping[str, Any]]) -> TurnRecord | None:
         return None
     sender = str(user["sender_id"])
     started = float(user["timestamp"])
-    message_id = user.get("message_id")
     parse = user.get("parse_data")
     parse = parse if isinstance(parse, Mapping) else {}
     intent_data = parse.get("intent")
@@ -188,7 +220,7 @@ def build_turn(events: Sequence[Mapping[str, Any]]) -> TurnRecord | None:
     stamps = [float(e["timestamp"]) for e in events if isinstance(e.get("timestamp"), (int, float))]
     channel = user.get("input_channel")
     return TurnRecord(
-        id=turn_id(sender, str(message_id) if message_id else repr(started)),
+        id=turn_id(sender, message_key(user)),
         conversation=conversation_id(sender),
         at=dt.datetime.fromtimestamp(started, dt.timezone.utc),
         channel=channel[:32] if isinstance(channel, str) and channel else "unknown",

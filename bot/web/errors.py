@@ -100,12 +100,25 @@ class AssistantBusy(GatewayError):
         super().__init__("现在咨询的人很多，您的消息还没有发出，请稍后再发一次。")
 
 
+class FeedbackNotSaved(GatewayError):
+    """The turn log's database cannot take a citizen's 有用 / 没用 now (503).
+
+    Said for the citizen, not as the FAQ desk's database error: the widget keeps the choice
+    and offers to send it again.
+    """
+
+    def __init__(self) -> None:
+        """The message the widget shows beside the buttons."""
+        super().__init__("反馈没有保存成功：记录服务暂时无法访问，请稍后再试。")
+
+
 _STATUS_CODES: tuple[tuple[type[Exception], int], ...] = (
     (InvalidText, 422),
     (SituationError, 422),
     (UnknownClause, 404),
     (AssistantUnavailable, 503),
     (AssistantBusy, 503),
+    (FeedbackNotSaved, 503),
     (ValidationError, 422),
     (PermissionDenied, 403),
     (NotFound, 404),
@@ -139,7 +152,8 @@ ERROR_DESCRIPTIONS: Mapping[int, str] = {
     "string) or too long, or the content breaks a rule of the policy or the FAQ desk.",
     429: "Too many requests from this client, or too many failed sign-ins: see Retry-After.",
     500: "An unexpected failure; the message says where else to ask.",
-    503: "Rasa, the actions or the FAQ desk's database cannot answer now.",
+    503: "Rasa, the actions or the FAQ desk's database (which holds the turn log) cannot "
+    "answer now.",
 }
 """What each status means on this API, for the OpenAPI document."""
 
@@ -242,6 +256,7 @@ _PROBLEMS: Mapping[str, str] = {
     "value_error.number.not_gt": "{field}必须大于 {limit_value}",
     "value_error.number.not_le": "{field}不能大于 {limit_value}",
     "value_error.number.not_lt": "{field}必须小于 {limit_value}",
+    "value_error.const": "{field}的值不在可选范围内",
     "json_invalid": "请求内容不是有效的 JSON",
 }
 """pydantic 1.10's error types (and FastAPI's ``json_invalid``), said in Chinese."""

@@ -107,6 +107,9 @@ def _document_limits(spec: dict[str, Any], max_message_chars: int) -> None:
         date = schemas["LookupIn"]["properties"].get("date")
         if date is not None:
             schemas["LookupIn"]["properties"]["date"] = as_of_date_schema(date, nullable=True)
+    if "ApplicantIn" in schemas:
+        # Each applicant's hand-set facts are checked as the lookup's own are.
+        schemas["ApplicantIn"]["properties"]["facts"] = facts_schema()
     for operation in spec.get("paths", {}).get("/api/policies", {}).values():
         for parameter in operation.get("parameters", []):
             if parameter.get("name") == "date":

@@ -55,6 +55,10 @@ def client_address(request: HTTPConnection, trusted_proxies: int = 0) -> str:
     return hops[-trusted_proxies]
 
 
+CITIZEN_PATHS = frozenset({"/api/chat", "/api/feedback"})
+"""Anonymous routes a citizen's widget calls: limited as chat turns are."""
+
+
 class RateLimiter:
     """At most ``limit`` requests per ``window`` seconds for each key."""
 
@@ -93,8 +97,9 @@ def retry_after_seconds(wait: float) -> int:
 class RateLimitMiddleware:
     """Answer 429 to a client that sent too many ``/api/`` requests; pass the rest on.
 
-    ``/api/chat`` counts against ``chat_limiter``, every other ``/api/`` route against
-    ``api_limiter``; pages and static files are not limited.
+    The citizen's routes (:data:`CITIZEN_PATHS`: the chat and its feedback) count against
+    ``chat_limiter``, every other ``/api/`` route against ``api_limiter``; pages and static
+    files are not limited.
     """
 
     def __init__(
@@ -122,7 +127,7 @@ class RateLimitMiddleware:
         path = scope.get("path", "")
         if scope["type"] == "http" and path.startswith("/api/"):
             client = client_address(HTTPConnection(scope), self.trusted_proxies)
-            limiter = self.chat_limiter if path == "/api/chat" else self.api_limiter
+            limiter = self.chat_limiter if path in CITIZEN_PATHS else self.api_limiter
             wait = limiter.check(client)
             if wait:
                 seconds = retry_after_seconds(wait)

@@ -14,13 +14,14 @@ mistake would pass unnoticed. A field's length limit that is a setting
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Body
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr, validator
 from pydantic.errors import DictError
 
 from bot.policy.model import as_of_date
+from bot.turns.store import COMMENT_MAX
 from bot.web.errors import TextTooLong
 
 # -- the citizen and the hotline ---------------------------------------------------------
@@ -33,11 +34,41 @@ class ChatIn(BaseModel):
     message: StrictStr
 
 
+class ApplicantIn(BaseModel):
+    """One person the call is about: their relation to the caller, a name, the facts set by hand.
+
+    ``role`` is one of :data:`bot.nlu.household.ROLE_LABELS`' keys.
+    """
+
+    role: Literal["self", "spouse", "child", "parent", "other"] = "self"
+    label: StrictStr = Field("", max_length=40)
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+    @validator("facts", pre=True)
+    def _facts_are_an_object(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            raise DictError()
+        return value
+
+
 class LookupIn(BaseModel):
-    """The caller's words and/or the facts ticked by hotline staff, as of a date."""
+    """The caller's words and/or the facts ticked by hotline staff, as of a date.
+
+    ``applicants`` (optional) asks for one answer per person the call is about; left out, the
+    answer is the one-applicant answer, with the applicants the words name proposed beside it.
+    """
 
     text: StrictStr = ""
     facts: dict[str, Any] = Field(default_factory=dict)
+    applicants: list[ApplicantIn] | None = Field(None, max_items=8)
+
+    @validator("applicants", pre=True)
+    def _applicants_are_a_list(cls, value: object) -> object:
+        # Left out means one applicant; sent, it is a list (null is a client's mistake).
+        if not isinstance(value, list):
+            raise TypeError("应为申请人列表")
+        return value
+
     date: dt.date | None = Field(
         None,
         description="The day to answer as of (YYYY-MM-DD); today when left out.",
@@ -54,6 +85,25 @@ class LookupIn(BaseModel):
         if not isinstance(value, dict):
             raise DictError()
         return value
+
+
+class FeedbackIn(BaseModel):
+    """A citizen's 有用 / 没用 on one answer (the turn ``POST /api/chat`` named)."""
+
+    turn: StrictStr = Field(..., regex="^[0-9a-f]{32}$", description="`turn` of the chat answer")
+    useful: StrictBool
+    # Why an answer was 没用, as the widget offers it (the desk's 复核 list shows it).
+    reason: Literal["", "答非所问", "看不懂", "其他"] = ""
+    comment: StrictStr = Field(
+        "", max_length=COMMENT_MAX, description="Optional; stored with personal data masked"
+    )
+
+
+class FeedbackOut(BaseModel):
+    """The feedback was kept with its turn."""
+
+    saved: bool = True
+    turn: str
 
 
 def within_limit(text: str, field: str, limit: int) -> str:

@@ -10,6 +10,7 @@ sender's conversation (WeChat's ``unsubscribe``).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -43,6 +44,7 @@ async def forward(
     sender: str,
     message: str,
     queue_seconds: float,
+    metadata: Mapping[str, str] | None = None,
 ) -> Any:
     """Send one turn to the sender's worker; on a refused connection, to the next one.
 
@@ -57,6 +59,8 @@ async def forward(
         sender: The conversation's id.
         message: The citizen's message, personal data already masked.
         queue_seconds: The longest the message may wait for its worker.
+        metadata: Kept by Rasa on the message's ``user`` event (the web chat's
+            :data:`bot.turns.record.TURN_REF`).
 
     Returns:
         The messages Rasa's REST channel answered with (decoded JSON).
@@ -65,15 +69,12 @@ async def forward(
         AssistantBusy: The message waited longer than ``queue_seconds``; it was not sent.
         AssistantUnavailable: No worker answered.
     """
+    body: dict[str, Any] = {"sender": sender, "message": message}
+    if metadata:
+        body["metadata"] = dict(metadata)
     async with workers.turn(sender):
-        return await _post(
-            client,
-            workers,
-            workers.candidates(sender),
-            "/webhooks/rest/webhook",
-            {"sender": sender, "message": message},
-            queue_seconds,
-        )
+        urls = workers.candidates(sender)
+        return await _post(client, workers, urls, "/webhooks/rest/webhook", body, queue_seconds)
 
 
 async def answer(
@@ -82,6 +83,7 @@ async def answer(
     settings: Settings,
     sender: str,
     message: str,
+    metadata: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """One chat turn as every channel has it: the messages the assistant answers with.
 
@@ -94,6 +96,7 @@ async def answer(
         settings: The gateway's settings (the worker queue, the action server).
         sender: The conversation's id.
         message: The citizen's message, personal data already masked (or a button's payload).
+        metadata: Passed on with the message (:func:`forward`).
 
     Returns:
         Each message's ``text``, ``buttons`` and ``custom`` payload.
@@ -102,7 +105,7 @@ async def answer(
         AssistantBusy: The message waited too long for its worker; it was not sent.
         AssistantUnavailable: No worker answered, or the actions are down.
     """
-    reply = await forward(client, workers, sender, message, settings.worker_queue_seconds)
+    reply = await forward(client, workers, sender, message, settings.worker_queue_seconds, metadata)
     messages = [
         {"text": m.get("text"), "buttons": m.get("buttons", []), "custom": m.get("custom")}
         for m in reply

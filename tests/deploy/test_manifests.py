@@ -1116,7 +1116,7 @@ def run_role(role: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[s
         ("actions", "-m bot.rasa_ext.action_server --actions actions --port 5055 --endpoints"),
         (
             "gateway",
-            "-m uvicorn bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 --ws none"
+            "-m bot.web.serve bot.web.app:create_app --factory --host 0.0.0.0 --port 8000 --ws none"
             " --no-proxy-headers --no-access-log",
         ),
         ("migrate", "-m bot.cli db upgrade"),
@@ -1262,7 +1262,7 @@ def test_entrypoint_uses_the_command_lines_of_hukou_serve() -> None:
         '"bot.rasa_ext.action_server", "--actions", "actions"',
         '"bot.rasa_ext.server", "run", "--model"',
         '"--enable-api"',
-        '"bot.web.app:create_app", "--factory"',
+        '"-m", "bot.web.serve", "bot.web.app:create_app", "--factory"',
         '"--ws", "none"',
         "TICKET_LOCK_LIFETIME",
     ):

@@ -115,6 +115,47 @@ CASES = [
             "lives_with_relative": True,
         },
     ),
+    # a move to the speaker: the person moved (after 把, or the one the sentence is about) is
+    # the applicant, the speaker the relative joined, and 是…户口 says whose hukou is where
+    (
+        "我想把老婆的户口迁到我这里来，她是外县农村户口，我是醴陵城里户口",
+        {
+            "goal": "settle_urban",
+            "current_hukou_area": "outside_liling",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_urban",
+            "join_relative": "spouse",
+        },
+    ),
+    (
+        "我老婆是外县农村户口，想迁到我城里户口上",
+        {
+            "goal": "settle_urban",
+            "current_hukou_area": "outside_liling",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_urban",
+            "join_relative": "spouse",
+        },
+    ),
+    (
+        "我想把爸妈户口迁到我这里，我户口在国瓷街道",
+        {"goal": "settle_urban", "join_relative": "child", "relative_hukou_area": "liling_urban"},
+    ),
+    (
+        "我是农村户口，想在城里买房落户",
+        {"goal": "settle_urban", "current_hukou_area": "liling_rural", "housing": "owned"},
+    ),
+    ("我是不是城里户口", {}),
+    # a family moved with the speaker is the speaker's move; one brought along is not the mover
+    (
+        "想把我老婆、儿子还有我老娘的户口一起迁到醴陵来",
+        {"goal": "settle_urban", "marital_status": "married"},
+    ),
+    (
+        "我离婚了，结婚时户口从村里迁到了前夫城里，现在想带着儿子一起迁回娘家村里",
+        {"goal": "move_rural", "marital_status": "divorced", "moved_for_marriage": True},
+    ),
+    ("我同事的老婆户口在外地", {}),
 ]
 
 

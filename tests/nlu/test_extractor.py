@@ -174,6 +174,45 @@ CASES = [
         "我在厂里上班，交了社保，想落户。不对不对，厂里说下个月才开始给我们买社保，现在还没有",
         {"goal": "settle_urban", "employed_in_liling": True},
     ),
+    # a return to an origin said to be in a town is settling in a town, even when the words
+    # name the countryside's rule to ask about it
+    (
+        "入伍前户口在城里，现在退伍了，户口要落回城里，是按退役士兵回原籍办吗",
+        {"goal": "settle_urban", "veteran": True, "origin_rural": False},
+    ),
+    (
+        "我是应届毕业生，生源地是泗汾镇的社区，不是村里，想把户口迁回去，是按回生源地农村办吗",
+        {
+            "goal": "settle_urban",
+            "fulltime_graduate": True,
+            "fresh_graduate": True,
+            "origin_rural": False,
+        },
+    ),
+    (
+        "我是大学毕业生，想把户口迁回老家村里",
+        {"goal": "move_rural", "fulltime_graduate": True, "origin_rural": True},
+    ),
+    # a move with no place beside a spouse's hukou in Liling is a move to them; one said to
+    # have happened is where the hukou is, not a goal; a rule never reads across 。
+    (
+        "我想落户。我老公户口在仙岳山街道，我户口在邵阳",
+        {
+            "goal": "settle_urban",
+            "current_hukou_area": "outside_liling",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_urban",
+        },
+    ),
+    (
+        "我想落户，老公户口在村里",
+        {"goal": "move_rural", "marital_status": "married", "spouse_hukou_area": "liling_rural"},
+    ),
+    ("户口已经迁到城里了", {"current_hukou_area": "liling_urban"}),
+    (
+        "她户口去年已经落到城里了。我还在乡下户口",
+        {"current_hukou_area": "liling_rural"},
+    ),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),

@@ -76,3 +76,9 @@ def answer_chat(page: Page, text: str, data: dict[str, Any]) -> None:
         route.fulfill(json={"messages": messages})
 
     page.route("**/api/chat", chat)
+
+
+def shot(page: Page, name: str, full: bool = False) -> None:
+    """Save a screenshot of ``page`` as :data:`SHOTS` / ``name`` (``full``: the whole page)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=full)

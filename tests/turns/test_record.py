@@ -140,3 +140,14 @@ def test_a_turn_without_its_end_is_finished_by_the_next_message_or_time() -> Non
 def test_what_is_not_an_event_is_refused(body: object) -> None:
     with pytest.raises(EventError):
         check_event(body)
+
+
+def test_a_channels_turn_reference_names_the_turn() -> None:
+    events = turn_events("s1", "m1", "问题", at=AT)
+    events[0]["metadata"] = {"turn_ref": "0123456789abcdef" * 2}
+    record = build_turn(events)
+    assert record is not None and record.id == turn_id("s1", "0123456789abcdef" * 2)
+    # Anything else in its place is no reference: Rasa's own id names the turn.
+    events[0]["metadata"] = {"turn_ref": "../../etc"}
+    record = build_turn(events)
+    assert record is not None and record.id == turn_id("s1", "m1")

@@ -42,7 +42,11 @@ Answer = tuple[str, str, dict[str, Any]]
 # ids numbered in order and the `open` attribute of <details> dropped.
 DOM = """box => {
   var seen = {};
-  return Array.prototype.map.call(box.children, function (node) {
+  // The widget's own chrome between bubbles (time labels, 有用 / 没用) is not the answer.
+  var answer = Array.prototype.filter.call(box.children, function (node) {
+    return !node.matches(".stamp, .feedback");
+  });
+  return answer.map(function (node) {
     var copy = node.cloneNode(true);
     copy.querySelectorAll("details").forEach(function (d) { d.removeAttribute("open"); });
     copy.querySelectorAll("[id], label[for]").forEach(function (n) {

@@ -9,6 +9,9 @@ The citizen and the hotline:
   never reach Rasa's tracker store, event broker or logs; the conversation's worker is chosen
   by consistent hashing and one sender's messages pass in order (:mod:`bot.web.workers`)
   (:mod:`.chat`).
+* ``POST /api/feedback`` {turn, useful, reason, comment} — a citizen's 有用 / 没用 on the
+  answer ``POST /api/chat`` named ``turn``, kept masked with the turn (503 when the database
+  cannot take it) (:mod:`.feedback`).
 * ``POST /api/lookup`` — the hotline's one-shot answer: the caller's words read by a worker's
   NLU (``/model/parse``: the chat's fact rules and intent classifier; the rules alone when no
   worker answers) plus ticked facts, answered as the chat would first answer — a topic's
@@ -18,7 +21,8 @@ The citizen and the hotline:
   the facts a situation may contain, with labels and answer options (:mod:`.policy`).
 * ``GET  /`` — the citizen's chat widget; ``GET /staff`` — the hotline lookup page;
   ``GET /admin`` and ``GET /faq`` — the FAQ desk's pages, ``GET /policy`` — the policy's full
-  text (``GET /api/policy/text``) (:mod:`.pages`);
+  text (``GET /api/policy/text``) (:mod:`.pages`); ``GET /checklist?<fact>=<value>…`` — the
+  documents to bring for a situation, printable, with a QR code of its link (:mod:`.checklist`);
   ``/static/embed.js`` embeds the widget in another site with one script tag.
 * ``GET|POST /wechat/oa`` — the WeChat Official Account (公众号) channel's server URL: WeChat's
   signed handshake and pushes, answered with the web chat's turn within WeChat's 5 seconds
@@ -71,6 +75,7 @@ from fastapi import APIRouter
 
 from bot.web.routes import (
     chat,
+    checklist,
     docs,
     faq_auth,
     faq_dashboard,
@@ -81,6 +86,7 @@ from bot.web.routes import (
     faq_try,
     faq_unanswered,
     faq_users,
+    feedback,
     health,
     lookup,
     pages,
@@ -91,9 +97,11 @@ from bot.web.routes import (
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     chat.router,
+    feedback.router,
     lookup.router,
     policy.router,
     pages.router,
+    checklist.router,
     docs.router,
     faq_auth.router,
     faq_entries.router,

@@ -6,17 +6,22 @@ import asyncio
 import datetime as dt
 import logging
 import threading
+from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter
 
 from bot.dialogue.reply import Reading, first_answer
+from bot.nlu.household import ROLE_LABELS, Applicant, for_role, split
 from bot.policy import Situation
+from bot.policy.facts import FactValue
+from bot.policy.model import Knowledge
 from bot.privacy.masking import mask_pii
 from bot.web.deps import Client, Config, KnowledgeBase, Workers
 from bot.web.errors import AssistantBusy, AssistantUnavailable
-from bot.web.schemas import LookupIn, within_limit
+from bot.web.schemas import ApplicantIn, LookupIn, within_limit
 from bot.web.upstream import parse
 
 if TYPE_CHECKING:
@@ -90,4 +95,43 @@ async def lookup(
             chosen, asked = rules.read(masked)
             facts = {name: mention.value for name, mention in chosen.items()}
             reading = Reading.from_rules(facts, rules.other_city(masked), asked)
-    return first_answer(reading, ticked, kb, body.date or dt.date.today())
+    day = body.date or dt.date.today()
+    answer = first_answer(reading, ticked, kb, day)
+    answer["applicants"] = applicant_answers(body.applicants, text, reading, kb, day)
+    return answer
+
+
+def applicant_answers(
+    wanted: list[ApplicantIn] | None,
+    text: str,
+    reading: Reading,
+    kb: Knowledge,
+    day: dt.date,
+) -> list[dict[str, Any]]:
+    """One answer per person the call is about (:mod:`bot.nlu.household`).
+
+    With no ``wanted`` list, the applicants the words name (at least two relatives), each with
+    their own facts and no hand-set ones; with one, those applicants in that order: the words'
+    facts for their role, overridden by the facts set by hand for them. Each answer costs one
+    engine run (pure Python, no further parse), so a call with several people stays cheap.
+    """
+    proposed: dict[str, Applicant] = {a.role: a for a in split(text, reading.facts)} if text else {}
+    people: list[tuple[str, str, Mapping[str, FactValue], Mapping[str, FactValue]]]
+    if wanted is None:
+        people = [(a.role, a.label, a.facts, {}) for a in proposed.values()]
+    else:
+        people = []
+        for one in wanted:
+            found = proposed.get(one.role)
+            facts = found.facts if found else for_role(one.role, reading.facts)
+            label = one.label or (found.label if found else ROLE_LABELS[one.role])
+            hand = Situation.from_mapping(one.facts).to_dict()
+            people.append((one.role, label, facts, hand))
+    return [
+        {
+            "role": role,
+            "label": label,
+            "answer": first_answer(replace(reading, facts=dict(facts)), hand, kb, day),
+        }
+        for role, label, facts, hand in people
+    ]

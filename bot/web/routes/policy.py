@@ -20,7 +20,11 @@ router = APIRouter(prefix="/api", tags=["policy"])
 async def search(
     index: Search, q: str = Query("", max_length=200), limit: int = Query(10, ge=1, le=50)
 ) -> dict[str, Any]:
-    """BM25 full-text search over the policy, with marked snippets."""
+    """BM25 full-text search over the policy, with marked snippets.
+
+    ``matched`` lists the strings of each clause the query matched (synonyms included), so a
+    page can mark them in the full clause (``GET /api/clauses/{id}``).
+    """
     hits = index.search(q, limit) if q.strip() else []
     return {
         "query": q,
@@ -31,6 +35,7 @@ async def search(
                 "title": hit.clause.title,
                 "score": hit.score,
                 "snippet": hit.snippet,
+                "matched": list(hit.matched),
             }
             for hit in hits
         ],

@@ -72,8 +72,65 @@
     return d;
   }
 
+  // One checkbox row of the documents to bring. `condition`: the case it is needed in, when
+  // the citizen has not said yet; `confirm`: weak evidence, to confirm at the 派出所.
+  function docRow(name, condition, confirm) {
+    var li = el("li");
+    var id = "doc-" + Date.now() + "-" + (++rows);
+    var cb = el("input"); cb.type = "checkbox"; cb.id = id;
+    var lab = el("label", null, name);
+    lab.setAttribute("for", id);
+    li.appendChild(cb); li.appendChild(lab);
+    if (condition) li.appendChild(el("div", "cond", "适用于：" + condition));
+    if (confirm) li.appendChild(el("div", "confirm", "一般还会要求，请向派出所确认"));
+    return li;
+  }
+  var rows = 0;
+
+  // The documents, folded under their count (short text first): the grouped checklist when
+  // the payload has one (本人证件 / 关系证明 / 住所 / 其他), else the plain list. With a
+  // checklist link, "打印 / 保存" opens the checklist page and "复制链接" copies its absolute
+  // address (dom.js copyText: the clipboard, or a selected field with "请按 Ctrl+C").
+  function documents(payload, open) {
+    var groups = (payload.checklist && payload.checklist.groups) || [];
+    var plain = payload.documents || [];
+    var count = groups.length
+      ? groups.reduce(function (n, g) { return n + g.items.length; }, 0)
+      : plain.length;
+    if (!count) return null;
+    var d = el("details", "docs");
+    if (open) d.open = true;
+    d.appendChild(el("summary", null, "要带的材料（" + count + "项，可打勾）"));
+    if (groups.length) {
+      groups.forEach(function (g) {
+        d.appendChild(el("h3", "group", g.title));
+        var ul = el("ul");
+        g.items.forEach(function (item) { ul.appendChild(docRow(item.name, item.condition, item.confirm)); });
+        d.appendChild(ul);
+      });
+    } else {
+      var ul = el("ul");
+      plain.forEach(function (doc) { ul.appendChild(docRow(doc.name + (doc.when ? "（" + doc.when + "）" : ""), null, doc.confirm)); });
+      d.appendChild(ul);
+    }
+    var link = payload.checklist && payload.checklist.link;
+    if (link) {
+      var links = el("div", "links");
+      var print = el("a", "print-link", "打印 / 保存");
+      print.href = link; print.target = "_blank"; print.rel = "noopener";
+      var share = el("button", "copy-link", "复制链接"); share.type = "button";
+      share.addEventListener("click", function () {
+        window.Hukou.copyText(new URL(link, window.location.href).href, links);
+      });
+      links.appendChild(print); links.appendChild(share);
+      d.appendChild(links);
+    }
+    return d;
+  }
+
   // The clause card, or null when the payload cites no clause.
-  // options.openQuotes: show each quote unfolded (the preview, so it can be checked at a glance).
+  // options.openQuotes: show each quote and the documents unfolded (the preview, so it can be
+  // checked at a glance).
   function card(payload, options) {
     if (!hasCard(payload)) return null;
     var openQuotes = !!(options && options.openQuotes);
@@ -101,21 +158,8 @@
       d.appendChild(el("blockquote", null, c.quote));
       box.appendChild(d);
     });
-    if (payload.documents && payload.documents.length) {
-      box.appendChild(el("strong", null, "要带的材料（可打勾）"));
-      var ul = el("ul");
-      payload.documents.forEach(function (doc, i) {
-        var li = el("li");
-        var id = "doc-" + Date.now() + "-" + i;
-        var cb = el("input"); cb.type = "checkbox"; cb.id = id;
-        var lab = el("label", null, doc.name + (doc.when ? "（" + doc.when + "）" : ""));
-        lab.setAttribute("for", id);
-        li.appendChild(cb); li.appendChild(lab);
-        if (doc.confirm) li.appendChild(el("div", "confirm", "一般还会要求，请向派出所确认"));
-        ul.appendChild(li);
-      });
-      box.appendChild(ul);
-    }
+    var docs = documents(payload, openQuotes);
+    if (docs) box.appendChild(docs);
     (payload.procedures || []).forEach(function (p) {
       box.appendChild(el("div", null, "到哪里办：" + p.where));
       if (p.time_limit) box.appendChild(el("div", "why", "时限：" + p.time_limit));
