@@ -50,7 +50,7 @@ from bot.dialogue.memory import (
     times_asked,
 )
 from bot.dialogue.payloads import entry_id, fact_entities, first_entity
-from bot.dialogue.quick_replies import MORE_KEY, split_buttons
+from bot.dialogue.quick_replies import ordered_buttons
 from bot.dialogue.reply import asked_of, other_city_of
 from bot.dialogue.situation import (
     LIKELY_SLOT,
@@ -112,16 +112,11 @@ UNCHANGED = "上面列出的条款和材料就是按您说的情况得出的结�
 
 
 def _send(dispatcher: CollectingDispatcher, answer: Answer, buttons: list[Any]) -> None:
-    """One answer: its text with at most four quick replies, then its payload (the card).
-
-    The payload is the turn's last message, so the quick replies past four ride on it as
-    ``more_buttons`` (the widget's "更多").
-    """
+    """One answer: its text with its quick replies (the four to show first), then its payload."""
     text, data = answer
-    shown, more = split_buttons(buttons)
     # One answer, one bubble (the widget's cards come from the payload).
-    dispatcher.utter_message(text=one_bubble(text), buttons=shown)
-    dispatcher.utter_message(json_message={**data, MORE_KEY: more} if more else data)
+    dispatcher.utter_message(text=one_bubble(text), buttons=ordered_buttons(buttons))
+    dispatcher.utter_message(json_message=data)
 
 
 def _full_notice(tracker: Tracker) -> bool:
@@ -324,8 +319,9 @@ class AskFact(Action):
     ) -> list[EventType]:
         """Send what changed (a card, when the answer so far changed), then the question.
 
-        The question is the turn's last bubble, with at most four quick replies; its payload
-        (``type: question``) comes after it with the rest as ``more_buttons``.
+        The question is the turn's last bubble, its quick replies ordered so that the four
+        the widget shows first are the likely ones and 不清楚; its payload (``type:
+        question``, drawn as nothing) follows it.
         """
         result = assess(
             situation_from_slots(tracker.slots), KB, today(), asked_of(tracker.latest_message)
@@ -357,7 +353,7 @@ class AskFact(Action):
         else:
             text = asked["question"]
             buttons = [button(self.fact, option) for option in asked["options"]]
-        shown, more = split_buttons(buttons)
+        shown = ordered_buttons(buttons)
         if times_asked(tracker.events, self.fact) and not replied_this_turn(tracker.events):
             # Asked again because the words gave no answer: say so, not the bare question.
             text = f"{ASKED_AGAIN}\n{text}"
@@ -371,7 +367,6 @@ class AskFact(Action):
                 "missing": to_ask,
                 "outcome": result.outcome.value,
                 "answer": answer_summary(card),
-                MORE_KEY: more,
             }
         )
         return events

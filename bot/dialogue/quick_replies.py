@@ -1,8 +1,14 @@
 """At most four quick replies at once; the rest behind "更多".
 
-Eight quick replies filled half of a 360 px phone screen. The chat draws the ``buttons`` of a
-turn's messages; the extra ones travel as ``more_buttons`` in the JSON payload that is the
-turn's last message, and the widget shows them behind a "更多" toggle.
+Eight quick replies filled half of a 360 px phone screen. The widget shows the first four of a
+turn's ``buttons`` and the rest behind its "更多" toggle (``bot/web/static/chat.js``); WeChat
+numbers them all. So the server sends every button, in the order that puts the four to show
+first (:func:`ordered_buttons`), with "不清楚" among them.
+
+Why not a separate ``custom.more_buttons``: on Rasa's REST channel a message's buttons and its
+JSON payload arrive as two messages, and the widget reads ``more_buttons`` from the message
+that carries the buttons, so a payload after the question would replace the four with the
+rest.
 
 Pure: no Rasa import.
 """
@@ -14,8 +20,6 @@ from typing import Any
 
 MAX_QUICK_REPLIES = 4
 DONT_KNOW_PAYLOAD = "/dont_know"
-MORE_KEY = "more_buttons"
-"""The payload key the widget reads the hidden quick replies from."""
 
 
 def split_buttons(
@@ -32,3 +36,11 @@ def split_buttons(
     others = [b for b in items if b not in dont_know]
     keep = limit - len(dont_know)
     return others[:keep] + dont_know, others[keep:]
+
+
+def ordered_buttons(
+    buttons: Sequence[Mapping[str, Any]], limit: int = MAX_QUICK_REPLIES
+) -> list[dict[str, Any]]:
+    """Every button, the ``limit`` to show at once first (:func:`split_buttons`)."""
+    shown, more = split_buttons(buttons, limit)
+    return shown + more

@@ -233,22 +233,19 @@ def test_a_restart_forgets_what_was_shown() -> None:
     assert card["notice"] == "full"
 
 
-def test_at_most_four_quick_replies_the_rest_behind_more() -> None:
+def test_the_four_quick_replies_to_show_come_first() -> None:
     ask = actions.ASK_ACTIONS["goal"]()
     _, messages = run(ask, tracker({}))
     question = next(m for m in messages if m.get("buttons"))
     titles = [b["title"] for b in question["buttons"]]
-    assert len(titles) == 4 and titles[-1] == "不清楚"
+    # The widget shows the first four and the rest behind 更多; 不清楚 is among the four.
+    assert len(titles) == 8 and titles[3] == "不清楚"
+    assert titles[:3] == ["在醴陵城镇地区落户", "把户口迁往醴陵农村地区", "给新生儿登记户口"]
+    assert {"办理居住证", "了解政策"} <= set(titles[4:])
     # No clause to show yet: the assessment goes along for readers, with nothing to draw.
     first = payloads(messages)[0]
     assert first["type"] == "assessment" and first["clauses"] == [] and first["missing"]
-    more = messages[-1]["custom"]["more_buttons"]
-    assert len(titles) + len(more) == 8
-    assert {b["title"] for b in more} >= {"办理居住证", "了解政策"}
-    # An answer's buttons past four ride on its payload, the turn's last message.
-    _, answer = run(actions.ActionAssess(), tracker({}))
-    assert len(next(m for m in answer if m.get("buttons"))["buttons"]) == 4
-    assert len(answer[-1]["custom"]["more_buttons"]) == 3
+    assert messages[-1]["custom"]["type"] == "question"
 
 
 def test_settling_in_town_asks_who_then_housing() -> None:
@@ -282,7 +279,7 @@ def test_out_of_scope_names_where_to_go_and_offers_a_way_back() -> None:
     assert "相关部门" not in text
     buttons = next(m for m in messages if m.get("buttons"))["buttons"]
     assert [b["title"] for b in buttons][:2] == ["在醴陵城镇落户", "把户口迁往农村"]
-    assert any(b["title"] == "人工咨询渠道" for b in payloads(messages)[0]["more_buttons"])
+    assert any(b["title"] == "人工咨询渠道" for b in buttons[4:])
 
 
 def test_a_topic_answer_leads_with_the_key_sentence() -> None:
@@ -375,7 +372,7 @@ def test_rare_statuses_are_asked_as_one_question_and_none_settles_them_all() -> 
     question = next(m for m in messages if m.get("buttons"))
     assert question["text"].startswith("您属于下面哪种情形？")
     titles = [b["title"] for b in question["buttons"]]
-    assert titles[0] == "都不是" and titles[-1] == "不清楚" and len(titles) == 4
+    assert titles[0] == "都不是" and titles[3] == "不清楚" and len(titles) == 6
     asked = messages[-1]["custom"]
     assert asked["facts"] == [
         "fulltime_graduate",
@@ -383,7 +380,6 @@ def test_rare_statuses_are_asked_as_one_question_and_none_settles_them_all() -> 
         "transferred_or_recruited",
         "investor_or_founder",
     ]
-    assert len(asked["more_buttons"]) == 2
     none_of = question["buttons"][0]["payload"]
     entities = [
         {"entity": name, "value": value}

@@ -8,7 +8,7 @@ import pytest
 
 from bot.dialogue.asking import asking_order
 from bot.dialogue.memory import card_key, last_card, notice_given, shown_payloads
-from bot.dialogue.quick_replies import split_buttons
+from bot.dialogue.quick_replies import ordered_buttons, split_buttons
 from bot.dialogue.situation import implied_facts
 from bot.policy import assess, load_knowledge
 from bot.policy.present import payload
@@ -75,6 +75,7 @@ def test_four_quick_replies_at_most_and_dont_know_stays(count: int, shown: int, 
     assert visible + hidden != [] and sorted(b["title"] for b in visible + hidden) == sorted(
         b["title"] for b in buttons
     )
+    assert ordered_buttons(buttons) == visible + hidden
 
 
 @pytest.mark.parametrize(

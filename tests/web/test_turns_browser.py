@@ -50,6 +50,10 @@ TURNS = _turns()
 """Built at import: the actions run under asyncio, which Playwright's sync API occupies later."""
 
 
+GOAL_TURN = _rest(run(actions.ASK_ACTIONS["goal"](), tracker({}))[1])
+"""The assistant asking what the citizen wants to do: eight choices."""
+
+
 def _serve(page: Page, turns: list[list[dict[str, Any]]]) -> None:
     pending = list(turns)
 
@@ -86,4 +90,23 @@ def test_the_question_is_the_last_bubble_and_a_change_is_said(
     expect(page.locator("#log .bubble").last).to_contain_text("已于2022年7月28日失效")
     assert page.locator("#replies button").count() <= 4
     page.screenshot(path=str(SHOTS / f"turns-changed-answer-{width}.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_eight_choices_show_four_and_more(browser: Browser, gateway: Gateway, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    _serve(page, [GOAL_TURN])
+    page.goto(gateway.url + "/")
+    page.fill("#input", "你好，我想问问户口的事")
+    page.keyboard.press("Enter")
+    expect(page.locator("#log .bubble").last).to_contain_text("您想办理哪一类事情？")
+    replies = page.locator("#replies button")
+    expect(replies).to_have_count(5)  # four choices and 更多
+    expect(replies.nth(3)).to_have_text("不清楚")
+    expect(replies.nth(4)).to_contain_text("更多")
+    page.screenshot(path=str(SHOTS / f"turns-four-and-more-{width}.png"))
+    replies.nth(4).click()
+    expect(page.locator("#replies button")).to_have_count(8)
+    expect(page.locator("#replies button", has_text="办理居住证")).to_be_visible()
     page.close()
