@@ -151,7 +151,18 @@ def _assessment_answer(tracker: Tracker, result: Assessment) -> Answer:
     text = render_text(result, KB, full_notice=full, for_citizen=True)
     if previous is not None and is_card(card):
         text = CHANGED + text
-    return text, {**card, "notice": _notice(full)}
+    return text, _noticed(card, full)
+
+
+def _noticed(card: dict[str, Any], full: bool) -> dict[str, Any]:
+    """The card marked with the notice its turn gave.
+
+    After the full one, the card's first notice (the one the widget shows) is the short tag.
+    """
+    notices = list(card.get("notices") or [])
+    if not full and notices:
+        notices[0] = card["status_tag"]
+    return {**card, "notices": notices, "notice": _notice(full)}
 
 
 def _notice(full: bool) -> str:
@@ -338,7 +349,7 @@ class AskFact(Action):
             if previous is not None:
                 lead = CHANGED + lead
             dispatcher.utter_message(text=f"{lead}\n{status_notice(KB, result.today, full)}")
-            dispatcher.utter_message(json_message={**card, "notice": _notice(full)})
+            dispatcher.utter_message(json_message=_noticed(card, full))
         elif not is_card(card) and previous is None:
             # Nothing to show yet (no clause): the payload still goes to readers of the turn
             # (possible routes, missing facts); the widget draws no card without clauses.

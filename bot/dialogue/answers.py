@@ -122,6 +122,9 @@ def _quoting(
         notice=NOTICE_FULL if full_notice else "short",
         **extra,
     )
+    # The card shows the first notice: the same short tag as the text, once the full one
+    # was given.
+    answer["notices"] = [notice_line(kb, today, full_notice)]
     return "\n".join(text), answer
 
 

@@ -212,6 +212,8 @@ def test_a_turn_that_changes_the_answer_says_what_changed_with_a_short_tag() -> 
     assert "现已过期。以上是该文件的规定" not in text
     (card,) = payloads(final)
     assert card["outcome"] == "eligible" and card["notice"] == "short"
+    # The card shows its first notice: the short tag too, not the full notice again.
+    assert card["notices"][0] == card["status_tag"] and "失效" in card["status_tag"]
 
 
 def test_an_answer_equal_to_the_card_shown_is_not_sent_again() -> None:
