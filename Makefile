@@ -8,7 +8,7 @@ RASA_ARGS := --config bot/config.yml --domain bot/domain
 RASA_DATA := data/nlu data/rules
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: eval-understanding help setup browser run benchmark-gateway benchmark-dashboard benchmark-faq benchmark-load lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
+.PHONY: report-conversations eval-understanding help setup browser run benchmark-gateway benchmark-dashboard benchmark-faq benchmark-load lint typecheck validate train test-stories unit test crossval holdout benchmark record-stories
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -90,6 +90,9 @@ benchmark-load: train  ## stock Rasa vs the production profile at 1/8/32/64 conv
 
 profile-load: train  ## py-spy on every process of the production profile under 32 conversations → reports/profile-load.md (~2 min)
 	$(RUN) python -m benchmarks.profile_load
+
+report-conversations: train  ## scripted citizens (tests/data/conversations.yml) through the model in process: turns to an answer → reports/conversations.md (~3 min)
+	$(RUN) python -m benchmarks.conversations
 
 report-search:  ## policy search on the independent query set tests/data/search/ (top-1, top-3) → reports/search.md (seconds)
 	$(RUN) python -m benchmarks.search

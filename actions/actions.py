@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.dialogue.answers import (
     GOAL_BUTTONS,
+    HANDOFF_TITLE,
     Answer,
     clarify_answer,
     faq_answer,
@@ -26,29 +27,49 @@ from bot.dialogue.answers import (
     one_bubble,
     other_city_answer,
     out_of_scope_answer,
+    scope_buttons,
     topic_answer,
     validity_answer,
 )
+from bot.dialogue.asking import (
+    asked_together,
+    asking_order,
+    together_buttons,
+    together_question,
+)
 from bot.dialogue.domain import ask_action, button
+from bot.dialogue.memory import (
+    NOTICE_FULL,
+    answer_summary,
+    card_key,
+    is_card,
+    last_card,
+    last_question_facts,
+    notice_given,
+    replied_this_turn,
+    times_asked,
+)
 from bot.dialogue.payloads import entry_id, fact_entities, first_entity
+from bot.dialogue.quick_replies import ordered_buttons
 from bot.dialogue.reply import asked_of, other_city_of
 from bot.dialogue.situation import (
     LIKELY_SLOT,
     SKIPPED_SLOT,
     TOPIC_INTENTS,
     entity_value,
+    implied_facts,
     situation_from_parse,
     situation_from_slots,
     slot_value,
-    still_to_ask,
 )
 from bot.faq.records import PublishedEntry
 from bot.faq.service import FaqService
 from bot.nlu.normalize import is_noise
 from bot.paths import policy_dir
 from bot.policy import Outcome, assess, load_knowledge
+from bot.policy.engine import Assessment
 from bot.policy.facts import FACTS
-from bot.policy.present import payload, question, render_text
+from bot.policy.present import headline, payload, question, render_text, status_notice
 
 KB = load_knowledge(policy_dir())
 """The knowledge base, loaded and validated once when the action server starts."""
@@ -61,7 +82,7 @@ FAQ_SLOT = "faq_entry"
 
 AFTER_ANSWER_BUTTONS = [
     {"title": "重新开始", "payload": "/restart"},
-    {"title": "转人工", "payload": "/human_handoff"},
+    {"title": HANDOFF_TITLE, "payload": "/human_handoff"},
 ]
 TOPIC_BUTTONS = [
     {"title": "农业和非农业户口", "payload": "/ask_hukou_type"},
@@ -84,11 +105,68 @@ def _latest_intent(tracker: Tracker) -> str | None:
     return str(name) if name else None
 
 
+CHANGED = "根据您补充的情况，改为："
+"""Before an answer that replaces the one shown earlier in the conversation."""
+
+UNCHANGED = "上面列出的条款和材料就是按您说的情况得出的结论，没有变化。"
+
+
 def _send(dispatcher: CollectingDispatcher, answer: Answer, buttons: list[Any]) -> None:
+    """One answer: its text with its quick replies (the four to show first), then its payload."""
     text, data = answer
     # One answer, one bubble (the widget's cards come from the payload).
-    dispatcher.utter_message(text=one_bubble(text), buttons=buttons)
+    dispatcher.utter_message(text=one_bubble(text), buttons=ordered_buttons(buttons))
     dispatcher.utter_message(json_message=data)
+
+
+def _full_notice(tracker: Tracker) -> bool:
+    """Whether this answer carries the full expiry notice: once per conversation."""
+    return not notice_given(tracker.events)
+
+
+def _assessment_answer(tracker: Tracker, result: Assessment) -> Answer:
+    """The assessment as text and card, said as a change when it replaces an earlier card.
+
+    A result that changes nothing about the card already shown repeats nothing: a short line
+    and a payload without clauses (no second card).
+    """
+    card = payload(result, KB)
+    previous = last_card(tracker.events)
+    full = _full_notice(tracker)
+    if previous is not None and is_card(card) and card_key(previous) == card_key(card):
+        text = "\n".join([headline(result, KB), UNCHANGED, status_notice(KB, result.today, full)])
+        kept = {
+            k: card[k]
+            for k in ("outcome", "headline", "status_tag", "situation", "policy", "as_of")
+        }
+        # ``cited``: the card's clauses by id, for readers of the turn (the turn log, the
+        # evaluation); not ``clauses``, which would draw the same card again.
+        cited = [c["id"] for c in card["clauses"] if not (c.get("ruled_out") or c.get("overview"))]
+        return text, {
+            "type": "assessment_unchanged",
+            **kept,
+            "cited": cited,
+            "notice": _notice(full),
+        }
+    text = render_text(result, KB, full_notice=full, for_citizen=True)
+    if previous is not None and is_card(card):
+        text = CHANGED + text
+    return text, _noticed(card, full)
+
+
+def _noticed(card: dict[str, Any], full: bool) -> dict[str, Any]:
+    """The card marked with the notice its turn gave.
+
+    After the full one, the card's first notice (the one the widget shows) is the short tag.
+    """
+    notices = list(card.get("notices") or [])
+    if not full and notices:
+        notices[0] = card["status_tag"]
+    return {**card, "notices": notices, "notice": _notice(full)}
+
+
+def _notice(full: bool) -> str:
+    return NOTICE_FULL if full else "short"
 
 
 def _has_chinese(text: str) -> bool:
@@ -102,7 +180,7 @@ def _typed_text(tracker: Tracker) -> str:
 
 
 def _entry_answer(
-    entry: PublishedEntry, buttons: list[Any] | None = None
+    entry: PublishedEntry, tracker: Tracker, buttons: list[Any] | None = None
 ) -> tuple[Answer, list[Any]]:
     answer = faq_answer(
         KB,
@@ -113,6 +191,7 @@ def _entry_answer(
         entry_id=entry.id,
         key=entry.key,
         version=entry.version,
+        full_notice=_full_notice(tracker),
     )
     return answer, buttons or []
 
@@ -128,7 +207,7 @@ def _faq_reply(tracker: Tracker, reason: str | None) -> tuple[Answer, list[Any]]
         return None
     fit = FAQ.fit(text)
     if fit.answer is not None:
-        return _entry_answer(fit.answer)
+        return _entry_answer(fit.answer, tracker)
     if reason is not None and _has_chinese(text) and not is_noise(text):
         FAQ.record_unanswered(text, reason)
     if fit.suggestions and reason is not None:
@@ -151,6 +230,12 @@ def _general_question(tracker: Tracker) -> PublishedEntry | None:
     return FAQ.fit(text).answer
 
 
+ASK_AT_MOST = 2
+"""A question whose answers could not be used this many times in a row is not asked again."""
+
+ASKED_AGAIN = "这一点我没能从您的话里确定，请点下面的选项回答，不清楚也可以跳过："
+
+
 class ValidateSituationForm(FormValidationAction):
     """Ask only what the engine still needs, accept skips, yes/no answers and corrections."""
 
@@ -169,8 +254,7 @@ class ValidateSituationForm(FormValidationAction):
         skipped = tracker.get_slot(SKIPPED_SLOT) or []
         if "goal" in skipped or tracker.get_slot(FAQ_SLOT) is not None:
             return []
-        missing = assess(situation_from_slots(tracker.slots), KB, today()).missing
-        return still_to_ask(missing, skipped)
+        return asking_order(assess(situation_from_slots(tracker.slots), KB, today()), skipped)
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -188,13 +272,30 @@ class ValidateSituationForm(FormValidationAction):
             entry = _general_question(tracker)
             events.append(SlotSet(FAQ_SLOT, None if entry is None else entry.id))
         if requested in FACTS and tracker.get_slot(requested) is None:
-            if intent == "dont_know":
-                skipped = [*(tracker.get_slot(SKIPPED_SLOT) or []), requested]
-                events.append(SlotSet(SKIPPED_SLOT, skipped))
-            elif intent in ("affirm", "deny") and FACTS[requested].is_bool:
+            asked = [f for f in last_question_facts(tracker.events) if f in FACTS] or [requested]
+            answered = intent in ("affirm", "deny") and FACTS[requested].is_bool
+            if answered and len(asked) > 1 and requested in asked:
+                # 不是 to 您属于下面哪种情形？ is 都不是; 是 names none of them: asked again.
+                if intent == "deny":
+                    events.extend(SlotSet(f, "false") for f in asked if not tracker.get_slot(f))
+            elif answered:
                 events.append(SlotSet(requested, entity_value(intent == "affirm")))
+            elif intent == "dont_know" or times_asked(tracker.events, requested) >= ASK_AT_MOST:
+                # 不知道, or asked twice already without a usable answer: go on without it
+                # (the answer lists it under 还需要确认) rather than ask a third time. A
+                # combined question (您属于下面哪种情形？) is skipped as a whole.
+                asked = [f for f in last_question_facts(tracker.events) if f in FACTS] or [
+                    requested
+                ]
+                previous = tracker.get_slot(SKIPPED_SLOT) or []
+                skipped = [*previous, *(f for f in asked if f not in previous)]
+                events.append(SlotSet(SKIPPED_SLOT, skipped))
         for event in events:
             tracker.slots[event["name"]] = event["value"]
+        # 投靠我老公 says 已婚 too: never ask what the citizen already said in other words.
+        for name, value in implied_facts(tracker.slots).items():
+            events.append(SlotSet(name, value))
+            tracker.slots[name] = value
         return events + await super().run(dispatcher, tracker, domain)
 
     async def get_extraction_events(
@@ -227,22 +328,58 @@ class AskFact(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Send the interim summary (when it changed), the question and the payload."""
+        """Send what changed (a card, when the answer so far changed), then the question.
+
+        The question is the turn's last bubble, its quick replies ordered so that the four
+        the widget shows first are the likely ones and 不清楚; its payload (``type:
+        question``, drawn as nothing) follows it.
+        """
         result = assess(
             situation_from_slots(tracker.slots), KB, today(), asked_of(tracker.latest_message)
         )
         likely = [finding.clause.id for finding in result.likely]
         events: list[EventType] = []
         if likely and likely != (tracker.get_slot(LIKELY_SLOT) or []):
-            names = "、".join(f"【{f.clause.label}】{f.clause.title}" for f in result.likely)
-            dispatcher.utter_message(text=f"根据您说的情况，可能适用{names}。还需要确认几点。")
             events.append(SlotSet(LIKELY_SLOT, likely))
+        card = payload(result, KB)
+        previous = last_card(tracker.events)
+        if is_card(card) and (previous is None or card_key(previous) != card_key(card)):
+            full = _full_notice(tracker)
+            lead = headline(result, KB)
+            if previous is not None:
+                lead = CHANGED + lead
+            dispatcher.utter_message(text=f"{lead}\n{status_notice(KB, result.today, full)}")
+            dispatcher.utter_message(json_message=_noticed(card, full))
+        elif not is_card(card) and previous is None:
+            # Nothing to show yet (no clause): the payload still goes to readers of the turn
+            # (possible routes, missing facts); the widget draws no card without clauses.
+            dispatcher.utter_message(json_message=card)
         asked = question(self.fact)
+        skipped = tracker.get_slot(SKIPPED_SLOT) or []
+        to_ask = asking_order(result, skipped)
+        together = asked_together(self.fact, to_ask)
+        if len(together) > 1:
+            text = together_question(together)
+            buttons = together_buttons(together)
+        else:
+            text = asked["question"]
+            buttons = [button(self.fact, option) for option in asked["options"]]
+        shown = ordered_buttons(buttons)
+        if times_asked(tracker.events, self.fact) and not replied_this_turn(tracker.events):
+            # Asked again because the words gave no answer: say so, not the bare question.
+            text = f"{ASKED_AGAIN}\n{text}"
+        dispatcher.utter_message(text=text, buttons=shown)
         dispatcher.utter_message(
-            text=asked["question"],
-            buttons=[button(self.fact, option) for option in asked["options"]],
+            json_message={
+                "type": "question",
+                "fact": self.fact,
+                "facts": list(together),
+                "question": asked,
+                "missing": to_ask,
+                "outcome": result.outcome.value,
+                "answer": answer_summary(card),
+            }
         )
-        dispatcher.utter_message(json_message=payload(result, KB))
         return events
 
 
@@ -283,7 +420,7 @@ class ActionAssess(Action):
                     {"title": "按我的情况判断", "payload": '/inform{"goal": "' + str(goal) + '"}'}
                 ]
             )
-            _send(dispatcher, *_entry_answer(entry, assess_button))
+            _send(dispatcher, *_entry_answer(entry, tracker, assess_button))
             return reset
         result = assess(
             situation_from_slots(tracker.slots), KB, today(), asked_of(tracker.latest_message)
@@ -293,7 +430,7 @@ class ActionAssess(Action):
             buttons = [{"title": t, "payload": p} for t, p in GOAL_BUTTONS]
         elif result.outcome is Outcome.INFORMATION:
             buttons = list(TOPIC_BUTTONS)
-        _send(dispatcher, (render_text(result, KB), payload(result, KB)), buttons)
+        _send(dispatcher, _assessment_answer(tracker, result), buttons)
         return reset
 
 
@@ -339,7 +476,8 @@ class ActionAnswerTopic(AnswerAction):
         stated = situation_from_parse({"entities": tracker.latest_message.get("entities") or []})
         situation = situation_from_slots(tracker.slots) if stated.get("goal") else None
         asked = asked_of(tracker.latest_message)
-        return topic_answer(topics, KB, today(), situation, asked), []
+        full = _full_notice(tracker)
+        return topic_answer(topics, KB, today(), situation, asked, full_notice=full), []
 
 
 class ActionPolicyValidity(AnswerAction):
@@ -358,8 +496,9 @@ class ActionHandoff(AnswerAction):
     action_name = "action_handoff"
 
     def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
-        """The referral."""
-        return handoff_answer(KB, today()), []
+        """The channels, and buttons back to what the assistant can do."""
+        buttons = [b for b in scope_buttons() if b["payload"] != "/human_handoff"]
+        return handoff_answer(KB, today()), buttons
 
 
 class ActionOutOfScope(AnswerAction):
@@ -380,8 +519,10 @@ class ActionOutOfScope(AnswerAction):
             return clarify, clarify[1].get("options", [])
         elsewhere = other_city_of(tracker.latest_message)
         if elsewhere is not None:
-            return other_city_answer(*elsewhere, KB, today(), asked_of(tracker.latest_message)), []
-        return out_of_scope_answer(KB, today()), []
+            asked = asked_of(tracker.latest_message)
+            full = _full_notice(tracker)
+            return other_city_answer(*elsewhere, KB, today(), asked, full_notice=full), []
+        return out_of_scope_answer(KB, today()), scope_buttons()
 
 
 class ActionClarify(AnswerAction):
@@ -423,4 +564,4 @@ class ActionAnswerFaq(AnswerAction):
         if entry is None:
             text, data = not_covered(KB, today())
             return ("这条解答已经下线或不存在。" + text, data), []
-        return _entry_answer(entry)
+        return _entry_answer(entry, tracker)

@@ -70,7 +70,17 @@ def read_payloads(payloads: list[dict[str, Any]]) -> Reading:
     reading = Reading()
     for p in payloads:
         reading.kinds.append(str(p.get("type")))
+        if p.get("type") == "question" and isinstance(p.get("answer"), dict):
+            # A turn that asks sends the card only when the answer changed; the question's
+            # payload names the answer in force (the card shown for it).
+            p = {"type": "assessment", **p["answer"]}
         ids = [c["id"] for c in p.get("clauses", [])]
+        if p.get("type") == "assessment_unchanged":
+            # The same card as the turn before (not sent again): its clauses by id.
+            ids = [str(i) for i in p.get("cited", [])]
+            if p.get("outcome") == "eligible":
+                reading.applicable += ids
+            reading.facts = dict(p.get("situation") or {})
         if p.get("type") == "assessment":
             ids += [c["id"] for c in p.get("possible", [])]
             if p.get("outcome") == "eligible":

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.dialogue.memory import NOTICE_FULL
 from bot.policy.engine import assess, later_changes
 from bot.policy.facts import FACTS, MOVE_GOALS, FactValue
 from bot.policy.model import Clause, Knowledge
@@ -19,11 +20,13 @@ from bot.policy.present import (
     changes_scope,
     clause_brief,
     cn_date,
+    conditional_lines,
     no_successor,
-    note_line,
     payload,
     policies_block,
     policy_block,
+    policy_reference,
+    status_notice,
     validity_notice,
 )
 from bot.policy.situation import Situation
@@ -40,10 +43,42 @@ def one_bubble(text: str) -> str:
     return re.sub(r"\n{2,}", "\n", text)
 
 
-REFERRAL = (
-    "建议您到户口所在地或拟迁入地的派出所户籍窗口咨询，或向醴陵市公安局户政部门咨询；"
-    "说“转人工”可以获得人工帮助的指引。"
+WHERE_TO_ASK = (
+    "户口所在地或拟迁入地的派出所户籍窗口",
+    "醴陵市公安局户政部门",
+    "12345政务服务便民热线（一般政务咨询）",
 )
+"""Where a citizen can ask people: the offices the policy and the research name, and the
+general government line. No number besides 12345 (the research found none to verify)."""
+
+REFERRAL = (
+    f"建议您到{WHERE_TO_ASK[0]}咨询，或向{WHERE_TO_ASK[1]}咨询；"
+    "其他政务问题可以拨打12345政务服务便民热线。"
+)
+
+HANDOFF_TITLE = "人工咨询渠道"
+"""What 转人工 was: a list of where to ask people, not a promise of a person."""
+
+SCOPE_BUTTONS = (
+    ("在醴陵城镇落户", "/want_settle_urban"),
+    ("把户口迁往农村", "/want_move_rural"),
+    ("新生儿上户口", "/ask_newborn"),
+    ("办居住证", "/ask_residence_permit"),
+    ("进城后土地权益", "/ask_land_rights"),
+    ("政策是否有效", "/ask_policy_validity"),
+    (HANDOFF_TITLE, "/human_handoff"),
+)
+"""What the assistant can do, offered where it cannot help (four shown, the rest behind 更多)."""
+
+
+def scope_buttons() -> list[dict[str, str]]:
+    """:data:`SCOPE_BUTTONS` as quick replies."""
+    return [{"title": title, "payload": payload} for title, payload in SCOPE_BUTTONS]
+
+
+def notice_line(kb: Knowledge, today: dt.date, full: bool) -> str:
+    """The expiry notice under an answer: in full once per conversation, a short tag after."""
+    return validity_notice(kb, today) if full else status_notice(kb, today, full=False)
 
 
 def _payload(kind: str, kb: Knowledge, today: dt.date, **extra: Any) -> dict[str, Any]:
@@ -65,6 +100,7 @@ def _quoting(
     kb: Knowledge,
     today: dt.date,
     briefs: list[dict[str, Any]] | None = None,
+    full_notice: bool = True,
     **extra: Any,
 ) -> Answer:
     """An answer that quotes clauses, completed with their later changes and the notice.
@@ -74,7 +110,7 @@ def _quoting(
     departments) and the ``changes`` block.
     """
     changes = later_changes(kb, [clause.id for clause in clauses], today)
-    text = [*lines, *changes_lines(changes, kb, today), "", validity_notice(kb, today)]
+    text = [*lines, *changes_lines(changes, kb, today), "", notice_line(kb, today, full_notice)]
     answer = _payload(
         kind,
         kb,
@@ -83,15 +119,19 @@ def _quoting(
         if briefs is not None
         else [{**clause_brief(c), "departments": list(c.departments)} for c in clauses],
         changes=changes_block(changes, kb, today),
+        notice=NOTICE_FULL if full_notice else "short",
         **extra,
     )
+    # The card shows the first notice: the same short tag as the text, once the full one
+    # was given.
+    answer["notices"] = [notice_line(kb, today, full_notice)]
     return "\n".join(text), answer
 
 
 def _clause_lines(clause: Clause) -> list[str]:
+    # Research notes (evidence, other places' practice) stay on the hotline page.
     lines = [f"【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
     lines.extend(f"原文：“{quote}”" for quote in clause.extra_quotes)
-    lines.extend(note_line(note) for note in clause.notes)
     if clause.departments:
         lines.append(f"负责部门：{'、'.join(clause.departments)}")
     return lines
@@ -103,6 +143,7 @@ def topic_answer(
     today: dt.date,
     situation: Situation | None = None,
     asked: frozenset[str] = frozenset(),
+    full_notice: bool = True,
 ) -> Answer:
     """Quote the clauses that answer a direct question (land rights, schooling …).
 
@@ -117,7 +158,13 @@ def topic_answer(
                 clauses.append(clause)
     if not clauses:
         return not_covered(kb, today)
-    lines = ["政策原文是这样规定的："]
+    keys = key_sentences(clauses, topics)
+    # The answer first: each clause's key sentence for the question, verbatim; the rest after.
+    lines = [f"按{policy_reference(kb.meta)}："]
+    for clause, key in zip(clauses, keys, strict=True):
+        lines.append(f"“{key}”（{clause.label}）")
+        lines.extend(conditional_lines(clause))
+    lines += ["", "详细原文："]
     for clause in clauses:
         lines.append("")
         lines.extend(_clause_lines(clause))
@@ -148,7 +195,30 @@ def topic_answer(
             ]
             quoted += [f.clause for f in shown]
             extra["assessment"] = payload(assessed, kb)
-    return _quoting("clause", lines, quoted, kb, today, briefs=briefs, topics=list(topics), **extra)
+    extra["key_sentences"] = [
+        {"id": clause.id, "label": clause.label, "text": key}
+        for clause, key in zip(clauses, keys, strict=True)
+    ]
+    return _quoting(
+        "clause",
+        lines,
+        quoted,
+        kb,
+        today,
+        briefs=briefs,
+        full_notice=full_notice,
+        topics=list(topics),
+        **extra,
+    )
+
+
+def key_sentences(clauses: Sequence[Clause], topics: Sequence[str]) -> list[str]:
+    """Each clause's key sentence for the question's topic (``key_for``), else its quote."""
+    found = []
+    for clause in clauses:
+        topic = next((t for t in topics if t in clause.topics), None)
+        found.append(clause.key_sentence(topic))
+    return found
 
 
 def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
@@ -162,7 +232,7 @@ def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
     lines.extend(f"说明：{note.text}" for note in kb.general_notes if note.reliability == "N")
     lines.extend(_later_documents(kb, today))
     return "\n".join(lines), _payload(
-        "policy", kb, today, policies=policies_block(kb, today)["documents"]
+        "policy", kb, today, policies=policies_block(kb, today)["documents"], notice=NOTICE_FULL
     )
 
 
@@ -188,23 +258,35 @@ def _later_documents(kb: Knowledge, today: dt.date) -> list[str]:
 
 
 def handoff_answer(kb: Knowledge, today: dt.date) -> Answer:
-    """Refer the citizen to people; never invent a phone number."""
-    text = (
-        "我是自动助手，没有接入人工坐席，也没有查到可以核实的咨询电话，所以不给您提供号码。"
-        + REFERRAL.replace("说“转人工”可以获得人工帮助的指引。", "")
-        + "去之前可以把我列出的材料清单截图带上，对照确认。"
-    )
-    return text, _payload("handoff", kb, today)
+    """The channels where people answer (人工咨询渠道); never a promise or an invented number."""
+    lines = [
+        f"{HANDOFF_TITLE}：我是自动助手，不能转接工作人员。可以找人咨询的地方：",
+        *(f"· {place}" for place in WHERE_TO_ASK),
+        "没有查到可以核实的专门咨询电话，所以不提供其他号码。"
+        "去之前可以把我列出的材料清单截图或打印带上，对照确认。",
+    ]
+    return "\n".join(lines), _payload("handoff", kb, today, channels=list(WHERE_TO_ASK))
+
+
+OUT_OF_SCOPE_WHERE = (
+    "护照、身份证、户口本补办或改名等证件业务，请到派出所户籍窗口或醴陵市公安局户政部门咨询",
+    "其他政务问题可以拨打12345政务服务便民热线",
+)
+"""Out of scope, where to go instead: only the offices the policy and the research name."""
 
 
 def out_of_scope_answer(kb: Knowledge, today: dt.date) -> Answer:
-    """Decline plainly: the question is not about this policy."""
-    text = (
-        f"这个问题不在{kb.meta.doc_no}的范围内，我不能回答，以免误导您。"
-        "我只解答醴陵市落户、户口迁移、新生儿和无户口人员登记、死亡注销、居住证等方面的政策。"
-        "护照、身份证或户口本补办、外地落户等事项，请向相关部门或派出所咨询。"
+    """Decline plainly, say where to go, and offer what the assistant can do."""
+    where = "；".join(OUT_OF_SCOPE_WHERE)
+    text = "\n".join(
+        [
+            f"这个问题不在{kb.meta.doc_no}的范围内，我不能回答，以免误导您。",
+            f"{where}。",
+            "我能解答的是醴陵的落户、户口迁往农村、新生儿和无户口人员登记、死亡注销、居住证，"
+            "可以点下面的选项：",
+        ]
     )
-    return text, _payload("out_of_scope", kb, today)
+    return text, _payload("out_of_scope", kb, today, where=list(OUT_OF_SCOPE_WHERE))
 
 
 def other_city_answer(
@@ -213,6 +295,7 @@ def other_city_answer(
     kb: Knowledge,
     today: dt.date,
     asked: frozenset[str] = frozenset(),
+    full_notice: bool = True,
 ) -> Answer:
     """Another city's rules: say so, refer there, and give Liling's rule for the same case.
 
@@ -236,12 +319,13 @@ def other_city_answer(
         for finding in shown:
             lines.append("")
             lines.extend(_clause_lines(finding.clause))
-    lines += ["", validity_notice(kb, today)]
+    lines += ["", notice_line(kb, today, full_notice)]
     answer = _payload(
         "other_city",
         kb,
         today,
         place=place,
+        notice=NOTICE_FULL if full_notice else "short",
         clauses=[c for c in assessed["clauses"] if not c.get("ruled_out")][:3],
         assessment=assessed,
     )
@@ -254,15 +338,7 @@ def not_covered(kb: Knowledge, today: dt.date) -> Answer:
     return text, _payload("fallback", kb, today, stage="refer")
 
 
-CLARIFY_OPTIONS = (
-    ("在醴陵城镇落户", "/want_settle_urban"),
-    ("把户口迁往农村", "/want_move_rural"),
-    ("新生儿上户口", "/ask_newborn"),
-    ("办居住证", "/ask_residence_permit"),
-    ("进城后土地权益", "/ask_land_rights"),
-    ("政策是否有效", "/ask_policy_validity"),
-    ("转人工", "/human_handoff"),
-)
+CLARIFY_OPTIONS = SCOPE_BUTTONS
 
 
 def clarify_answer(kb: Knowledge, today: dt.date, second_time: bool) -> Answer:
@@ -299,6 +375,7 @@ def faq_answer(
     entry_id: int | None = None,
     key: str | None = None,
     version: int | None = None,
+    full_notice: bool = True,
 ) -> Answer:
     """A published FAQ entry's answer, with the verbatim quote of each clause it cites.
 
@@ -311,7 +388,7 @@ def faq_answer(
     for clause in clauses:
         lines += ["", f"依据【{clause.label}】{clause.title}", f"原文：“{clause.quote}”"]
     faq = {"id": entry_id, "key": key, "version": version, "question": question}
-    return _quoting("faq", lines, clauses, kb, today, faq=faq)
+    return _quoting("faq", lines, clauses, kb, today, full_notice=full_notice, faq=faq)
 
 
 def faq_suggestion(candidates: Sequence[tuple[int, str]], kb: Knowledge, today: dt.date) -> Answer:

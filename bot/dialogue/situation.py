@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from bot.policy.facts import FACTS, FactValue
@@ -95,7 +95,17 @@ def entity_value(value: FactValue) -> str:
     return value
 
 
-def still_to_ask(missing: Iterable[str], skipped: Iterable[str]) -> list[str]:
-    """The engine's missing facts minus those the citizen could not answer."""
-    skipped_set = set(skipped)
-    return [name for name in missing if name not in skipped_set]
+IMPLIED: dict[tuple[str, str], tuple[str, str]] = {
+    ("join_relative", "spouse"): ("marital_status", "married"),
+}
+"""A stated fact that says another: joining one's spouse means being married, so "我想投靠我
+老公" is not followed by "您的婚姻状况是？"."""
+
+
+def implied_facts(slots: Mapping[str, Any]) -> dict[str, str]:
+    """Facts the stated ones imply that are still unknown, as slot strings."""
+    found: dict[str, str] = {}
+    for (fact, value), (implied, implied_value) in IMPLIED.items():
+        if slot_value(fact, slots.get(fact)) == value and slots.get(implied) is None:
+            found[implied] = implied_value
+    return found

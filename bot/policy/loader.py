@@ -26,6 +26,7 @@ from bot.policy.model import (
     RELIABILITY_LABELS,
     STATUSES,
     Clause,
+    ConditionalRight,
     Document,
     Knowledge,
     Link,
@@ -551,6 +552,8 @@ def _read_clause(
                 line,
                 f"clause {cid}: quote is not in {policy_text.file}: {quote!r}",
             )
+    key_for = _key_sentences(reader, entry, cid, policy_text)
+    conditional = _conditional_rights(reader, entry, cid)
     condition = _condition(reader, "clauses.yml", line, f"clause {cid}", entry.get("applies_when"))
     points_when = _condition(reader, "clauses.yml", line, f"clause {cid}", entry.get("points_when"))
     annex = _tuple(entry.get("annex"))
@@ -598,7 +601,60 @@ def _read_clause(
         goal_procedures=goal_procedures,
         departments=tuple(departments),
         notes=requirements.notes.get(cid, ()),
+        key_for=key_for,
+        conditional=conditional,
     )
+
+
+def _key_sentences(
+    reader: _Reader, entry: _LineMap, cid: str, policy_text: _PolicyText
+) -> tuple[tuple[str, str], ...]:
+    """``key_for``: topic → key sentence, each a verbatim span of the policy for a clause topic."""
+    raw = entry.get("key_for") or {}
+    if not isinstance(raw, dict):
+        reader.problem("clauses.yml", entry.line, f"clause {cid}: key_for must map topics")
+        return ()
+    topics = _tuple(entry.get("topics"))
+    found = []
+    for topic, sentence in raw.items():
+        if str(topic) not in topics:
+            reader.problem(
+                "clauses.yml",
+                entry.line,
+                f"clause {cid}: key_for names topic '{topic}' that is not among its topics",
+            )
+        elif str(sentence) not in policy_text.text:
+            reader.problem(
+                "clauses.yml",
+                entry.line,
+                f"clause {cid}: key sentence is not in {policy_text.file}: {sentence!r}",
+            )
+        else:
+            found.append((str(topic), str(sentence)))
+    return tuple(found)
+
+
+def _conditional_rights(reader: _Reader, entry: _LineMap, cid: str) -> tuple[ConditionalRight, ...]:
+    """``conditional``: rights granted on a condition, both verbatim spans of the quote."""
+    quotes = " ".join(str(q) for q in (entry["quote"], *_tuple(entry.get("extra_quotes"))))
+    found = []
+    for item in entry.get("conditional") or []:
+        if not isinstance(item, dict) or not item.get("right") or not item.get("condition"):
+            reader.problem(
+                "clauses.yml", entry.line, f"clause {cid}: conditional needs right and condition"
+            )
+            continue
+        right, condition = str(item["right"]), str(item["condition"])
+        missing = [part for part in (right, condition) if part not in quotes]
+        if missing:
+            reader.problem(
+                "clauses.yml",
+                entry.line,
+                f"clause {cid}: conditional is not in the clause's quotes: {missing[0]!r}",
+            )
+            continue
+        found.append(ConditionalRight(right=right, condition=condition))
+    return tuple(found)
 
 
 def _topics(clauses: dict[str, Clause]) -> dict[str, tuple[str, ...]]:

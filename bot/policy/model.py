@@ -116,6 +116,18 @@ class Related:
 
 
 @dataclass(frozen=True)
+class ConditionalRight:
+    """A right a clause grants only on a condition it names (随迁子女 中考 under 四(二)).
+
+    Both fields are verbatim spans of the clause's quote: answers say the condition beside the
+    right, never the right as plainly available.
+    """
+
+    right: str
+    condition: str
+
+
+@dataclass(frozen=True)
 class Clause:
     """One clause of the policy (a numbered section, item or annex row)."""
 
@@ -142,6 +154,16 @@ class Clause:
     """Where one clause covers several matters (4.1), the procedure for each goal."""
     departments: tuple[str, ...] = ()
     notes: tuple[Note, ...] = ()
+    key_for: tuple[tuple[str, str], ...] = ()
+    """Topic → the clause's key sentence for it (a verbatim span), led with in topic answers."""
+    conditional: tuple[ConditionalRight, ...] = ()
+
+    def key_sentence(self, topic: str | None = None) -> str:
+        """The sentence a topic answer leads with: the topic's, else the clause's quote."""
+        for key_topic, sentence in self.key_for:
+            if key_topic == topic:
+                return sentence
+        return self.quote
 
     def procedure_for(self, goal: object) -> Procedure | None:
         """The procedure for the citizen's goal, else the clause's general one."""

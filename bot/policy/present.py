@@ -7,9 +7,10 @@ staff page, the CLI and the tests read the same facts. Nothing here decides elig
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from bot.policy.checklist import checklist_block
+from bot.policy.checklist import ChecklistGroup, build_checklist, checklist_block
 from bot.policy.engine import Assessment, ClauseFinding, DocumentNeed, LaterChange, Outcome
 from bot.policy.facts import FACTS
 from bot.policy.loader import load_knowledge
@@ -298,6 +299,10 @@ def clause_detail(clause: Clause) -> dict[str, Any]:
         "procedure": _procedure(clause.procedure) if clause.procedure else None,
         "related": [{"id": item.id, "why": item.why} for item in clause.related],
         "topics": list(clause.topics),
+        "key_for": dict(clause.key_for),
+        "conditional": [
+            {"right": item.right, "condition": item.condition} for item in clause.conditional
+        ],
     }
 
 
@@ -337,6 +342,10 @@ def _finding(finding: ClauseFinding, overview: bool = False) -> dict[str, Any]:
         "companions": finding.clause.companions,
         "departments": list(finding.clause.departments),
         "notes": [_note(note) for note in finding.clause.notes],
+        "conditional": [
+            {"right": item.right, "condition": item.condition}
+            for item in finding.clause.conditional
+        ],
     }
 
 
@@ -373,6 +382,8 @@ def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[
     return {
         "type": "assessment",
         "outcome": assessment.outcome.value,
+        "headline": headline(assessment, kb),
+        "status_tag": status_notice(kb, assessment.today, full=False),
         "situation": assessment.situation.to_dict(),
         "clauses": [
             {
@@ -402,22 +413,104 @@ def payload(assessment: Assessment, knowledge: Knowledge | None = None) -> dict[
     }
 
 
-_HEADLINES = {
-    Outcome.ELIGIBLE: "根据您说的情况，可以按以下条款办理：",
-    Outcome.RESIDENCE_PERMIT: "根据您说的情况，目前不符合城镇落户的几种情形，可以办理居住证：",
-    Outcome.REFUSED: "根据您说的情况，不属于可以往农村地区迁移户口的特殊情形：",
-    Outcome.UNDETERMINED: "根据您说的情况，可能适用以下条款，还需要确认几点：",
-    Outcome.NEED_GOAL: "请先告诉我您想办理什么事情。",
-    Outcome.INFORMATION: "您想了解政策的哪方面内容？",
-}
+def policy_reference(meta: PolicyMeta) -> str:
+    """The document an answer rests on, as a headline names it (year, full title, number)."""
+    return f"{meta.signed.year}年《{meta.issuer}{meta.title}》（{meta.doc_no}）"
 
 
-def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> str:
-    """The answer in plain Chinese: clause, quote, why, documents, where to go, notices."""
+def _cited_labels(findings: Iterable[ClauseFinding]) -> str:
+    return "、".join(f"【{f.clause.label}】{f.clause.title}" for f in findings)
+
+
+def headline(assessment: Assessment, knowledge: Knowledge) -> str:
+    """The first line of an answer: what the 2017 document says for this case, no more.
+
+    It names the document, so the expiry notice after it reads as what it is: that
+    document's rule, not a promise of today's requirements.
+    """
+    ref = policy_reference(knowledge.meta)
+    outcome = assessment.outcome
+    if outcome is Outcome.ELIGIBLE:
+        return f"按{ref}，您的情况适用{_cited_labels(assessment.applicable)}。"
+    if outcome is Outcome.RESIDENCE_PERMIT:
+        return (
+            f"按{ref}，您说的情况不在城镇落户的几种情形之内；"
+            "该文件规定可以申领居住证，按居住证享有基本公共服务。"
+        )
+    if outcome is Outcome.REFUSED:
+        return f"按{ref}，您说的情况不属于可以往农村地区迁移户口的特殊情形。"
+    if outcome is Outcome.UNDETERMINED:
+        if not assessment.likely:
+            return "还需要了解一些情况才能判断。"
+        return f"按{ref}，您的情况可能适用{_cited_labels(assessment.likely)}，还需要确认几点。"
+    if outcome is Outcome.NEED_GOAL:
+        return "请先告诉我您想办理什么事情。"
+    return "您想了解政策的哪方面内容？"
+
+
+def status_notice(knowledge: Knowledge, as_of: dt.date, full: bool = True) -> str:
+    """The document's standing said once in full per conversation, as a short tag after.
+
+    Full: that it expired on its marked date and the answer is its rule, to be confirmed at
+    the 派出所. Short: the same in a bracket, so every answer still says it.
+    """
+    meta = knowledge.meta
+    expires = cn_date(meta.expires)
+    if meta.expired(as_of):
+        if full:
+            return (
+                f"请注意：该文件标注的失效日期为{expires}，现已过期。以上是该文件的规定，"
+                "不一定是现在的办理要求，办理前请向户口所在地或拟迁入地派出所确认。"
+            )
+        return f"（依据{meta.signed.year}年文件，已于{expires}失效，请向派出所确认）"
+    if full:
+        return f"请注意：该文件标注的失效日期为{expires}，办理前请向派出所确认具体要求。"
+    return f"（依据{meta.doc_no}，失效日期{expires}，请向派出所确认）"
+
+
+def conditional_lines(clause: Clause) -> list[str]:
+    """Rights the clause grants only on a condition: the condition said with the right."""
+    return [
+        f"注意：“{item.right}”是有条件的——原文写明要“{item.condition}”，"
+        "不是办了居住证或落了户就当然享有，具体以教育等主管部门和派出所的答复为准。"
+        for item in clause.conditional
+    ]
+
+
+def checklist_lines(groups: Iterable[ChecklistGroup]) -> list[str]:
+    """The citizen's checklist as text lines, by group ("" first, empty when none)."""
+    lines: list[str] = []
+    for group in groups:
+        lines.append(f"{group.title}：")
+        lines.extend(
+            _document_row(item.name, item.condition and f"{item.condition}才需要", item.confirm)
+            for item in group.items
+        )
+    return ["", "需要准备的材料：", *lines] if lines else []
+
+
+def _document_row(name: str, when: str | None, confirm: bool) -> str:
+    """One ticked line of a document list: the name, when it is needed, a caveat."""
+    return (
+        f"□ {name}" + (f"（{when}）" if when else "") + (f"——{CONFIRM_CAVEAT}" if confirm else "")
+    )
+
+
+def render_text(
+    assessment: Assessment,
+    knowledge: Knowledge | None = None,
+    full_notice: bool = True,
+    for_citizen: bool = False,
+) -> str:
+    """The answer in plain Chinese: clause, quote, why, documents, where to go, notices.
+
+    The first line is the :func:`headline`, the second the document's standing
+    (:func:`status_notice`: in full, or as a short tag when the conversation already had it).
+    ``for_citizen`` (the chat): the merged checklist instead of the staff's rows, and no
+    research notes (evidence, other places' practice), which stay on the hotline page.
+    """
     kb = knowledge or load_knowledge()
-    lines = [_HEADLINES[assessment.outcome]]
-    if assessment.outcome is Outcome.UNDETERMINED and not assessment.likely:
-        lines = ["还需要了解一些情况才能判断。"]
+    lines = [headline(assessment, kb), status_notice(kb, assessment.today, full_notice)]
     if assessment.as_of != dt.date.today():
         # An answer for another day says which: what applied then is not what applies now.
         lines[0] = f"（按{cn_date(assessment.as_of)}作答）" + lines[0]
@@ -437,9 +530,11 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
             lines.append(f"{label}：" + "；".join(reason.text() for reason in finding.reasons))
         if near_miss:
             continue
+        lines.extend(conditional_lines(clause))
         if clause.companions:
             lines.append(f"可一并落户：{clause.companions}")
-        lines.extend(note_line(note) for note in clause.notes)
+        if not for_citizen:
+            lines.extend(note_line(note) for note in clause.notes)
     if assessment.outcome is Outcome.REFUSED:
         lines.append("")
         for finding in assessment.ruled_out:
@@ -449,16 +544,15 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
         lines.append("")
         lines.append("还需要确认：")
         lines.extend(f"· {FACTS[name].question}" for name in assessment.missing)
-    if assessment.documents:
+    if for_citizen:
+        lines.extend(checklist_lines(build_checklist(assessment, kb)))
+    elif assessment.documents:
         lines.append("")
         lines.append("需要准备的材料：")
-        for need in assessment.documents:
-            item = f"□ {need.document.name}"
-            if need.when:
-                item += f"（{need.when}）"
-            if need.confirm:
-                item += f"——{CONFIRM_CAVEAT}"
-            lines.append(item)
+        lines.extend(
+            _document_row(need.document.name, need.when, need.confirm)
+            for need in assessment.documents
+        )
     for procedure in assessment.procedures:
         lines.append("")
         lines.append(f"到哪里办：{procedure.where}")
@@ -474,8 +568,9 @@ def render_text(assessment: Assessment, knowledge: Knowledge | None = None) -> s
             lines.append(f"· {clause.label} {clause.title}：{related.why}")
     lines.extend(changes_lines(assessment.changes, kb, assessment.as_of))
     lines.append("")
-    lines.extend(notices(assessment, kb))
-    return "\n".join(lines)
+    # The standing is the second line already; the other notices follow the answer.
+    lines.extend(notices(assessment, kb)[1:])
+    return "\n".join(lines).rstrip("\n")
 
 
 def validity_notice(knowledge: Knowledge, today: dt.date) -> str:

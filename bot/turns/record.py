@@ -158,6 +158,8 @@ def outcome_of(
             return "out_of_scope"
         return "fallback" if intent == "nlu_fallback" else "answered"
     kind = payload.get("type")
+    if kind == "question":  # the turn ends with a question (its payload follows it)
+        return "asked_more"
     if kind == "out_of_scope":
         return "out_of_scope"
     if kind == "fallback":
@@ -169,11 +171,14 @@ def outcome_of(
 
 def _clause_ids(payload: Mapping[str, Any] | None) -> tuple[str, ...]:
     clauses = payload.get("clauses") if payload else None
-    ids = (
+    ids: Any = (
         (c.get("id") for c in clauses if isinstance(c, Mapping))
         if isinstance(clauses, list)
         else ()
     )
+    cited = payload.get("cited") if payload else None
+    if not isinstance(clauses, list) and isinstance(cited, list):
+        ids = cited  # an answer that repeats the card shown before names its clauses so
     return tuple(dict.fromkeys(i for i in ids if isinstance(i, str) and 0 < len(i) <= 64))
 
 
@@ -206,7 +211,12 @@ def build_turn(events: Sequence[Mapping[str, Any]]) -> TurnRecord | None:
     actions = [str(e.get("name")) for e in events if e.get("event") == "action"]
     payloads = _payloads(bots)
     last = payloads[-1] if payloads else None
-    entry, key = _faq(last)
+    # What the turn cites is its answer card, not the question's payload that follows it.
+    answers = [p for p in payloads if p.get("type") != "question"]
+    card = answers[-1] if answers else None
+    if card is None and last is not None and isinstance(last.get("answer"), Mapping):
+        card = last["answer"]  # the card was not resent: the question names the answer
+    entry, key = _faq(card)
     stamps = [float(e["timestamp"]) for e in events if isinstance(e.get("timestamp"), (int, float))]
     channel = user.get("input_channel")
     return TurnRecord(
@@ -219,7 +229,7 @@ def build_turn(events: Sequence[Mapping[str, Any]]) -> TurnRecord | None:
         intent=intent[:64] if intent else None,
         confidence=float(confidence) if isinstance(confidence, (int, float)) else None,
         outcome=outcome_of(last, intent, actions),
-        clause_ids=_clause_ids(last),
+        clause_ids=_clause_ids(card),
         faq_entry_id=entry,
         faq_key=key,
         latency_ms=max(0, round((max(stamps) - started) * 1000)) if stamps else None,

@@ -209,3 +209,15 @@ def test_a_database_that_is_down_leaves_the_assistant_working(
     chose = tracker(intent="choose_faq", entities=[{"entity": "faq_id", "value": "1"}])
     _, messages = run(actions.ActionAnswerFaq(), chose)
     assert messages[0]["text"].startswith("这条解答已经下线或不存在。")
+
+
+def test_an_faq_answer_after_the_full_notice_carries_the_short_tag(store: FaqStore) -> None:
+    shown = [
+        {"event": "bot", "text": "…", "data": {"custom": {"type": "policy", "notice": "full"}}}
+    ]
+    trk = tracker(intent="nlu_fallback", text="政府会逼我们农民把户口迁进城吗", events=shown)
+    _, messages = run(actions.ActionClarify(), trk)
+    payload = faq_payload(messages)
+    text = messages[0]["text"]
+    assert payload["notice"] == "short" and "（依据2017年文件，已于2022年7月28日失效" in text
+    assert "现已过期。以上内容依据该文件原文" not in text

@@ -36,6 +36,22 @@ def test_a_turn_is_merged_into_one_text_with_numbered_options() -> None:
     ]
 
 
+def test_the_quick_replies_behind_more_are_numbered_too() -> None:
+    rendered = render(
+        [
+            {"text": "您想办理哪一类事情？", "buttons": [
+                {"title": "在醴陵城镇地区落户", "payload": "/a"},
+                {"title": "不清楚", "payload": "/dont_know"},
+            ]},
+            {"custom": {"type": "question", "more_buttons": [
+                {"title": "办理居住证", "payload": "/b"}, "not a button",
+            ]}},
+        ]
+    )  # fmt: skip
+    assert [o.title for o in rendered.options] == ["在醴陵城镇地区落户", "不清楚", "办理居住证"]
+    assert rendered.texts[0].endswith("回复 3：办理居住证")
+
+
 def test_chinese_text_is_cut_at_2000_bytes_on_character_boundaries() -> None:
     text = "户籍" * 1500 + "\n" + "落户" * 10  # 9000+ bytes, one early break only
     pieces = split_text(text)

@@ -50,10 +50,16 @@ class Conversation:
     turns: list[Turn] = field(default_factory=list)
 
     def last_payload(self) -> dict[str, Any] | None:
-        """The last payload the assistant sent, if any."""
+        """The last answer payload the assistant sent, if any.
+
+        A question's own payload (``type: question``, sent after the question since issue 14)
+        and an answer that repeats the card already shown (``assessment_unchanged``) are not
+        answers of their own: the card before them is.
+        """
         for turn in reversed(self.turns):
-            if turn.payloads:
-                return turn.payloads[-1]
+            for payload in reversed(turn.payloads):
+                if payload.get("type") not in ("question", "assessment_unchanged"):
+                    return payload
         return None
 
 

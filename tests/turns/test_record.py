@@ -49,6 +49,43 @@ def test_outcomes(payload: dict[str, object] | None, intent: str, outcome: str) 
     assert record is not None and record.outcome == outcome
 
 
+def test_a_turn_that_asks_is_asked_more_and_cites_its_card() -> None:
+    events = turn_events("s", "m", "我想投靠我老公", at=AT, payload=answered(("3.1.1",)))
+    question = {"type": "question", "fact": "lives_with_relative", "missing": []}
+    bot = {
+        "event": "bot",
+        "timestamp": AT + 0.2,
+        "sender_id": "s",
+        "text": "您和要投靠的亲属是否共同居住生活？",
+    }
+    at = next(
+        i
+        for i, e in enumerate(events)
+        if e.get("event") == "action" and e.get("name") == "action_listen"
+    )
+    events[at:at] = [bot, {**bot, "text": None, "data": {"custom": question}}]
+    record = build_turn(events)
+    assert record is not None
+    assert record.outcome == "asked_more" and record.clause_ids == ("3.1.1",)
+
+
+def test_a_question_without_a_new_card_names_the_answer_in_force() -> None:
+    question = {
+        "type": "question",
+        "fact": "housing",
+        "answer": {"outcome": "undetermined", "clauses": [{"id": "3.1"}]},
+    }
+    record = build_turn(turn_events("s", "m", "不清楚", at=AT, payload=question))
+    assert record is not None
+    assert record.outcome == "asked_more" and record.clause_ids == ("3.1",)
+
+
+def test_an_answer_repeating_the_card_names_its_clauses() -> None:
+    unchanged = {"type": "assessment_unchanged", "outcome": "eligible", "cited": ["3.1.5"]}
+    record = build_turn(turn_events("s", "m", "不清楚", at=AT, payload=unchanged))
+    assert record is not None and record.clause_ids == ("3.1.5",)
+
+
 def test_the_faq_entry_that_answered() -> None:
     record = build_turn(turn_events("s", "m", "问题", at=AT, payload=answered(("4.1",), faq=12)))
     assert record is not None

@@ -117,7 +117,13 @@ def render(
         text = own_links(str(message.get("text") or ""), link_hosts).strip()
         if text:
             paragraphs.append(text)
-        for button in message.get("buttons") or []:
+        # The quick replies past four ride on the turn's payload (``more_buttons``, the
+        # widget's "更多"); WeChat's numbered list has room for them all.
+        custom = message.get("custom")
+        more = custom.get("more_buttons") if isinstance(custom, dict) else None
+        for button in [*(message.get("buttons") or []), *(more if isinstance(more, list) else [])]:
+            if not isinstance(button, dict):
+                continue
             title = str(button.get("title") or "").strip()
             payload = str(button.get("payload") or "").strip()
             if title and payload:
