@@ -106,9 +106,13 @@ RELATIVE_AREA_FACTS = frozenset({"spouse_hukou_area", "relative_hukou_area"})
 """The relatives' hukou facts: seen from a relative applicant they may be the applicant's own."""
 
 IS_HUKOU = re.compile(
-    r"(?<![不没])(是|属于|属)(?!不)(?P<where>[^,.;!?\s。是]{1,8}?)(的)?(户口|户籍|户)(?![在是迁转落本口])"
+    r"(?<![不没])(?<!不算)(?<!不再)(是|属于|属)(?!不)(?P<where>[^,.;!?\s。是]{1,8}?)(的)?(户口|户籍)"
+    r"(?![在是迁转落本口])"
 )
-"""她是外县农村户口, 我是醴陵城里户口: whose hukou, and where (the words before 户口)."""
+"""她是外县农村户口, 我是醴陵城里户口: whose hukou, and where (the words before 户口). Not a bare
+户 (个体户, 低保户 are no hukou) nor 不算是…户口."""
+WHEN_BEFORE = re.compile(r"(时|时候|那年|以前|之前|原来|本来)$")
+"""我结婚时是农村户口: what the hukou was then, not what it is."""
 
 HUKOU_AT = re.compile(
     r"(户口|户籍|户头)(本)?(现在|目前|还|都|也|一直|原来|本来|仍然|仍|就)*"
@@ -148,16 +152,24 @@ PAST = re.compile(
 )
 """Before 户口: where the hukou *was* (入伍前户口在村里) — the origin, not where it is."""
 
-DONE = re.compile(r"(已经|早就|早已|去年|前年|上个月|那年)[^,.;!?。\s]{0,10}$")
+DONE = re.compile(r"(已经|早就|早已|去年|前年|上个月|那年)[^,.;!?。\s]{0,4}$")
 """Before a move: one that has happened (她户口去年已经落到城里了), so where the hukou is now."""
 DONE_MOVE = re.compile(
-    r"(户口|户籍)(去年|前年|今年|上个月|早就|早已|已经|都|也)+(迁到|落到|转到|迁进|迁去|迁回|落在|迁在)"
+    r"(户口|户籍)(去年|前年|上个月|早就|早已|已经|前几年)+(就)?(迁到|落到|转到|迁进|迁去|迁回|落在|迁在)"
 )
-"""户口去年已经落到城里了: where that person's hukou is, not a move anyone wants."""
+"""户口去年已经落到城里了: where that person's hukou is, not a move anyone wants (都, 也 and 今年
+say nothing of whether it happened: 我想把全家户口都迁到城里)."""
+FOCUS_PAST = re.compile(r"的(?=[,.;!?。\s]|$)")
+"""我是去年从村里迁到城里落户的: 是…的 around a move says when it happened, not a wish."""
+NOT_DONE = re.compile(r"怎么|如何|需要|才能|能不能|可以|吗")
+"""…已经离婚了，怎么把户口迁回娘家: a question about the move, so still wanted."""
 
 IS_FROM = re.compile(r"(?<![不没])是(?P<where>[^,.;!?。\s是]{1,10}?)(的人|的)(?=[,.;!?。\s]|$)")
 """我是茶山岭乡里村上的, 她是外地的: where that person is from — said of a person, where their
 hukou is (only right after the person: 房子是城里的 says nothing of anyone's hukou)."""
+
+GENERAL = re.compile(r"凡是|只要|凡")
+"""凡是农村户口都能迁回去吗: a rule about anyone, no one's hukou."""
 
 WANTED_MOVE = re.compile(r"(想|要|打算|准备|希望)[^,.;!?。\s]{0,4}?(迁|落户|转户|上户)")
 """A move wanted, place or not (他现在想回去落户): its subject may be the applicant."""
@@ -185,15 +197,17 @@ HELPED = ("帮", "替", "给")
 
 _INVERSE: dict[Role, Role] = {"child": "parent", "parent": "child", "spouse": "spouse"}
 
-MOVED_OBJECT = re.compile(r"把(我|我们)?(家|屋里)?(的)?$")
+MOVED_OBJECT = re.compile(r"把(我|我们|俺|咱)?(家|屋里)?(的)?$")
 """我想把老婆的户口迁过来: the person right after 把 is the one whose hukou moves."""
-COMPANION = re.compile(r"(带着|带上|带|领着|连同|连着)$")
+COMPANION = re.compile(r"(带着|带上|带|领着|连同|连着)[^,.;!?。\s]{0,3}$")
 """想带着儿子一起迁回娘家: the person brought along is not the one who asks."""
 TO_SPEAKER = re.compile(
-    r"(迁|转|落户|落|挂|上)(到|在|进|入|回)?(我|我们|自己)(家)?(的)?"
-    r"(城里|村里|乡下|这边)?(的)?(这里|这边|这儿|这|那里|家里|家|户口上|户口本上|户口簿上|户上|名下)"
+    r"(迁|转|落户|落|挂|上)(到|在|进|入|回)?(?:(?:我|我们|俺|咱)(家)?(的)?(?P<area>城里|村里|乡下|这边)?(的)?"
+    r"(这里|这边|这儿|这|那里|家里|家|户口上|户口本上|户口簿上|户上|名下)"
+    r"|自己(的)?(户口上|户口本上|户口簿上|户上|名下))"
 )
-"""想迁到我城里户口上, 把爸妈户口迁到我这里: a move to the speaker, so someone else moves."""
+"""想迁到我城里户口上, 把爸妈户口迁到我这里: a move to the speaker, so someone else moves.
+自己 only with 名下 / 户口上 (迁到自己名下): 迁到自己家里 may be the mover's own home."""
 
 
 def relative_to(role: Role, applicant: Role) -> Role:
@@ -451,7 +465,10 @@ class Attribution:
                 # 把我本人和老婆孩子的户口迁过来, 把我老婆、儿子还有我老娘的户口一起迁: a family
                 # moves with the speaker, whose route it is; one person moved is the applicant.
                 family = [p for p in movers if p.start >= moved[0].start]
-                together = len(family) > 1 or "一起" in text[moved[0].end : at]
+                # (a move to the speaker is someone else's, however many are moved)
+                together = TO_SPEAKER.match(text, start) is None and (
+                    len(family) > 1 or "一起" in text[moved[0].end : at]
+                )
                 role = "self" if together or moved[0].role == "self" else moved[0].role
                 return role if role in RELATIVE_APPLICANTS else "self"
             if TO_SPEAKER.match(text, start) is not None and not movers:
@@ -477,12 +494,17 @@ class Attribution:
     def done(self, text: str, start: int) -> bool:
         """Whether the move matched at ``start`` has happened (去年已经落到城里了), unwished.
 
-        The cue may open the match itself (去年从村里迁到城里落户的).
+        Said as 是…的 (我是去年从村里迁到城里落户的) it has happened too; asked about (怎么, 吗) or
+        wished for, it has not.
         """
-        c_start, _ = self.clause_bounds(text, start)
-        opens = DONE.match(text, start, start + 4) is not None
+        c_start, c_end = self.clause_bounds(text, start)
         before = DONE.search(text, c_start, start) is not None
-        return (before or opens) and not WISH.search(text, c_start, start + 2)
+        # 我是去年从村里迁到城里落户的: 是 … 的 around the move.
+        focus = (
+            "是" in text[c_start:start] and FOCUS_PAST.search(text, start, c_end + 1) is not None
+        )
+        asked = NOT_DONE.search(text, c_start, c_end) is not None
+        return (before or focus) and not asked and not WISH.search(text, c_start, start + 2)
 
     @staticmethod
     def wanted_moves(text: str) -> list[tuple[int, int]]:
@@ -498,7 +520,8 @@ class Attribution:
             "乡下": "liling_rural",
         }
         return [
-            (m.start(), m.end(), areas.get(m.group(6) or "")) for m in TO_SPEAKER.finditer(text)
+            (m.start(), m.end(), areas.get(m.group("area") or ""))
+            for m in TO_SPEAKER.finditer(text)
         ]
 
     @staticmethod
@@ -589,8 +612,15 @@ class Attribution:
             c_start, _ = self.clause_bounds(text, match.start())
             if area is None or HYPOTHETICAL.search(text, c_start, match.end()):
                 continue
-            if PAST.search(text, max(0, match.start() - 5), match.start()):
-                continue  # 原来是农村户口: where it was (the origin rules read that), not is
+            if PAST.search(text, max(0, match.start() - 5), match.start()) or WHEN_BEFORE.search(
+                text, max(0, match.start() - 4), match.start()
+            ):
+                continue  # 原来是农村户口, 结婚时是…: where it was (the origin rules read that)
+            _, c_end = self.clause_bounds(text, match.start())
+            if HYPOTHETICAL.search(text, match.end(), c_end) or GENERAL.search(
+                text, c_start, match.start()
+            ):
+                continue  # 凡是农村户口都能…吗, 是农村户口的人: about anyone, not this person
             for each in dict.fromkeys(
                 relative_to(r, applicant)
                 for r in self.subjects(text, match.start(), match.end(), people)
@@ -598,7 +628,12 @@ class Attribution:
                 fact = AREA_FACTS.get(each)
                 if fact is not None:
                     found.append((fact, area, match.start(), match.end()))
-        for match in [*HUKOU_AT.finditer(text), *DONE_MOVE.finditer(text)]:
+        done_moves = [
+            m
+            for m in DONE_MOVE.finditer(text)
+            if not WISH.search(text, self.clause_bounds(text, m.start())[0], m.end())
+        ]
+        for match in [*HUKOU_AT.finditer(text), *done_moves]:
             _, c_end = self.clause_bounds(text, match.end())
             window_end = min(c_end, match.end() + 16)
             area = self.area_in(places, match.end(), window_end)
@@ -686,7 +721,10 @@ class Attribution:
         if fact in RELATIVE_AREA_FACTS and applicant != "self" and inside:
             # 把老婆户口迁过来…老婆是外县的: the wife is the applicant, so her hukou is the
             # applicant's own, and the speaker's the applicant's relative's.
-            seen = relative_to(inside[0].role, applicant)
+            # 她老公 with 她 the applicant (帮我女儿问…她老公户口在村里): her husband, not the
+            # speaker's; any other relative word is said from the speaker's side.
+            owned = text[inside[0].start - 1 : inside[0].start] in ("他", "她")
+            seen = inside[0].role if owned else relative_to(inside[0].role, applicant)
             if seen == "self":
                 return False, "current_hukou_area"
             return False, AREA_FACTS.get(seen)

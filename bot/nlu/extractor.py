@@ -192,9 +192,11 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         # 准生证, had or not, is only asked about a newborn's registration (四(一)).
         return FactMention("goal", "newborn", permit.start, permit.end, permit.text, False)
     settle = SETTLE_WORDS.search(text)
-    if joined is None and settle and STATUS_CHECK.search(text) is None:
+    met = [fact for fact in URBAN_ROUTE_FACTS if chosen.get(fact) and not chosen[fact].negated]
+    if joined is None and settle and not met and STATUS_CHECK.search(text) is None:
         # 我想落户，我老公户口在仙岳山街道: a move with no place, beside a spouse or parent whose
-        # hukou is in Liling (and not where the applicant's is), is a move to them.
+        # hukou is in Liling (and not where the applicant's is), is a move to them — unless the
+        # applicant's own town route is stated (在城区上班…爸妈户口在村里: settling in town).
         own = chosen.get("current_hukou_area")
         for fact in ("spouse_hukou_area", "relative_hukou_area"):
             where = chosen.get(fact)
@@ -203,17 +205,19 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
             )
             if where is not None and target and (own is None or own.value != where.value):
                 return FactMention("goal", target, settle.start(), settle.end(), settle[0], False)
-    met = [fact for fact in URBAN_ROUTE_FACTS if chosen.get(fact) and not chosen[fact].negated]
     if joined is None and settle and met and STATUS_CHECK.search(text) is None:
         return FactMention("goal", "settle_urban", settle.start(), settle.end(), settle[0], False)
     return None
 
 
+RULE_NAMED = re.compile(r"按照?|依照|适用")
+"""Before a goal's words: a rule named to ask about (是按回生源地农村办吗), not a target."""
+
 RURAL_WORDS = re.compile(r"农村|乡下|乡里|村")
 """A move that names the countryside as its target (迁回村里), not only a return (迁回原籍)."""
 
 
-def _return_to_town(chosen: dict[str, FactMention], text: str = "") -> dict[str, FactMention]:
+def _return_to_town(chosen: dict[str, FactMention], text: str) -> dict[str, FactMention]:
     """A return to an origin said not to be rural is a move to a town, not to the countryside.
 
     "生源地是泗汾社区，不是村里，想把户口迁回泗汾", "当兵前户口在城里…按回原籍办吗": 迁回 and
@@ -224,7 +228,7 @@ def _return_to_town(chosen: dict[str, FactMention], text: str = "") -> dict[str,
     if goal is None or goal.value != "move_rural" or origin is None or origin.value is not False:
         return chosen
     # 是按回生源地农村办吗 names a rule to ask whether it applies, not where to move.
-    named_rule = "按" in text[max(0, goal.start - 6) : goal.start]
+    named_rule = RULE_NAMED.search(text, max(0, goal.start - 6), goal.start) is not None
     if RURAL_WORDS.search(goal.text) and not named_rule:
         return chosen
     return {**chosen, "goal": replace(goal, value="settle_urban")}
@@ -336,10 +340,12 @@ class FactExtractor:
         # Goals first (their order decides), then moves to the speaker and moves wanted with
         # no place (他现在想回去落户), which have no goal match but a subject.
         candidates = moves + [(s, e) for s, e, _ in to_speaker]
+        # A wanted move next to a goal or a move to the speaker (想|迁到我这里) is that move.
+        near = 4
         candidates += [
             (start, end)
             for start, end in who.wanted_moves(text)
-            if not any(start < c_end and c_start < end + 4 for c_start, c_end in candidates)
+            if not any(start < o_end and o_start < end + near for o_start, o_end in candidates)
         ]
         applicant = who.applicant(text, people, candidates)
         joined = who.speaker_as(applicant) if to_speaker else None

@@ -24,9 +24,13 @@ def block_unused_imports() -> None:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
+# At import, not only in main(): uvicorn's --workers and --reload start children with
+# multiprocessing's spawn, which imports this file again as __mp_main__ and never calls main().
+block_unused_imports()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run uvicorn with ``argv`` (the command line's arguments when omitted)."""
-    block_unused_imports()
     import uvicorn  # after the block: nothing uvicorn loads may bring TensorFlow back
 
     uvicorn.main.main(args=sys.argv[1:] if argv is None else argv, prog_name="uvicorn")

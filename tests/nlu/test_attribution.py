@@ -168,6 +168,37 @@ CASES = [
     ),
     ("房子是城里的", {}),
     ("我是外地的，想在醴陵落户", {"goal": "settle_urban", "current_hukou_area": "outside_liling"}),
+    # from a second reader's review: wishes are not where a hukou is, questions keep a goal,
+    # a move to the speaker is the relative's however many move, 自己家里 is the mover's home
+    ("我想把全家户口都迁到城里", {"goal": "settle_urban"}),
+    ("我打算户口今年迁到城里", {"goal": "settle_urban"}),
+    ("我已经离婚了怎么把户口迁回娘家", {"goal": "move_rural", "marital_status": "divorced"}),
+    ("已经60岁了户口迁到城里需要什么", {"goal": "settle_urban"}),
+    (
+        "我老公户口前年就迁到城里了，我想迁过去",
+        {"goal": "settle_urban", "marital_status": "married", "spouse_hukou_area": "liling_urban"},
+    ),
+    (
+        "我在城区上班交了社保，想落户，我爸妈户口在村里",
+        {
+            "goal": "settle_urban",
+            "relative_hukou_area": "liling_rural",
+            "employed_in_liling": True,
+            "urban_social_insurance": True,
+        },
+    ),
+    (
+        "我想把我爸和我妈的户口都迁到我这里，我户口在城区",
+        {"goal": "settle_urban", "join_relative": "child", "relative_hukou_area": "liling_urban"},
+    ),
+    ("俺想把俺娘的户口迁到俺这里", {"join_relative": "child"}),
+    ("我女儿买了房，想把户口迁到自己家里", {}),
+    ("我在乡下有户口，我是城里的个体户", {"investor_or_founder": True}),
+    ("我不算是城里户口", {}),
+    (
+        "帮我女儿问一下，她想迁到城里，她老公户口在村里",
+        {"goal": "settle_urban", "marital_status": "married", "spouse_hukou_area": "liling_rural"},
+    ),
     # a move wanted with no place still has a subject: the brother's facts are the applicant's
     (
         "我弟弟刑满释放了。他坐牢的时候户口被注销了，原来是东富镇的农村户口。他现在想回去落户",

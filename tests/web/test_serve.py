@@ -28,3 +28,16 @@ def test_the_fact_rules_work_in_a_process_without_tensorflow() -> None:
     lines = done.stdout.strip().splitlines()
     assert "('urban_social_insurance', 'False')" in lines[0]
     assert lines[-1] == "tensorflow loaded: False"
+
+
+def test_a_child_that_uvicorn_spawns_is_blocked_too() -> None:
+    # --workers / --reload spawn children that import serve.py as __mp_main__, not main().
+    probe = (
+        "import runpy, sys; runpy.run_path('bot/web/serve.py', run_name='__mp_main__'); "
+        "print('tensorflow' in sys.modules and sys.modules['tensorflow'] is None)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "True"
