@@ -15,11 +15,16 @@ Pure: no Rasa import.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 MAX_QUICK_REPLIES = 4
 DONT_KNOW_PAYLOAD = "/dont_know"
+NONE_ANSWER = re.compile(r'":\s*"none"\}')
+"""The payload of a "none of these" answer (不投靠亲属: join_relative none)."""
+NONE_TITLES = frozenset({"都不是"})
+"""The title of a "none of these" answer to a combined question."""
 
 
 def split_buttons(
@@ -32,10 +37,18 @@ def split_buttons(
     items = [dict(b) for b in buttons]
     if len(items) <= limit:
         return items, []
-    dont_know = [b for b in items if b.get("payload") == DONT_KNOW_PAYLOAD][:1]
-    others = [b for b in items if b not in dont_know]
-    keep = limit - len(dont_know)
-    return others[:keep] + dont_know, others[keep:]
+    # "不清楚" and a "none of these" answer (不投靠亲属, 都不是) stay in sight: most citizens
+    # answer so, and a question must always be skippable in one tap.
+    kept = [b for b in items if b.get("payload") == DONT_KNOW_PAYLOAD][:1]
+    kept += [
+        b
+        for b in items
+        if NONE_ANSWER.search(str(b.get("payload", ""))) or b.get("title") in NONE_TITLES
+    ][:1]
+    others = [b for b in items if b not in kept]
+    keep = limit - len(kept)
+    shown = others[:keep] + kept
+    return sorted(shown, key=items.index), others[keep:]
 
 
 def ordered_buttons(

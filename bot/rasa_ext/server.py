@@ -156,7 +156,9 @@ def prepare(argv: list[str]) -> bool:
     token = config.get(TOKEN_KEY)
     given = any(arg == "--auth-token" or arg.startswith("--auth-token=") for arg in argv)
     if token and argv[1:2] == ["run"] and not given:
-        argv += ["--auth-token", str(token)]
+        # One argument with =: a token may start with "-" (token_urlsafe), which argparse
+        # would take for an option and refuse the worker's start.
+        argv += [f"--auth-token={token}"]
     if (config.get("action_endpoint") or {}).get("url") != inprocess_actions.IN_PROCESS_URL:
         return False
     inprocess_actions.apply(preload=True)

@@ -78,6 +78,17 @@ def test_four_quick_replies_at_most_and_dont_know_stays(count: int, shown: int, 
     assert ordered_buttons(buttons) == visible + hidden
 
 
+def test_a_none_of_these_answer_stays_in_sight() -> None:
+    # 不投靠亲属 is what most citizens answer: it is not folded behind 更多, 子女 is.
+    from bot.dialogue.domain import button
+    from bot.policy.present import question
+
+    buttons = [button("join_relative", o) for o in question("join_relative")["options"]]
+    visible, hidden = split_buttons(buttons)
+    assert [b["title"] for b in visible] == ["配偶", "父母", "不投靠亲属", "不清楚"]
+    assert [b["title"] for b in hidden] == ["子女"]
+
+
 @pytest.mark.parametrize(
     ("facts", "first"),
     [

@@ -184,10 +184,17 @@ def test_the_worker_hands_the_token_from_its_endpoints_file_to_rasa(
     )
     argv = [sys.argv[0], "run", "--endpoints", str(endpoints), "--enable-api"]
     server.prepare(argv)
-    assert argv[-2:] == ["--auth-token", "t0k3n"]
+    assert argv[-1] == "--auth-token=t0k3n"
+    # One argument: a random token may start with "-", which rasa's argparse took for an
+    # option ("expected one argument") and the worker did not start (a CI run met it).
+    endpoints.write_text(f"{server.TOKEN_KEY}: -9OtQ_z9\n")
+    dashed = [sys.argv[0], "run", "--endpoints", str(endpoints)]
+    server.prepare(dashed)
+    assert dashed[-1] == "--auth-token=-9OtQ_z9"
     given = [sys.argv[0], "run", "--endpoints", str(endpoints), "--auth-token", "other"]
     server.prepare(given)
     assert given.count("--auth-token") == 1  # one given on the command line wins
+    assert not any(arg.startswith("--auth-token=") for arg in given)
     train = [sys.argv[0], "train", "--endpoints", str(endpoints)]
     server.prepare(train)
     assert "--auth-token" not in train
