@@ -105,6 +105,17 @@ def _latest_intent(tracker: Tracker) -> str | None:
     return str(name) if name else None
 
 
+def _goal_before_this_turn(tracker: Tracker) -> Any:
+    """The goal slot's value before the latest message (its intent mapping may have set it)."""
+    events = list(tracker.events)
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    before = events[: users[-1]] if users else events
+    for event in reversed(before):
+        if event.get("event") == "slot" and event.get("name") == "goal":
+            return event.get("value")
+    return None
+
+
 CHANGED = "根据您补充的情况，改为："
 """Before an answer that replaces the one shown earlier in the conversation."""
 
@@ -268,6 +279,15 @@ class ValidateSituationForm(FormValidationAction):
         ]
         requested = tracker.get_slot("requested_slot")
         intent = _latest_intent(tracker)
+        stated = dict(fact_entities(tracker.latest_message))
+        earlier = _goal_before_this_turn(tracker)
+        # An answer to another question (不投靠) keeps the goal: the classifier may read a goal
+        # into a short answer (投靠 → want_settle_urban), and the slot's intent mapping would
+        # then move a citizen going to the countryside into town. A goal the words state
+        # (the fact rules' entity) still changes it.
+        kept_goal = requested not in (None, "goal") and "goal" not in stated
+        if kept_goal and earlier is not None and tracker.get_slot("goal") != earlier:
+            events.append(SlotSet("goal", earlier))
         if requested is None:
             entry = _general_question(tracker)
             events.append(SlotSet(FAQ_SLOT, None if entry is None else entry.id))
@@ -280,6 +300,9 @@ class ValidateSituationForm(FormValidationAction):
                     events.extend(SlotSet(f, "false") for f in asked if not tracker.get_slot(f))
             elif answered:
                 events.append(SlotSet(requested, entity_value(intent == "affirm")))
+            elif intent == "deny" and "none" in FACTS[requested].values:
+                # 您是想投靠哪位亲属落户？ — 不是 / 没有: no one (不投靠亲属).
+                events.append(SlotSet(requested, "none"))
             elif intent == "dont_know" or times_asked(tracker.events, requested) >= ASK_AT_MOST:
                 # 不知道, or asked twice already without a usable answer: go on without it
                 # (the answer lists it under 还需要确认) rather than ask a third time. A

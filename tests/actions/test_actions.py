@@ -81,6 +81,40 @@ def test_yes_and_no_answer_a_yes_no_question(intent: str, value: str) -> None:
     assert SlotSet("veteran", value) in events
 
 
+def test_no_to_whom_one_joins_is_no_one() -> None:
+    form = actions.ValidateSituationForm()
+    trk = tracker({"goal": "move_rural", "requested_slot": "join_relative"}, intent="deny")
+    events, _ = run(form, trk, {"forms": {"situation_form": {"required_slots": ["goal"]}}})
+    assert SlotSet("join_relative", "none") in events
+
+
+def test_an_answer_keeps_the_goal_the_classifier_read_into_it() -> None:
+    # 不投靠 classified want_settle_urban: the slot mapping moved the goal; the form puts it back.
+    form = actions.ValidateSituationForm()
+    history = [
+        {"event": "slot", "name": "goal", "value": "move_rural"},
+        {"event": "user", "text": "不投靠"},
+        {"event": "slot", "name": "goal", "value": "settle_urban"},
+    ]
+    trk = tracker(
+        {"goal": "settle_urban", "requested_slot": "join_relative"},
+        intent="want_settle_urban",
+        entities=[{"entity": "join_relative", "value": "none"}],
+        events=history,
+    )
+    events, _ = run(form, trk, {"forms": {"situation_form": {"required_slots": ["goal"]}}})
+    assert SlotSet("goal", "move_rural") in events
+    # A goal the words state (the fact rules' entity) still changes it.
+    stated = tracker(
+        {"goal": "settle_urban", "requested_slot": "join_relative"},
+        intent="want_settle_urban",
+        entities=[{"entity": "goal", "value": "settle_urban"}],
+        events=history,
+    )
+    events, _ = run(form, stated, {"forms": {"situation_form": {"required_slots": ["goal"]}}})
+    assert SlotSet("goal", "move_rural") not in events
+
+
 def test_yes_does_not_answer_a_choice_question() -> None:
     form = actions.ValidateSituationForm()
     trk = tracker({"goal": "settle_urban", "requested_slot": "housing"}, intent="affirm")
