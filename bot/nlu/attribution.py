@@ -156,9 +156,11 @@ DONE = re.compile(r"(已经|早就|早已|去年|前年|上个月|那年)[^,.;!?
 """Before a move: one that has happened (她户口去年已经落到城里了), so where the hukou is now."""
 DONE_MOVE = re.compile(
     r"(户口|户籍)(去年|前年|上个月|早就|早已|已经|前几年)+(就)?(迁到|落到|转到|迁进|迁去|迁回|落在|迁在)"
+    r"|(户口|户籍)(也|都)?(迁到了|落到了|迁回了|落回了|转到了|迁进了)"
 )
 """户口去年已经落到城里了: where that person's hukou is, not a move anyone wants (都, 也 and 今年
-say nothing of whether it happened: 我想把全家户口都迁到城里)."""
+say nothing of whether it happened: 我想把全家户口都迁到城里; 了 right after the verb does:
+户口也落回了他嘉树的村里)."""
 FOCUS_PAST = re.compile(r"的(?=[,.;!?。\s]|$)")
 """我是去年从村里迁到城里落户的: 是…的 around a move says when it happened, not a wish."""
 NOT_DONE = re.compile(r"怎么|如何|需要|才能|能不能|可以|吗")
@@ -171,7 +173,7 @@ hukou is (only right after the person: 房子是城里的 says nothing of anyone
 GENERAL = re.compile(r"凡是|只要|凡")
 """凡是农村户口都能迁回去吗: a rule about anyone, no one's hukou."""
 
-WANTED_MOVE = re.compile(r"(想|要|打算|准备|希望)[^,.;!?。\s]{0,4}?(迁|落户|转户|上户)")
+WANTED_MOVE = re.compile(r"(想|要|打算|准备|希望)[^,.;!?。\s]{0,4}?(迁|落户|落回|落到|转户|上户)")
 """A move wanted, place or not (他现在想回去落户): its subject may be the applicant."""
 
 HYPOTHETICAL = re.compile(
@@ -505,6 +507,11 @@ class Attribution:
         )
         asked = NOT_DONE.search(text, c_start, c_end) is not None
         return (before or focus) and not asked and not WISH.search(text, c_start, start + 2)
+
+    def named_in_clause(self, text: str, start: int, people: Sequence[Person]) -> bool:
+        """Whether a person is named in the clause of ``start``, before it (the move's subject)."""
+        c_start, _ = self.clause_bounds(text, start)
+        return any(c_start <= p.start and p.end <= start + 1 for p in people)
 
     @staticmethod
     def wanted_moves(text: str) -> list[tuple[int, int]]:

@@ -25,7 +25,7 @@ import spacy
 import yaml
 from spacy.tokens import Doc, Span
 
-from bot.nlu.attribution import Attribution
+from bot.nlu.attribution import RELATIVE_APPLICANTS, Attribution, Person, Role
 from bot.nlu.normalize import normalize
 from bot.nlu.segmentation import load_user_dictionary
 from bot.paths import DATA_DIR
@@ -191,6 +191,12 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
     if permit is not None:
         # 准生证, had or not, is only asked about a newborn's registration (四(一)).
         return FactMention("goal", "newborn", permit.start, permit.end, permit.text, False)
+    back = RETURN_WORDS.search(text)
+    origin = chosen.get("origin_rural")
+    if back is not None and origin is not None and STATUS_CHECK.search(text) is None:
+        # 当兵回来了…原来户口是村上的…现在要落回来: back to where the hukou came from.
+        goal = "move_rural" if origin.value is True else "settle_urban"
+        return FactMention("goal", goal, back.start(), back.end(), back[0], False)
     settle = SETTLE_WORDS.search(text)
     met = [fact for fact in URBAN_ROUTE_FACTS if chosen.get(fact) and not chosen[fact].negated]
     if joined is None and settle and not met and STATUS_CHECK.search(text) is None:
@@ -209,6 +215,25 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         return FactMention("goal", "settle_urban", settle.start(), settle.end(), settle[0], False)
     return None
 
+
+RETURN_WORDS = re.compile(r"(迁|落|转)回(来|去)|回(来|去)(落户|上户口)")
+"""A move back with no place named (要落回来): to the origin, wherever that is."""
+
+TO_OTHER = re.compile(r"(到|投靠|随|跟)(他|她)(们)?(那|家|户|的户|名下|身边)")
+"""A move to a third person (迁到他那里): that person is the one joined, not the mover."""
+
+MOVER_FACTS = frozenset(
+    {
+        "veteran",
+        "released_hukou_cancelled",
+        "fulltime_graduate",
+        "fresh_graduate",
+        "dropout",
+        "hukou_at_school",
+        "moved_for_marriage",
+    }
+)
+"""Facts of a person's history that are the reason their hukou moves (served, released …)."""
 
 RULE_NAMED = re.compile(r"按照?|依照|适用")
 """Before a goal's words: a rule named to ask about (是按回生源地农村办吗), not a target."""
@@ -301,8 +326,14 @@ class FactExtractor:
                 value = rule.value if polarity else rule.when_negated
                 if value is None:
                     continue
-                if rule.fact == "goal" and self.attribution.done(doc.text, match.start()):
-                    continue  # 她户口去年已经落到城里了: where her hukou is, not a goal
+                if (
+                    rule.fact == "goal"
+                    and rule.value in MOVE_GOALS
+                    and self.attribution.done(doc.text, match.start())
+                ):
+                    # 她户口去年已经落到城里了: where her hukou is, not a goal. Only moves: a
+                    # death (上个月过咯身) or a birth is always past and still the question.
+                    continue
                 found.append(
                     FactMention(
                         rule.fact, value, match.start(), match.end(), match.group(), not polarity
@@ -348,6 +379,8 @@ class FactExtractor:
             if not any(start < o_end and o_start < end + near for o_start, o_end in candidates)
         ]
         applicant = who.applicant(text, people, candidates)
+        if applicant == "self":
+            applicant = self._mover_by_history(text, found, people, applicant)
         joined = who.speaker_as(applicant) if to_speaker else None
         if joined is not None:
             # 把爸妈户口迁到我这里: the parents join their child, the speaker (三(一)1's
@@ -383,6 +416,34 @@ class FactExtractor:
         for fact, area, start, end in who.hukou_statements(text, people, places, applicant):
             kept.append(FactMention(fact, area, start, end, text[start:end], False))
         return kept
+
+    def _mover_by_history(
+        self, text: str, found: list[FactMention], people: list[Person], applicant: Role
+    ) -> Role:
+        """A relative whose history makes the move, when the words name no mover.
+
+        "我伢子当兵回来了…现在要落回来": only the son has a history that moves a hukou (served,
+        released, graduated, married away), the speaker none, and the move has no subject.
+        """
+        roles = {
+            self.attribution.subject(text, m.start, m.end, people)
+            for m in found
+            if m.fact in MOVER_FACTS
+        }
+        if len(roles) != 1:
+            return applicant
+        (role,) = roles
+        wanted = self.attribution.wanted_moves(text)
+        # 想迁到他那里: the one joined is a third person, so the speaker moves.
+        joins_other = any(TO_OTHER.search(text, start, end + 8) for start, end in wanted)
+        unnamed = (
+            bool(wanted)
+            and not joins_other
+            and all(
+                not self.attribution.named_in_clause(text, start, people) for start, _ in wanted
+            )
+        )
+        return role if unnamed and role in RELATIVE_APPLICANTS else applicant
 
     def facts(self, text: str) -> dict[str, FactValue]:
         """Return the facts stated in ``text``, one value per fact (see :meth:`chosen`)."""

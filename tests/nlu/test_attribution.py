@@ -199,6 +199,25 @@ CASES = [
         "帮我女儿问一下，她想迁到城里，她老公户口在村里",
         {"goal": "settle_urban", "marital_status": "married", "spouse_hukou_area": "liling_rural"},
     ),
+    # no mover named: the relative whose history moves a hukou (served, released …) is the
+    # applicant, and a move back goes to the origin; a death is always past and still asked
+    (
+        "我伢子当兵回来哒，原来户口是我们乡里村上的，当兵走咯就注销哒，现在要落回来",
+        {"goal": "move_rural", "veteran": True, "origin_rural": True},
+    ),
+    ("入伍前户口在城里，现在想落回来", {"goal": "settle_urban", "origin_rural": False}),
+    ("我屋里老倌子上个月过咯身，户口本上还有他，要去派出所销啵？", {"goal": "death"}),
+    ("老公在城里上班，想迁过去", {"marital_status": "married"}),
+    (
+        "我老公去年已经退伍了，户口也落回了他嘉树的村里。我户口在城里，现在想迁到他那里",
+        {
+            "goal": "move_rural",
+            "current_hukou_area": "liling_urban",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_rural",
+            "spouse_serving_soldier": False,
+        },
+    ),
     # a move wanted with no place still has a subject: the brother's facts are the applicant's
     (
         "我弟弟刑满释放了。他坐牢的时候户口被注销了，原来是东富镇的农村户口。他现在想回去落户",
