@@ -64,7 +64,7 @@ test-fast:  ## pytest without the slow groups: no running assistant, real servic
 
 test: setup browser lint typecheck validate train test-stories unit  ## everything CI runs
 
-crossval: train  ## 5-fold NLU cross-validation → reports/nlu-crossval/ (slow: ~15 min)
+crossval: train  ## 5-fold NLU cross-validation → reports/nlu-crossval/ (~4 min)
 	$(RUN) rasa test nlu $(RASA_ARGS) --nlu data/nlu --cross-validation --folds 5 --out reports/nlu-crossval
 
 holdout: train  ## NLU on the held-out set tests/data/nlu_holdout.yml → reports/nlu-holdout/

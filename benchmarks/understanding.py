@@ -24,7 +24,7 @@ Judging, the same for both paths (the issue's definition):
 **Rules only** (the path ``rules``): the lookup's answer with the learned layer taken away —
 the same fact rules and attribution, read in this process, with no intent classifier (no
 topic answers, no declines, no goal from an intent). The difference to ``lookup`` is what the
-learned layer (DIET's intents) adds.
+learned layer (the intent classifier, :mod:`bot.rasa_ext.classifier`) adds.
 
 The report lists the dev half's failures (tune on those only) and the test half's figures
 alone. Writes ``reports/understanding.md`` and ``.json``. Run: ``make eval-understanding``

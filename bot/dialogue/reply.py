@@ -4,8 +4,8 @@ The chat decides its first answer with Rasa's rules (``data/rules/*.yml``): a to
 gets the topic's clauses, a question about the policy's validity its dates, an out-of-scope
 message a plain decline, and everything else the situation form and then an assessment.
 The hotline lookup (and ``hukou ask``) make the same decision here, from the same parse — the
-worker's NLU (:mod:`bot.rasa_ext.components`: normaliser, fact rules, DIET) — so that one
-sentence gets the same facts, goal and kind of answer on every path.
+worker's NLU (:mod:`bot.rasa_ext.components`: normaliser, fact rules; the intent
+classifier) — so that one sentence gets the same facts, goal and kind of answer on every path.
 
 Pure: no Rasa import. The parse is Rasa's JSON (``intent``, ``entities``), or, when no worker
 can be reached, the facts the rules alone found (:meth:`Reading.from_rules`).

@@ -1,9 +1,10 @@
 """Rasa graph components: the text normaliser and the policy fact extractor.
 
-``TextNormalizer`` runs before the tokenizer so that jieba, the featurizers, DIET and the
-fact rules all see simplified, half-width text. ``PolicyFactExtractor`` turns the rule
-matches of :class:`bot.nlu.extractor.FactExtractor` into entities named after the engine's facts
-(``housing: rented``, ``urban_social_insurance: false``); slots of the same names pick them up.
+``TextNormalizer`` runs before the tokenizer so that jieba, the featurizers, the intent
+classifier and the fact rules all see simplified, half-width text. ``PolicyFactExtractor``
+turns the rule matches of :class:`bot.nlu.extractor.FactExtractor` into entities named after
+the engine's facts (``housing: rented``, ``urban_social_insurance: false``); slots of the same
+names pick them up.
 """
 
 from __future__ import annotations

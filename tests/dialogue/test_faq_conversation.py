@@ -69,7 +69,7 @@ def test_the_faq_answer_offers_the_assessment_next(assistant_url: str, faq: FaqS
 
 def test_a_suggestion_can_be_chosen(assistant_url: str, faq: FaqStore) -> None:
     # A question the classifier is unsure of (nlu_fallback) that two entries half fit.
-    conversation = play(assistant_url, "suggest", ["农民是不是都得进城"])
+    conversation = play(assistant_url, "suggest", ["农民一定要进城吗"])
     first = conversation.turns[0].replies[0]
     assert first["text"] == "您是想问下面的问题吗？"
     chosen = first["buttons"][0]["payload"]
