@@ -184,6 +184,8 @@ RURAL_SUFFIX = re.compile(
     r"[\u4e00-\u9fff]{1,4}村(?![民子里上委])|[一二三四五六七八九十\d]{1,3}组(?![织长建合成])"
 )
 
+VILLAGE_LEAD = frozenset("是在到去从于的")
+"""Characters that begin the words before a village's name, never the name itself."""
 
 RELATIVE_APPLICANTS: frozenset[Role] = frozenset(
     {"spouse", "parent", "child", "sibling", "grandchild", "other"}
@@ -400,6 +402,9 @@ class Attribution:
             found.append(PlaceMention(match.start(), match.end(), match.group(), area))  # type: ignore[arg-type]
         for match in RURAL_SUFFIX.finditer(text):
             start = match.start()
+            # The name is not the verb before it (丈夫是同镇某村户口: 同镇某村, not 是同镇某村).
+            while start < match.end() - 2 and text[start] in VILLAGE_LEAD:
+                start += 1
             # A village named after a known place (孙家湾镇某村): the name begins after it.
             for place in found:
                 if place.start <= start < place.end < match.end() - 1:

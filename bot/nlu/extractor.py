@@ -197,6 +197,19 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         # 当兵回来了…原来户口是村上的…现在要落回来: back to where the hukou came from.
         goal = "move_rural" if origin.value is True else "settle_urban"
         return FactMention("goal", goal, back.start(), back.end(), back[0], False)
+    to_other = TO_OTHER.search(text)
+    if joined is None and to_other is not None and STATUS_CHECK.search(text) is None:
+        # 孩子他爸户口在白兔潭镇的村里，我们想都迁到他那里: a move to the one relative whose
+        # hukou is in Liling goes where that hukou is.
+        targets = {
+            {"liling_urban": "settle_urban", "liling_rural": "move_rural"}[str(where.value)]
+            for fact in ("spouse_hukou_area", "relative_hukou_area")
+            if (where := chosen.get(fact)) is not None
+            and where.value in ("liling_urban", "liling_rural")
+        }
+        if len(targets) == 1:
+            goal = targets.pop()
+            return FactMention("goal", goal, to_other.start(), to_other.end(), to_other[0], False)
     settle = SETTLE_WORDS.search(text)
     met = [fact for fact in URBAN_ROUTE_FACTS if chosen.get(fact) and not chosen[fact].negated]
     if joined is None and settle and not met and STATUS_CHECK.search(text) is None:

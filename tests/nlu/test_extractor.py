@@ -35,6 +35,29 @@ CASES = [
         },
     ),
     ("退伍回来了想把户口迁回村里", {"goal": "move_rural", "veteran": True, "origin_rural": True}),
+    # a village named after 是 (同镇某村), a move to the one relative whose hukou is named
+    (
+        "我户口在嘉树镇的社区，丈夫是同镇某村户口，想把户口迁去丈夫家",
+        {
+            "goal": "move_rural",
+            "current_hukou_area": "liling_urban",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_rural",
+            "join_relative": "spouse",
+        },
+    ),
+    (
+        "孩子他爸户口在白兔潭镇的村里，我们想都迁到他那里",
+        {
+            "goal": "move_rural",
+            "spouse_hukou_area": "liling_rural",
+            "relative_hukou_area": "liling_rural",
+        },
+    ),
+    (
+        "我通过公开招聘进了醴陵的中学当老师，户口能迁来吗",
+        {"goal": "settle_urban", "transferred_or_recruited": True},
+    ),
     ("大学毕业两年了户口还在学校", {"fulltime_graduate": True, "hukou_at_school": True}),
     ("孩子没有准生证能上户口吗", {"goal": "newborn", "has_birth_permit": False}),
     # negation: a negated fact is false, never true
