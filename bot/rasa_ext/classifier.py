@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -71,17 +70,6 @@ class SparseIntentClassifier(LogisticRegressionClassifier):
         """Build Rasa's classifier, then set the configured ``C`` on its estimator."""
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SparseIntentClassifier:
-        """A new, untrained classifier (Rasa's graph calls this for training)."""
-        return cls(config, execution_context.node_name, model_storage, resource)
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:
         """One row per message: its sentence features side by side (sparse, then dense)."""
