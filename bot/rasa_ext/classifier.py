@@ -3,7 +3,7 @@
 Why not DIET: intents here are decided by words and character n-grams (the facts come from the
 rule extractor, not from a learned entity layer). On the same features, 5-fold
 cross-validation gave Rasa's logistic regression a macro-F1 of 0.902 against DIET's 0.874 on
-the same training data (0.886 in ``reports/nlu-crossval`` since long narrative examples were
+the same training data (0.894 in ``reports/nlu-crossval`` since long narrative examples were
 added for what it missed on the understanding corpus's dev half), while a whole parse takes
 5.4 ms instead of 21.6 ms in-process (DIET's TensorFlow was 17–19 % of a worker's busy time in
 issue 20's profile) and the model trains in about a minute instead of five.
