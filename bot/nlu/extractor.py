@@ -197,7 +197,7 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         # 当兵回来了…原来户口是村上的…现在要落回来: back to where the hukou came from.
         goal = "move_rural" if origin.value is True else "settle_urban"
         return FactMention("goal", goal, back.start(), back.end(), back[0], False)
-    to_other = TO_OTHER.search(text)
+    to_other = MOVE_TO_OTHER.search(text)
     if joined is None and to_other is not None and STATUS_CHECK.search(text) is None:
         # 孩子他爸户口在白兔潭镇的村里，我们想都迁到他那里: a move to the one relative whose
         # hukou is in Liling goes where that hukou is.
@@ -234,6 +234,11 @@ RETURN_WORDS = re.compile(r"(迁|落|转)回(来|去)|回(来|去)(落户|上户
 
 TO_OTHER = re.compile(r"(到|投靠|随|跟)(他|她)(们)?(那|家|户|的户|名下|身边)")
 """A move to a third person (迁到他那里): that person is the one joined, not the mover."""
+
+MOVE_TO_OTHER = re.compile(
+    r"(迁|落|转|上|挂)[^,.;!?\s。]{0,3}(到|去|进|在)(他|她)(们)?(那|家|户|的户|名下)"
+)
+"""A move of the hukou to a third person (都迁到他那里), not a visit (到他那里帮忙带孙子)."""
 
 MOVER_FACTS = frozenset(
     {

@@ -23,6 +23,7 @@ What this subclass adds to Rasa's component, and why:
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -34,6 +35,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
+
+logger = logging.getLogger(__name__)
 
 
 def _sentence_features(message: Message) -> list[Features]:
@@ -84,17 +87,28 @@ class SparseIntentClassifier(LogisticRegressionClassifier):
 
     def _create_training_matrix(self, training_data: TrainingData) -> tuple[csr_matrix, list[str]]:
         """Rasa's (X, y) without examples that carry no features (they would break X)."""
-        examples = [
-            e
-            for e in training_data.intent_examples
-            if e.get(INTENT) and e.get(TEXT) and _has_features(e)
-        ]
+        labelled = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        examples = [e for e in labelled if _has_features(e)]
+        if len(examples) < len(labelled):
+            logger.warning(
+                "intent classifier: %d training examples have no features and are left out",
+                len(labelled) - len(examples),
+            )
         return self._create_X(examples), [e.get(INTENT) for e in examples]
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Classify the messages that have features; the others get no intent, confidence 0."""
-        trained = hasattr(self.clf, "classes_")
-        featured = [m for m in messages if trained and _has_features(m)]
+        """Classify the messages that have features; the others get no intent, confidence 0.
+
+        Raises:
+            RuntimeError: the classifier has not been trained. Rasa's ``load`` falls back to a
+                new, untrained component when the stored one cannot be read; answering every
+                message with "no intent" would hide that behind polite fallbacks.
+        """
+        if not hasattr(self.clf, "classes_"):
+            raise RuntimeError(
+                f"intent classifier '{self.name}' is not trained (the model could not be read)"
+            )
+        featured = [m for m in messages if _has_features(m)]
         if featured:
             super().process(featured)
         classified = {id(m) for m in featured}  # by identity: Message compares by content

@@ -47,17 +47,25 @@ CASES = [
         },
     ),
     (
-        "孩子他爸户口在白兔潭镇的村里，我们想都迁到他那里",
+        "孩子他爸户口在国瓷街道，我们几个都想迁到他名下",
         {
-            "goal": "move_rural",
-            "spouse_hukou_area": "liling_rural",
-            "relative_hukou_area": "liling_rural",
+            "goal": "settle_urban",
+            "spouse_hukou_area": "liling_urban",
+            "relative_hukou_area": "liling_urban",
         },
     ),
     (
-        "我通过公开招聘进了醴陵的中学当老师，户口能迁来吗",
+        "儿子户口在城区，我平时到他那里帮忙带孙子",
+        {"relative_hukou_area": "liling_urban"},
+    ),  # a visit
+    (
+        "我通过事业单位公开招聘考到醴陵一中当老师，户口能迁来吗",
         {"goal": "settle_urban", "transferred_or_recruited": True},
     ),
+    # not a recruitment 三(一)3 covers: a private firm, a failed exam, a progress query
+    ("我在醴陵一家私企通过公开招聘入职", {}),
+    ("我参加了公开招聘但没考上", {}),
+    ("事业单位招考进度怎么查", {}),
     ("大学毕业两年了户口还在学校", {"fulltime_graduate": True, "hukou_at_school": True}),
     ("孩子没有准生证能上户口吗", {"goal": "newborn", "has_birth_permit": False}),
     # negation: a negated fact is false, never true

@@ -73,7 +73,25 @@ def test_a_featureless_message_gets_no_intent_and_the_rest_are_still_classified(
     assert words.get("intent")["name"] == "greet"
 
 
-def test_an_untrained_classifier_gives_no_intent(tmp_path: Path) -> None:
-    message = featured("落户")
-    make(tmp_path).process([message])
-    assert message.get("intent") == {"name": None, "confidence": 0.0}
+def test_an_untrained_classifier_refuses_to_guess(tmp_path: Path) -> None:
+    # What Rasa's load() returns when the stored classifier cannot be read.
+    with pytest.raises(RuntimeError, match="not trained"):
+        make(tmp_path).process([featured("落户")])
+
+
+def test_the_stored_classifier_loads_with_its_settings(
+    trained: SparseIntentClassifier, tmp_path: Path
+) -> None:
+    context = ExecutionContext(GraphSchema({}), node_name="intents")
+    loaded = SparseIntentClassifier.load(
+        {**SparseIntentClassifier.get_default_config(), "C": 10.0},
+        trained._model_storage,
+        Resource("intents"),
+        context,
+    )
+    assert type(loaded) is SparseIntentClassifier
+    assert loaded.clf.get_params()["C"] == 10.0
+    assert list(loaded.clf.classes_) == ["greet", "settle"]
+    message = featured("买房落户")
+    loaded.process([message])
+    assert message.get("intent")["name"] == "settle"
