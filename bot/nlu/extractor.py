@@ -322,22 +322,23 @@ class FactExtractor:
         self, text: str, where_counts: bool = True
     ) -> tuple[list[FactMention], dict[str, list[int]]]:
         doc = self.nlp(normalize(text))
-        people = self.attribution.people(doc.text)
+        # spaCy's Doc.text joins every token again on each access: read once, not once per
+        # rule (≈ 150 rules; it was 60 % of a parse's fact-rule time).
+        said = doc.text
+        people = self.attribution.people(said)
         found: list[FactMention] = []
         asked: dict[str, list[int]] = {}
         for rule in self.rules:
-            for match in rule.pattern.finditer(doc.text):
+            for match in rule.pattern.finditer(said):
                 if rule.others_hukou and (
-                    self.attribution.subject(doc.text, match.start(), match.start() + 2, people)
+                    self.attribution.subject(said, match.start(), match.start() + 2, people)
                     == "self"
                 ):
                     continue  # 我户口在村里，想迁过去: the applicant's own hukou, not a target
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
                     continue
-                polarity = self._polarity(
-                    doc, span, rule, doc.text[span.start_char : match.start()]
-                )
+                polarity = self._polarity(doc, span, rule, said[span.start_char : match.start()])
                 if polarity is None:
                     asked.setdefault(rule.fact, []).append(match.start())
                     continue
@@ -347,7 +348,7 @@ class FactExtractor:
                 if (
                     rule.fact == "goal"
                     and rule.value in MOVE_GOALS
-                    and self.attribution.done(doc.text, match.start())
+                    and self.attribution.done(said, match.start())
                 ):
                     # 她户口去年已经落到城里了: where her hukou is, not a goal. Only moves: a
                     # death (上个月过咯身) or a birth is always past and still the question.
@@ -357,7 +358,7 @@ class FactExtractor:
                         rule.fact, value, match.start(), match.end(), match.group(), not polarity
                     )
                 )
-        found = self._attribute(doc.text, found, where_counts)
+        found = self._attribute(said, found, where_counts)
         found.sort(key=lambda m: (m.start, -m.end))
         # A match inside a longer match of the same fact is part of it (有房子 in 没有房子).
         kept = [
