@@ -56,6 +56,7 @@ class Rule:
     negatable: bool
     inner_negation: bool
     others_hukou: bool = False
+    prevails: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class FactMention:
         end: End offset of the match in the normalised text.
         text: The matched text.
         negated: Whether a negation turned the rule's value into ``value``.
+        prevails: Stated by a rule marked ``prevails`` (its value wins over the fact's other
+            statements in the message unless a correction comes between).
     """
 
     fact: str
@@ -77,6 +80,7 @@ class FactMention:
     end: int
     text: str
     negated: bool
+    prevails: bool = False
 
 
 def _parse_value(fact: str, raw: Any, where: str) -> FactValue:
@@ -106,19 +110,30 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
         negatable = bool(raw.get("negatable", True))
         inner = bool(raw.get("inner_negation", False))
         others = bool(raw.get("others_hukou", False))
+        prevails = bool(raw.get("prevails", False))
         phrases = [str(p) for p in raw.get("phrases") or []]
         if phrases:
             # Longest first, so 租房子 wins over 租房 at the same place.
             alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
             rules.append(
-                Rule(fact, value, re.compile(alternatives), when_negated, negatable, False)
+                Rule(
+                    fact,
+                    value,
+                    re.compile(alternatives),
+                    when_negated,
+                    negatable,
+                    inner_negation=False,
+                    prevails=prevails,
+                )
             )
         for pattern in raw.get("regex") or []:
             try:
                 compiled = re.compile(str(pattern))
             except re.error as exc:
                 raise PatternError(f"{where}: bad regex {pattern!r}: {exc}") from exc
-            rules.append(Rule(fact, value, compiled, when_negated, negatable, inner, others))
+            rules.append(
+                Rule(fact, value, compiled, when_negated, negatable, inner, others, prevails)
+            )
         if not phrases and not raw.get("regex"):
             raise PatternError(f"{where}: no phrases or regex")
     settings = {
@@ -355,7 +370,13 @@ class FactExtractor:
                     continue
                 found.append(
                     FactMention(
-                        rule.fact, value, match.start(), match.end(), match.group(), not polarity
+                        rule.fact,
+                        value,
+                        match.start(),
+                        match.end(),
+                        match.group(),
+                        not polarity,
+                        rule.prevails and polarity,
                     )
                 )
         found = self._attribute(said, found, where_counts)
@@ -486,12 +507,14 @@ class FactExtractor:
 
         For a boolean fact the last statement wins (corrections come last: 有社保，不对，没有).
         For an enum fact a direct statement wins over one inferred from a negation
-        (没有自己的房，租的 → rented), then the last one wins.
+        (没有自己的房，租的 → rented), then the last one wins. A statement of a rule marked
+        ``prevails`` wins over the others unless a correction follows it.
         """
         return self.read(text)[0]
 
     @staticmethod
     def _choose(mentions: list[FactMention], text: str = "") -> dict[str, FactMention]:
+        fixes = [fix.start() for fix in CORRECTION.finditer(text)]
         chosen: dict[str, FactMention] = {}
         for mention in mentions:
             previous = chosen.get(mention.fact)
@@ -502,6 +525,13 @@ class FactExtractor:
                 and not previous.negated
             ):
                 continue
+            if (
+                previous is not None
+                and previous.prevails
+                and not mention.prevails
+                and not any(previous.end <= at < mention.start for at in fixes)
+            ):
+                continue  # 自考本科毕业的: still not full-time (patterns.yml, prevails)
             chosen[mention.fact] = mention
         goal = _implied_goal(chosen, text)
         if goal is not None:

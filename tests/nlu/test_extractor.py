@@ -317,3 +317,36 @@ def test_read_names_the_facts_only_asked_about(
 ) -> None:
     _, found = extractor.read(text)
     assert found == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        # The kind of course prevails over a later 毕业 (三(一)2 asks for 全日制) …
+        ("我是自考本科毕业的，能落户吗", {"fulltime_graduate": False}, ()),
+        ("我非全日制研究生毕业，能在醴陵落户吗", {"fulltime_graduate": False}, ()),
+        ("本科毕业，不过是自考的", {"fulltime_graduate": False}, ()),
+        # … unless taken back; and schooling before a degree does not prevail.
+        ("我是自考的，不对，是全日制本科毕业的", {"fulltime_graduate": True}, ()),
+        ("我高中毕业后读了三年大专", {"fulltime_graduate": True}, ()),
+        ("我是全日制本科毕业的，不是自考", {"fulltime_graduate": True}, ()),
+        # A wedding without the certificate; a spouse's death; not a relative's death.
+        ("我们办了酒席，但是结婚证还没领", {"marital_status": "unmarried"}, ()),
+        ("我不是离婚，是老公前年过世了", {"marital_status": "widowed"}, ()),
+        ("我老公的妈妈去世了，户口要注销吗", {"marital_status": "married"}, ()),
+        # A prison term in other words.
+        ("2012年因为打架判了九年，2020年出来的", {"released_hukou_cancelled": True}, ()),
+        ("判刑的时候户口就被注销了", {"released_hukou_cancelled": True}, ()),
+        ("孩子今年读三年级", {}, ("released_hukou_cancelled",)),
+        # 落户 after the spouse is a wish, not where the spouse's hukou is; a move done is.
+        ("想投靠老公落户城里", {"join_relative": "spouse"}, ("current_hukou_area",)),
+        ("老公想落户城里，我也跟着", {}, ("spouse_hukou_area", "current_hukou_area")),
+        ("老公去年已经落户城里了，我想投靠他", {"spouse_hukou_area": "liling_urban"}, ()),
+    ],
+)
+def test_statements_that_settle_a_fact(
+    extractor: FactExtractor, text: str, expected: dict[str, object], absent: tuple[str, ...]
+) -> None:
+    facts = extractor.facts(text)
+    assert {name: facts.get(name) for name in expected} == expected
+    assert not set(absent) & set(facts)
