@@ -509,8 +509,12 @@ class ActionPolicyValidity(AnswerAction):
     action_name = "action_policy_validity"
 
     def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
-        """The validity answer."""
-        return validity_answer(KB, today()), []
+        """The validity answer, with the clauses for a move the question names."""
+        # As for a topic question: only a goal stated in these words, not one from before.
+        stated = situation_from_parse({"entities": tracker.latest_message.get("entities") or []})
+        situation = situation_from_slots(tracker.slots) if stated.get("goal") else None
+        asked = asked_of(tracker.latest_message)
+        return validity_answer(KB, today(), situation, asked), []
 
 
 class ActionHandoff(AnswerAction):

@@ -221,8 +221,18 @@ def key_sentences(clauses: Sequence[Clause], topics: Sequence[str]) -> list[str]
     return found
 
 
-def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
-    """Say when the policy was issued, took effect and is marked to expire."""
+def validity_answer(
+    kb: Knowledge,
+    today: dt.date,
+    situation: Situation | None = None,
+    asked: frozenset[str] = frozenset(),
+) -> Answer:
+    """Say when the policy was issued, took effect and is marked to expire.
+
+    When the question names a move ("醴陵城镇落户的政策是哪一年出的？现在还在用吗"), the
+    clauses of the 2017 document for that move follow, quoted, so the citizen sees what the
+    expired text said about the very thing asked (as a topic question's answer does).
+    """
     meta = kb.meta
     lines = [
         f"《{meta.title}》（{meta.doc_no}）由{meta.issuer}于{cn_date(meta.signed)}签发，"
@@ -231,8 +241,26 @@ def validity_answer(kb: Knowledge, today: dt.date) -> Answer:
     ]
     lines.extend(f"说明：{note.text}" for note in kb.general_notes if note.reliability == "N")
     lines.extend(_later_documents(kb, today))
+    extra: dict[str, Any] = {}
+    if situation is not None and situation.get("goal") in MOVE_GOALS:
+        assessed = assess(situation, kb, today, asked)
+        shown = [f for f in assessed.shown if f not in assessed.near_misses]
+        if shown:
+            lines += ["", "您问到的事项，该文件的相关条款："]
+            for finding in shown:
+                lines.append("")
+                lines.extend(_clause_lines(finding.clause))
+            extra["clauses"] = [
+                {**clause_brief(f.clause), "departments": list(f.clause.departments)} for f in shown
+            ]
+            extra["assessment"] = payload(assessed, kb)
     return "\n".join(lines), _payload(
-        "policy", kb, today, policies=policies_block(kb, today)["documents"], notice=NOTICE_FULL
+        "policy",
+        kb,
+        today,
+        policies=policies_block(kb, today)["documents"],
+        notice=NOTICE_FULL,
+        **extra,
     )
 
 

@@ -158,7 +158,7 @@ def first_answer(
             TOPIC_INTENTS[str(reading.intent)], kb, today, situation, reading.asked
         )
     elif kind == "validity":
-        text, answer = validity_answer(kb, today)
+        text, answer = validity_answer(kb, today, situation, reading.asked)
     else:
         text, answer = out_of_scope_answer(kb, today)
     # Another city's answer carries its own (as-if-in-Liling) assessment; keep that one.

@@ -179,6 +179,24 @@ def test_validity_answer_states_the_dates() -> None:
     text = next(m["text"] for m in messages if m.get("text"))
     assert "2017年7月5日签发" in text and "失效日期为2022年7月28日" in text
     assert payloads(messages)[0]["policy"]["expires"] == "2022-07-28"
+    assert not payloads(messages)[0]["clauses"]  # no move named: the dates alone
+
+
+def test_validity_of_a_named_move_quotes_its_clauses() -> None:
+    """醴陵城镇落户的政策现在还在用吗: the dates, then what the document said about it."""
+    asked = tracker(
+        slots={"goal": "settle_urban"},
+        intent="ask_policy_validity",
+        entities=[{"entity": "goal", "value": "settle_urban"}],
+    )
+    _, messages = run(actions.ActionPolicyValidity(), asked)
+    text = next(m["text"] for m in messages if m.get("text"))
+    answer = payloads(messages)[0]
+    assert "失效日期为2022年7月28日" in text and "该文件的相关条款" in text
+    ids = [c["id"] for c in answer["clauses"]]
+    assert ids and all(i.startswith("3.1") for i in ids)
+    for clause in answer["clauses"]:
+        assert f"原文：“{KB.clause(clause['id']).quote}”" in text
 
 
 SPOUSE_SLOTS = {
