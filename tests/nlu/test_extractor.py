@@ -338,10 +338,22 @@ def test_read_names_the_facts_only_asked_about(
         ("2012年因为打架判了九年，2020年出来的", {"released_hukou_cancelled": True}, ()),
         ("判刑的时候户口就被注销了", {"released_hukou_cancelled": True}, ()),
         ("孩子今年读三年级", {}, ("released_hukou_cancelled",)),
+        # … but not a suspended sentence or a divorce judgement (found by the second reader).
+        ("判了三年缓刑", {}, ("released_hukou_cancelled",)),
+        ("判了三年，缓刑四年", {}, ("released_hukou_cancelled",)),
+        ("法院判了离婚两年了", {"marital_status": "divorced"}, ("released_hukou_cancelled",)),
+        ("老公每天加班累死了", {"marital_status": "married"}, ()),
+        ("结婚证还没领，我想落户到老公那里", {"marital_status": "unmarried"}, ()),
+        # Of two prevailing statements the last wins; 亲自考察 is no 自考.
+        ("听说自考不能落户，我是统招本科毕业", {"fulltime_graduate": True}, ()),
+        ("我是电大毕业的，后来又考了全日制研究生", {"fulltime_graduate": True}, ()),
+        ("我亲自考察过", {}, ("fulltime_graduate",)),
         # 落户 after the spouse is a wish, not where the spouse's hukou is; a move done is.
         ("想投靠老公落户城里", {"join_relative": "spouse"}, ("current_hukou_area",)),
         ("老公想落户城里，我也跟着", {}, ("spouse_hukou_area", "current_hukou_area")),
         ("老公去年已经落户城里了，我想投靠他", {"spouse_hukou_area": "liling_urban"}, ()),
+        ("老公去年想落户城里没办成", {}, ("spouse_hukou_area", "current_hukou_area")),
+        ("老公去年要迁到城里，没迁成", {}, ("spouse_hukou_area", "current_hukou_area")),
     ],
 )
 def test_statements_that_settle_a_fact(
