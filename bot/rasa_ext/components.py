@@ -24,6 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.dialogue.situation import INTENT_GOALS, TOPIC_INTENTS, entity_value
 from bot.nlu.extractor import FactExtractor, FactMention
 from bot.nlu.normalize import is_noise, normalize
+from bot.nlu.topics import topic_questions
 from bot.policy.facts import MOVE_GOALS
 
 EXTRACTOR_NAME = "PolicyFactExtractor"
@@ -188,7 +189,9 @@ class FactBackedIntent(_Stateless):
     which the fact rules found a goal (城区落户) or other facts (法人代表), is a citizen
     describing their situation: it becomes the goal's intent, or ``inform``, instead of a
     clarifying question. Messages without any stated fact keep ``nlu_fallback``. A message
-    that asks about settling in another city (``other_city``) becomes ``out_of_scope``.
+    that asks about settling in another city (``other_city``) becomes ``out_of_scope``. A
+    story read as ``inform`` (or not understood, or as a move the words do not state) that asks
+    a topic question becomes that topic's intent (:mod:`bot.nlu.topics`).
     """
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -232,6 +235,22 @@ class FactBackedIntent(_Stateless):
                     add_to_output=True,
                 )
                 continue
+            if intent.get("name") in ("inform", "nlu_fallback") or (
+                INTENT_GOALS.get(str(intent.get("name"))) in MOVE_GOALS
+                and facts.get("goal") not in MOVE_GOALS
+            ):
+                # 我一直填的农业户口…是不是政策改了？: a story with a topic question in it is
+                # the topic's question (data/facts/topic_questions.yml); a question about a
+                # move is not. A move also stated is assessed in the topic's answer; a move
+                # intent with no move in the words (佢可唔可以喺醴陵考高中) was a guess.
+                topic = topic_questions().asked(str(message.get(TEXT) or ""))
+                if topic is not None:
+                    message.set(
+                        INTENT,
+                        {"name": topic, "confidence": intent.get("confidence", 0.0)},
+                        add_to_output=True,
+                    )
+                    continue
             if intent.get("name") != "nlu_fallback" or not facts:
                 continue
             name = GOAL_INTENTS.get(str(facts.get("goal")), "inform")

@@ -80,3 +80,31 @@ def test_repeated_characters_become_fallback_whatever_was_guessed() -> None:
         message.set("text", text)
         (message,) = component.process([message])  # type: ignore[list-item]
         assert message.get("intent")["name"] == expected
+
+
+def test_a_story_that_asks_a_topic_question_gets_the_topic() -> None:
+    """data/facts/topic_questions.yml: only over inform, fallback or an unstated move."""
+    from bot.rasa_ext.components import EXTRACTOR_NAME, FactBackedIntent
+
+    component = FactBackedIntent()
+    rural = {"entity": "current_hukou_area", "value": "liling_rural", "extractor": EXTRACTOR_NAME}
+    goal = {"entity": "goal", "value": "settle_urban", "extractor": EXTRACTOR_NAME}
+    story = "我一直填的农业户口。后来去广东打工了，回来看户口本上没有农业两个字了，是不是政策改了？"
+    school = "我个仔喺醴陵读紧初中，佢可唔可以喺醴陵考高中㗎？"
+    cases = [
+        ("inform", [rural], story, "ask_hukou_type"),
+        ("nlu_fallback", [], story, "ask_hukou_type"),
+        # A move intent with no move in the words was a guess …
+        ("want_settle_urban", [], school, "ask_schooling"),
+        # … a move stated stays the move; other intents are the classifier's.
+        ("want_settle_urban", [goal], school, "want_settle_urban"),
+        ("ask_residence_permit", [], school, "ask_residence_permit"),
+        # A question about the move itself is the assessment's.
+        ("inform", [], "孩子在城里上学，我想把户口迁过去可以吗", "inform"),
+        ("inform", [rural], "我户口在乡下，在城里打工", "inform"),
+    ]
+    for intent, entities, text, expected in cases:
+        message = _message(intent, entities)
+        message.set("text", text)
+        (message,) = component.process([message])  # type: ignore[list-item]
+        assert message.get("intent")["name"] == expected, text
