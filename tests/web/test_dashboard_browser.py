@@ -21,7 +21,6 @@ from bot.turns.store import TurnLog
 from tests.support.browser import SHOTS, Gateway, sign_in, staff_context
 from tests.support.turns import answered, turn_events
 
-NOW = time.time()
 DAY = 86400.0
 ASKS = [
     ("新生儿怎么上户口", "ask_newborn", answered(("4.1",))),
@@ -44,21 +43,23 @@ def turns(gateway: Gateway) -> Iterator[dict[str, TurnRecord]]:
     """Eighty turns over the last 20 days, a 没用 and an unsure answer among them."""
     engine = make_engine(gateway.database)
     turn_log = TurnLog(engine)
+    # The clock of the seeding, not of the import: a long run may cross midnight in between.
+    now = time.time()
     made = [
         record(
             f"s{i}",
             "1",
             ASKS[i % 6][0],
-            NOW - (i % 20) * DAY - 60,
+            now - (i % 20) * DAY - 60,
             intent=ASKS[i % 6][1],
             payload=ASKS[i % 6][2],
         )
         for i in range(80)
     ]
-    pet = record("pet", "1", "我叫张三，狗能上户口吗", NOW - 120, payload=answered(("4.1",)))
-    later = record("pet", "2", "那猫呢", NOW - 60, payload=answered(("4.1",)))
+    pet = record("pet", "1", "我叫张三，狗能上户口吗", now - 120, payload=answered(("4.1",)))
+    later = record("pet", "2", "那猫呢", now - 60, payload=answered(("4.1",)))
     unsure = record(
-        "w", "1", "派出所周末上班吗", NOW - 30, confidence=0.4, payload=answered(("3.1.6",))
+        "w", "1", "派出所周末上班吗", now - 30, confidence=0.4, payload=answered(("3.1.6",))
     )
     turn_log.save([*made, pet, later, unsure])
     turn_log.attach_feedback(pet.id, False, "答非所问", "问的是宠物")
