@@ -49,6 +49,9 @@ RUN_ON_BREAKS = re.compile(
 themself again is where a spoken sentence would have ended — unless 我 is an object (把我,
 投靠我, 跟着我 …) or possessed (…的我). Text that has punctuation keeps its own breaks."""
 PUNCTUATION = re.compile(r"[,.;!?。，、；：！？]")
+OBJECT_MARKS = frozenset("跟和与同陪给替帮对到在去")
+"""Characters before a person that make them the object of a clause (跟他住), not its topic."""
+
 SENTENCE_BREAKS = re.compile(r"[.!?。\n]")
 WISH = re.compile(r"想|要|打算|准备|希望|能不能|能否|可不可以|可以|行不行|能迁|能落")
 """A move that is wanted (想迁回去), not one that happened (当初是投靠他迁过去的)."""
@@ -561,7 +564,15 @@ class Attribution:
         s_start = 0
         for match in SENTENCE_BREAKS.finditer(text, 0, start):
             s_start = match.end()
-        earlier = [p for p in people if s_start <= p.start and p.end <= c_start]
+        # Not a person named after 跟 / 和 / 到 …: the object of the clause before, not its
+        # topic (我跟他住了两年了，户口还在乡下 is the speaker's hukou).
+        earlier = [
+            p
+            for p in people
+            if s_start <= p.start
+            and p.end <= c_start
+            and not (p.start > 0 and text[p.start - 1] in OBJECT_MARKS)
+        ]
         return earlier[-1].role if earlier else "self"
 
     def subjects(self, text: str, start: int, end: int, people: Sequence[Person]) -> list[Role]:

@@ -354,6 +354,12 @@ def test_read_names_the_facts_only_asked_about(
         ("老公去年已经落户城里了，我想投靠他", {"spouse_hukou_area": "liling_urban"}, ()),
         ("老公去年想落户城里没办成", {}, ("spouse_hukou_area", "current_hukou_area")),
         ("老公去年要迁到城里，没迁成", {}, ("spouse_hukou_area", "current_hukou_area")),
+        # A person after 跟 is the object of the clause before, not the topic that runs on.
+        (
+            "我儿子在城里买了房子，我跟他住了两年了，户口还在乡下没动，想迁到他那里去",
+            {"current_hukou_area": "liling_rural", "join_relative": "child"},
+            ("relative_hukou_area",),
+        ),
     ],
 )
 def test_statements_that_settle_a_fact(
