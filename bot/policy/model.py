@@ -179,7 +179,8 @@ class Clause:
 
         Cached: the engine asks it of every clause several times per assessment (≈ 35 walks
         of the condition tree per answer; a fifth of the engine's time), and a clause never
-        changes once loaded.
+        changes once loaded. (``cached_property`` needs the instance ``__dict__``: this
+        dataclass must not get ``slots=True``.)
         """
         return self.condition.facts() if self.condition is not None else ()
 

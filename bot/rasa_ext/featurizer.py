@@ -9,6 +9,10 @@ and character n-grams) it was the largest share of a parse after the fact rules 
 and issue 15's profiles). The sentence features are computed exactly as Rasa computes them
 (the tokens joined by spaces, through the same trained vectorizer), so the classifier sees the
 same numbers; the vocabulary, training and persistence are Rasa's own.
+
+A pipeline that brings back DIET or TED (or an end-to-end policy) needs Rasa's own
+``CountVectorsFeaturizer`` again: they read the per-token rows, and the intent and action-name
+features this one no longer makes. ``_create_features`` is Rasa 3.6's (pinned in ``uv.lock``).
 """
 
 from __future__ import annotations
