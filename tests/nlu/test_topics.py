@@ -34,9 +34,12 @@ def test_the_topic_a_clause_asks(text: str, topic: str | None) -> None:
 
 
 def test_the_file_names_only_topic_intents(tmp_path: Path) -> None:
+    from bot.dialogue.situation import TOPIC_INTENTS
+
+    assert {intent for intent, _ in topic_questions().terms} <= set(TOPIC_INTENTS)
     path = tmp_path / "topics.yml"
-    path.write_text("question_cues: [吗]\ntopics:\n  want_settle_urban: [落户]\n", "utf-8")
-    with pytest.raises(ValueError, match="not a topic intent"):
+    path.write_text("question_cues: [吗]\ntopics:\n  ask_schooling: []\n", "utf-8")
+    with pytest.raises(ValueError, match="has no terms"):
         load_topic_questions(path)
     path.write_text("question_cues: []\ntopics: {}\n", "utf-8")
     with pytest.raises(ValueError, match="no question_cues"):
