@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Route, expect
 
 from tests.support.browser import SHOTS, Gateway, sign_in, staff_context, write_entry
 from tests.support.faq import PASSWORD
@@ -223,4 +223,28 @@ def test_an_expired_session_keeps_the_unsaved_text(browser: Browser, gateway: Ga
     expect(editor.locator("#e-question")).to_have_value("会话过期后文字还在吗？")
     editor.click("#save")
     expect(editor.locator("#status")).to_contain_text("已保存：第 1 版")
+    context.close()
+
+
+def test_what_is_typed_right_after_signing_in_stays(browser: Browser, gateway: Gateway) -> None:
+    """The clause list may arrive after the editor began typing: it must not wipe the form.
+
+    (A CI run on a busy machine: the sign-in started a new entry only once the list had
+    loaded, and the question typed meanwhile was gone: 问题不能为空.)
+    """
+    context = staff_context(browser, 1280)
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)  # answered only when the test says so
+
+    context.route("**/api/clauses", hold)
+    editor = sign_in(context, gateway, "editor")
+    write_entry(editor, QUESTION, ANSWER)
+    assert held, "the clause list was requested at sign-in"
+    for route in held:
+        route.continue_()
+    expect(editor.locator("#clause-list input[value='5.1']")).to_have_count(1)
+    expect(editor.locator("#e-question")).to_have_value(QUESTION)
+    expect(editor.locator("#e-answer")).to_have_value(ANSWER)
     context.close()

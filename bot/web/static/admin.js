@@ -33,10 +33,12 @@
     $("tab-review").hidden = $("tab-dashboard").hidden = $("recheck").hidden = !judges;
     if (!judges && (tab === "review" || tab === "dashboard")) selectTab("entries");
     if (judges && !sameUser) selectTab("review");
+    // Another user: start afresh at once, not when the clause list has loaded — on a slow
+    // server that wiped what they had begun to type (a CI run caught it: 问题不能为空).
+    if (!sameUser) newEntry(true);
     loadClauses().then(function () {
       refreshList();
-      if (!sameUser) newEntry(true);  // another user: start afresh
-      else if (state.current) reloadCurrent(false);
+      if (sameUser && state.current) reloadCurrent(false);
       if (tab === "unanswered") loadGroups();
       if (tab === "users") loadUsers();
       if (judges && tab !== "review") desk.loadReview();
