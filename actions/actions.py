@@ -66,7 +66,7 @@ from bot.faq.records import PublishedEntry
 from bot.faq.service import FaqService
 from bot.nlu.normalize import is_noise
 from bot.paths import policy_dir
-from bot.policy import Outcome, assess, load_knowledge
+from bot.policy import Outcome, Situation, assess, load_knowledge
 from bot.policy.engine import Assessment
 from bot.policy.facts import FACTS
 from bot.policy.present import headline, payload, question, render_text, status_notice
@@ -97,6 +97,16 @@ TOPIC_BUTTONS = [
 def today() -> dt.date:
     """The date answers are given on (a function so tests can pin it)."""
     return dt.date.today()
+
+
+def _move_in_these_words(tracker: Tracker) -> Situation | None:
+    """The conversation's situation when the latest message states a goal, else ``None``.
+
+    Only a goal stated in these words counts, not one from before: a question asked later in
+    a conversation about something else is answered on its own.
+    """
+    stated = situation_from_parse({"entities": tracker.latest_message.get("entities") or []})
+    return situation_from_slots(tracker.slots) if stated.get("goal") else None
 
 
 def _latest_intent(tracker: Tracker) -> str | None:
@@ -496,8 +506,7 @@ class ActionAnswerTopic(AnswerAction):
         topics = TOPIC_INTENTS.get(_latest_intent(tracker) or "", ())
         # The same words may also describe the citizen's own move (…安置到城区，孩子上学呢):
         # then the clauses for that situation follow the answer, as on the hotline page.
-        stated = situation_from_parse({"entities": tracker.latest_message.get("entities") or []})
-        situation = situation_from_slots(tracker.slots) if stated.get("goal") else None
+        situation = _move_in_these_words(tracker)
         asked = asked_of(tracker.latest_message)
         full = _full_notice(tracker)
         return topic_answer(topics, KB, today(), situation, asked, full_notice=full), []
@@ -510,11 +519,8 @@ class ActionPolicyValidity(AnswerAction):
 
     def answer(self, tracker: Tracker) -> tuple[Answer, list[Any]]:
         """The validity answer, with the clauses for a move the question names."""
-        # As for a topic question: only a goal stated in these words, not one from before.
-        stated = situation_from_parse({"entities": tracker.latest_message.get("entities") or []})
-        situation = situation_from_slots(tracker.slots) if stated.get("goal") else None
-        asked = asked_of(tracker.latest_message)
-        return validity_answer(KB, today(), situation, asked), []
+        situation = _move_in_these_words(tracker)
+        return validity_answer(KB, today(), situation, asked_of(tracker.latest_message)), []
 
 
 class ActionHandoff(AnswerAction):

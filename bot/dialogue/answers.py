@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.dialogue.memory import NOTICE_FULL
-from bot.policy.engine import assess, later_changes
+from bot.policy.engine import Assessment, ClauseFinding, assess, later_changes
 from bot.policy.facts import FACTS, MOVE_GOALS, FactValue
 from bot.policy.model import Clause, Knowledge
 from bot.policy.present import (
@@ -171,30 +171,25 @@ def topic_answer(
     briefs = [{**clause_brief(c), "departments": list(c.departments)} for c in clauses]
     quoted = list(clauses)
     extra: dict[str, Any] = {}
-    if situation is not None and situation.get("goal") in MOVE_GOALS:
-        assessed = assess(situation, kb, today, asked)
-        # Routes that could apply; a route ruled out is said so only in the assessment itself.
-        shown = [
-            f for f in assessed.shown if f not in assessed.near_misses and f.clause not in clauses
+    assessed, shown = _situation_routes(situation, kb, today, asked, skip=clauses)
+    if assessed is not None and shown:
+        lines += ["", "按您说的情况，还可以看这些条款："]
+        for finding in shown:
+            lines.append("")
+            lines.extend(_clause_lines(finding.clause))
+            if finding.reasons:
+                lines.append("您的情况：" + "；".join(r.text() for r in finding.reasons))
+        briefs += [
+            {
+                **clause_brief(f.clause),
+                "departments": list(f.clause.departments),
+                "for_situation": True,
+                "why": [r.text() for r in f.reasons],
+            }
+            for f in shown
         ]
-        if shown:
-            lines += ["", "按您说的情况，还可以看这些条款："]
-            for finding in shown:
-                lines.append("")
-                lines.extend(_clause_lines(finding.clause))
-                if finding.reasons:
-                    lines.append("您的情况：" + "；".join(r.text() for r in finding.reasons))
-            briefs += [
-                {
-                    **clause_brief(f.clause),
-                    "departments": list(f.clause.departments),
-                    "for_situation": True,
-                    "why": [r.text() for r in f.reasons],
-                }
-                for f in shown
-            ]
-            quoted += [f.clause for f in shown]
-            extra["assessment"] = payload(assessed, kb)
+        quoted += [f.clause for f in shown]
+        extra["assessment"] = payload(assessed, kb)
     extra["key_sentences"] = [
         {"id": clause.id, "label": clause.label, "text": key}
         for clause, key in zip(clauses, keys, strict=True)
@@ -210,6 +205,25 @@ def topic_answer(
         topics=list(topics),
         **extra,
     )
+
+
+def _situation_routes(
+    situation: Situation | None,
+    kb: Knowledge,
+    today: dt.date,
+    asked: frozenset[str],
+    skip: Sequence[Clause] = (),
+) -> tuple[Assessment | None, list[ClauseFinding]]:
+    """The assessment of a move the question also states, and the routes it shows.
+
+    ``None`` when no move is stated. Routes that could apply, minus ``skip`` (clauses the
+    answer quotes already); a route ruled out is said so only in the assessment itself.
+    """
+    if situation is None or situation.get("goal") not in MOVE_GOALS:
+        return None, []
+    assessed = assess(situation, kb, today, asked)
+    shown = [f for f in assessed.shown if f not in assessed.near_misses and f.clause not in skip]
+    return assessed, shown
 
 
 def key_sentences(clauses: Sequence[Clause], topics: Sequence[str]) -> list[str]:
@@ -242,18 +256,16 @@ def validity_answer(
     lines.extend(f"说明：{note.text}" for note in kb.general_notes if note.reliability == "N")
     lines.extend(_later_documents(kb, today))
     extra: dict[str, Any] = {}
-    if situation is not None and situation.get("goal") in MOVE_GOALS:
-        assessed = assess(situation, kb, today, asked)
-        shown = [f for f in assessed.shown if f not in assessed.near_misses]
-        if shown:
-            lines += ["", "您问到的事项，该文件的相关条款："]
-            for finding in shown:
-                lines.append("")
-                lines.extend(_clause_lines(finding.clause))
-            extra["clauses"] = [
-                {**clause_brief(f.clause), "departments": list(f.clause.departments)} for f in shown
-            ]
-            extra["assessment"] = payload(assessed, kb)
+    assessed, shown = _situation_routes(situation, kb, today, asked)
+    if assessed is not None and shown:
+        lines += ["", "您问到的事项，该文件的相关条款："]
+        for finding in shown:
+            lines.append("")
+            lines.extend(_clause_lines(finding.clause))
+        extra["clauses"] = [
+            {**clause_brief(f.clause), "departments": list(f.clause.departments)} for f in shown
+        ]
+        extra["assessment"] = payload(assessed, kb)
     return "\n".join(lines), _payload(
         "policy",
         kb,
