@@ -35,10 +35,11 @@ class TopicQuestions:
     def asked(self, text: str) -> str | None:
         """The topic intent of the first clause that asks about a topic, else ``None``.
 
-        A clause asks when it holds a question cue, unless the part of it around the cue
-        (between commas) names a move (户口要迁吗); its topic is a term in it or, for a short
-        question, in the clause before it, since such a question follows the sentence that
-        names the topic ("…我一直填的农业户口。是不是政策改了？").
+        A clause asks about a topic when a part of it (between commas) holds a question cue
+        and a topic term — or, for a short question, when the clause before it holds the term,
+        since such a question follows the sentence that names the topic ("…我一直填的农业户口。
+        是不是政策改了？"). A clause that names a move still to make (户口要迁吗; 孩子在城里上学，
+        我想迁户口过来，可以吗) asks about the move: that is the assessment's question.
         """
         said = normalize(text)
         start = 0
@@ -48,30 +49,38 @@ class TopicQuestions:
             start = end.end()
         clauses.append(said[start:])
         for index, clause in enumerate(clauses):
-            cue = self.cues.search(clause)
-            if cue is None or self.moves.search(_part_around(clause, cue.start())):
-                continue  # no question, or a question about a move (the assessment's)
-            # A short question (是不是政策改了？) is about the sentence before it; a long one
-            # names its own topic (…大儿子在老家读高中。我能不能落户，看病能报销吗？).
-            before = clauses[index - 1] if index and len(clause) <= SHORT_QUESTION else ""
-            window = before + clause
-            for intent, pattern in self.terms:
-                if pattern.search(window):
-                    return intent
+            cues = list(self.cues.finditer(clause))
+            if not cues or self.moves.search(clause):
+                continue  # no question, or a question about a move
+            for cue in cues:
+                # Only the cue's own part: 我也不知道怎么说，我老家有宅基地 asks nothing about land.
+                # A short question (是不是政策改了？) is about what was said just before it: the
+                # start of its clause, and the clause before when the whole clause is that
+                # question; a long one names its own topic (…大儿子在老家读高中。我能不能落，
+                # 不能落的话办个什么证看病方便？).
+                part_start, part_end = _part_bounds(clause, cue.start())
+                window = clause[part_start:part_end]
+                if part_end - part_start <= SHORT_QUESTION:
+                    window = clause[:part_end]
+                    if index and len(clause) <= SHORT_QUESTION:
+                        window = clauses[index - 1] + window
+                for intent, pattern in self.terms:
+                    if pattern.search(window):
+                        return intent
         return None
 
 
 SHORT_QUESTION = 12
-"""A question this short (in characters, its mark included) asks about the sentence before."""
+"""A question this short (in characters, its mark included) asks about what was said before."""
 
 PART_END = re.compile(r"[,，、]")
 
 
-def _part_around(clause: str, at: int) -> str:
-    """The comma-delimited part of ``clause`` around offset ``at``."""
+def _part_bounds(clause: str, at: int) -> tuple[int, int]:
+    """Where the comma-delimited part of ``clause`` around offset ``at`` starts and ends."""
     start = max((m.end() for m in PART_END.finditer(clause, 0, at)), default=0)
     after = PART_END.search(clause, at)
-    return clause[start : after.start() if after else len(clause)]
+    return start, after.start() if after else len(clause)
 
 
 def _alternatives(words: list[str]) -> re.Pattern[str]:

@@ -20,7 +20,15 @@ from bot.nlu.topics import load_topic_questions, topic_questions
         ("我在醴陵打工，孩子能在这边上学吗", "ask_schooling"),
         ("我是外地户口，能申请公租房吗", "ask_housing_security"),
         ("户口迁走了医保怎么办", "ask_social_insurance"),
-        # A question about the move itself, a statement, or no topic: nothing.
+        ("我户口迁走了，宅基地归谁", "ask_land_rights"),
+        ("孩子户口迁过来了，在哪里上学", "ask_schooling"),
+        # A question about the move itself, a statement, or no topic: nothing (the second
+        # reader's probes: a move in another part of the clause, other words for the move, a
+        # cue that asks nothing about the topic's part).
+        ("孩子在城里上学，我想迁户口过来，可以吗", None),
+        ("我有承包地，在城里有房，户口可以过来吗", None),
+        ("我住在廉租房里，可以办户口吗", None),
+        ("我也不知道怎么说，我老家有宅基地，想落户城里", None),
         ("我在外地读书，户口要迁吗", None),
         ("孩子在城里上学，我想把户口迁过去可以吗", None),
         ("我家有宅基地。", None),
