@@ -49,8 +49,14 @@ RUN_ON_BREAKS = re.compile(
 themself again is where a spoken sentence would have ended — unless 我 is an object (把我,
 投靠我, 跟着我 …) or possessed (…的我). Text that has punctuation keeps its own breaks."""
 PUNCTUATION = re.compile(r"[,.;!?。，、；：！？]")
-OBJECT_MARKS = frozenset("跟和与同陪给替帮对到在去")
-"""Characters before a person that make them the object of a clause (跟他住), not its topic."""
+OBJECT_MARKS = frozenset("跟陪给替帮对到在去")
+"""Characters before a person that make them the object of a clause (跟他住), not its topic.
+
+Not 和 / 与 / 同, which as often join two subjects (我和儿子都在城里住，户口都在村里)."""
+NOT_MARKS = frozenset(
+    ["现在", "正在", "实在", "好在", "还在", "都在", "也在", "就在", "存在", "过去"]
+)
+"""Words that end in a mark character but mark no object (现在女儿在城里上班)."""
 
 SENTENCE_BREAKS = re.compile(r"[.!?。\n]")
 WISH = re.compile(r"想|要|打算|准备|希望|能不能|能否|可不可以|可以|行不行|能迁|能落")
@@ -571,7 +577,11 @@ class Attribution:
             for p in people
             if s_start <= p.start
             and p.end <= c_start
-            and not (p.start > 0 and text[p.start - 1] in OBJECT_MARKS)
+            and not (
+                p.start > 0
+                and text[p.start - 1] in OBJECT_MARKS
+                and text[max(0, p.start - 2) : p.start] not in NOT_MARKS
+            )
         ]
         return earlier[-1].role if earlier else "self"
 

@@ -360,6 +360,9 @@ def test_read_names_the_facts_only_asked_about(
             {"current_hukou_area": "liling_rural", "join_relative": "child"},
             ("relative_hukou_area",),
         ),
+        # … but 现在 is no 在, and 和 joins two subjects (the second reader's probes).
+        ("现在女儿在城里上班，户口还在村里", {"relative_hukou_area": "liling_rural"}, ()),
+        ("我和儿子都在城里住，户口都在村里", {"relative_hukou_area": "liling_rural"}, ()),
     ],
 )
 def test_statements_that_settle_a_fact(
