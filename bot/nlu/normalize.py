@@ -21,9 +21,6 @@ from bot.paths import DATA_DIR
 DIALECT_FILE = DATA_DIR / "facts" / "dialect.yml"
 
 _TAG = re.compile(r"<[^>]{0,200}>")
-# Script and style elements hold code, not words: dropped with their contents, or
-# "<script>alert(1)</script>我想落户" is read as "alert(1) 我想落户" and declined.
-_CODE = re.compile(r"<(script|style)\b[^>]{0,200}>.{0,2000}?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _SPACE = re.compile(r"\s+")
 
 
@@ -52,7 +49,7 @@ def normalize(text: str) -> str:
     '我想把户口迁到醴陵城里!!'
     """
     text = unicodedata.normalize("NFKC", text)
-    text = _TAG.sub(" ", _CODE.sub(" ", text))
+    text = _TAG.sub(" ", text)
     text = "".join(" " if _is_symbol(char) else char for char in text)
     text = zhconv.convert(text, "zh-hans")
     dialect = _dialect()
