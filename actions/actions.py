@@ -67,6 +67,7 @@ from bot.faq.service import FaqService
 from bot.nlu.normalize import is_noise
 from bot.paths import policy_dir
 from bot.policy import Outcome, Situation, assess, load_knowledge
+from bot.policy.clock import today as liling_today
 from bot.policy.engine import Assessment
 from bot.policy.facts import FACTS
 from bot.policy.present import headline, payload, question, render_text, status_notice
@@ -96,7 +97,7 @@ TOPIC_BUTTONS = [
 
 def today() -> dt.date:
     """The date answers are given on (a function so tests can pin it)."""
-    return dt.date.today()
+    return liling_today()
 
 
 def _move_in_these_words(tracker: Tracker) -> Situation | None:

@@ -48,6 +48,7 @@ import aiohttp
 import yaml
 
 from bot.paths import ROOT
+from bot.policy.clock import today as liling_today
 from bot.stack.processes import Stack
 
 CORPUS = ROOT / "tests" / "data" / "understanding"
@@ -182,14 +183,12 @@ async def run_all(base: str, cases: list[dict[str, Any]]) -> dict[str, list[dict
 
 def rules_only(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every case through the lookup's decision with the fact rules alone (no classifier)."""
-    import datetime as dt
-
     from bot.dialogue.reply import Reading, first_answer
     from bot.nlu.extractor import FactExtractor
     from bot.policy import load_knowledge
     from bot.privacy.masking import mask_pii
 
-    extractor, kb, today = FactExtractor(), load_knowledge(), dt.date.today()
+    extractor, kb, today = FactExtractor(), load_knowledge(), liling_today()
     rows = []
     for case in cases:
         text = mask_pii("。".join(m.strip().rstrip("。") for m in case["messages"]))

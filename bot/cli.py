@@ -40,6 +40,7 @@ from typing import Any, NoReturn
 
 from bot.faq.workflow import ROLES
 from bot.paths import policy_dir
+from bot.policy.clock import today as liling_today
 from bot.policy.engine import assess
 from bot.policy.facts import FACTS
 from bot.policy.loader import PolicyDataError, load_knowledge
@@ -98,7 +99,7 @@ def _cmd_clauses(kb: Knowledge, args: argparse.Namespace) -> None:
     if args.format == "json":
         _dump(
             {
-                "policy": policy_block(kb.meta, dt.date.today()),
+                "policy": policy_block(kb.meta, liling_today()),
                 "clauses": [clause_detail(c) for c in kb.clauses.values()],
             }
         )
@@ -109,7 +110,7 @@ def _cmd_clauses(kb: Knowledge, args: argparse.Namespace) -> None:
 
 def _as_of(args: argparse.Namespace) -> dt.date:
     try:
-        return as_of_date(args.date) or dt.date.today()
+        return as_of_date(args.date) or liling_today()
     except ValueError as exc:
         _fail(f"--date（--today）{exc}，收到 {args.date!r}")
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from bot.policy.clock import today as liling_today
 from bot.policy.conditions import AllOf, AnyOf, Atom, Condition, Not, Result
 from bot.policy.facts import FACTS, FactValue
 from bot.policy.loader import load_knowledge
@@ -268,7 +269,7 @@ def assess(
             clauses (see :attr:`Assessment.asked`), never decide one.
     """
     kb = knowledge or load_knowledge()
-    today = today or dt.date.today()
+    today = today or liling_today()
     goal = situation.get("goal")
 
     applicable: list[ClauseFinding] = []

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.policy.checklist import ChecklistGroup, build_checklist, checklist_block
+from bot.policy.clock import today as liling_today
 from bot.policy.engine import Assessment, ClauseFinding, DocumentNeed, LaterChange, Outcome
 from bot.policy.facts import FACTS
 from bot.policy.loader import load_knowledge
@@ -511,7 +512,7 @@ def render_text(
     """
     kb = knowledge or load_knowledge()
     lines = [headline(assessment, kb), status_notice(kb, assessment.today, full_notice)]
-    if assessment.as_of != dt.date.today():
+    if assessment.as_of != liling_today():
         # An answer for another day says which: what applied then is not what applies now.
         lines[0] = f"（按{cn_date(assessment.as_of)}作答）" + lines[0]
     for finding in assessment.shown:

@@ -28,8 +28,8 @@ from sqlalchemy.engine import Engine
 
 from bot.faq.errors import ValidationError
 from bot.faq.models import entries, entry_versions
+from bot.policy.clock import CHINA
 from bot.turns.models import OUTCOME_NAMES, OUTCOMES, turn_counts
-from bot.turns.record import CHINA
 
 TOPICS_FILE = Path(__file__).with_name("topics.yml")
 MAX_DAYS = 366

@@ -32,12 +32,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from bot.policy.clock import CHINA
 from bot.privacy.masking import mask_pii
 
 TEXT_MAX = 500
 REPLY_MAX = 4000
-CHINA = dt.timezone(dt.timedelta(hours=8))
-"""The dashboard counts days as Liling does (UTC+8, no daylight saving)."""
 
 _ASKING = frozenset({"undetermined", "need_goal", "information"})
 """Assessment outcomes that ask the citizen something rather than answer."""

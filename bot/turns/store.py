@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.faq.errors import NotFound, ValidationError
 from bot.faq.models import utcnow
+from bot.policy.clock import CHINA
 from bot.privacy.masking import mask_pii
 from bot.turns.models import (
     LOW_CONFIDENCE,
@@ -32,7 +33,7 @@ from bot.turns.models import (
     turn_feedback,
     turns,
 )
-from bot.turns.record import CHINA, TurnRecord, conversation_id
+from bot.turns.record import TurnRecord, conversation_id
 
 DEFAULT_RETENTION_DAYS = 180
 _TURN_ID = re.compile(r"[0-9a-f]{32}")

@@ -25,6 +25,7 @@ from bot.faq.models import User
 from bot.faq.records import EntryView, VersionView
 from bot.faq.store import FaqStore
 from bot.faq.workflow import ROLE_NAMES, STATUS_NAMES, TRANSITIONS
+from bot.policy.clock import CHINA
 from bot.policy.engine import later_changes
 from bot.policy.model import Knowledge
 from bot.policy.present import (
@@ -34,7 +35,6 @@ from bot.policy.present import (
     policy_block,
     validity_notice,
 )
-from bot.turns.record import CHINA
 from bot.web.schemas import PreviewIn
 from bot.web.settings import Settings
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
@@ -14,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.policy import load_knowledge
+from bot.policy.clock import today as liling_today
 from bot.stack.processes import Stack
 from bot.web.app import create_app
 from bot.web.settings import Settings
@@ -321,7 +321,7 @@ def test_lookup_as_of_a_date(offline: TestClient) -> None:
     in_force = offline.post("/api/lookup", json={"facts": facts, "date": "2020-01-01"}).json()
     assert in_force["policy"]["expired"] is False and in_force["changes"]["items"] == []
     today = offline.post("/api/lookup", json={"facts": facts}).json()
-    assert today["as_of"] == dt.date.today().isoformat()
+    assert today["as_of"] == liling_today().isoformat()
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from bot.faq.db import make_engine
-from bot.turns.record import CHINA, TurnRecord, build_turn
+from bot.policy.clock import CHINA
+from bot.turns.record import TurnRecord, build_turn
 from bot.turns.store import TurnLog
 from tests.support.browser import SHOTS, Gateway, sign_in, staff_context
 from tests.support.turns import answered, turn_events

@@ -22,6 +22,7 @@ from bot.faq.db import make_engine
 from bot.faq.models import entries, login_sessions, users
 from bot.faq.store import FaqStore
 from bot.policy import Knowledge
+from bot.policy.clock import today as liling_today
 from bot.web.app import create_app
 from bot.web.settings import Settings
 
@@ -502,7 +503,7 @@ def test_preview_is_exactly_the_assistants_answer(desk: Desk, kb: Knowledge) -> 
     draft = {"question": ENTRY["question"], "answer": ENTRY["answer"], "clause_ids": ["5.1"]}
     response = editor.post("/api/faq/preview", json=draft, headers={"X-CSRF-Token": csrf})
     assert response.status_code == 200
-    text, payload = faq_answer(kb, dt.date.today(), **draft)
+    text, payload = faq_answer(kb, liling_today(), **draft)
     assert response.json()["text"] == one_bubble(text)  # as the actions send it
     assert response.json()["payload"] == json.loads(json.dumps(payload))
     assert QUOTE_5_1 in text and "2022年7月28日" in text
@@ -517,7 +518,7 @@ def test_preview_tidies_text_as_saving_would(desk: Desk, kb: Knowledge) -> None:
     entry = create(editor, csrf, **messy)
     expected, _ = faq_answer(
         kb,
-        dt.date.today(),
+        liling_today(),
         question=entry["question"],
         answer=entry["answer"],
         clause_ids=entry["clause_ids"],

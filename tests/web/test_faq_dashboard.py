@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 
 from bot.faq.store import FaqStore
 from bot.policy import load_knowledge
-from bot.turns.record import CHINA, TurnRecord, build_turn
+from bot.policy.clock import CHINA
+from bot.turns.record import TurnRecord, build_turn
 from bot.turns.store import TurnLog
 from bot.web import app as gateway
 from tests.support.turns import answered, turn_events

@@ -10,7 +10,6 @@ browser (Playwright's routing) with the messages the assistant would send, so no
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from bot.dialogue.answers import faq_answer, one_bubble
 from bot.policy import Situation, assess, load_knowledge
+from bot.policy.clock import today as liling_today
 from bot.policy.present import payload, render_text
 from tests.support.browser import (
     SHOTS,
@@ -63,7 +63,7 @@ def _faq() -> Answer:
     """The FAQ answer as /api/faq/preview builds it (bot.web.faq_desk.FaqDesk.preview)."""
     kb = load_knowledge()
     text, data = faq_answer(
-        kb, dt.date.today(), question=FAQ_QUESTION, answer=FAQ_ANSWER, clause_ids=FAQ_CLAUSES
+        kb, liling_today(), question=FAQ_QUESTION, answer=FAQ_ANSWER, clause_ids=FAQ_CLAUSES
     )
     return FAQ_QUESTION, one_bubble(text), data
 

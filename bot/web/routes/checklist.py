@@ -16,7 +16,6 @@ script; ``/static/checklist.js`` adds the 打印 and 复制链接 buttons and
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import segno
@@ -27,6 +26,7 @@ from markupsafe import Markup
 
 from bot.paths import TEMPLATES as TEMPLATE_DIR
 from bot.policy.checklist import build_checklist, checklist_link, situation_from_query
+from bot.policy.clock import today as liling_today
 from bot.policy.engine import assess
 from bot.policy.facts import FACTS
 from bot.policy.present import cn_date, validity_notice
@@ -72,7 +72,7 @@ def qr_svg(url: str) -> Markup:
 def checklist_page(request: Request, kb: KnowledgeBase, settings: Config) -> HTMLResponse:
     """The checklist page for the facts in the query."""
     situation, ignored = situation_from_query(dict(request.query_params))
-    today = dt.date.today()
+    today = liling_today()
     assessment = assess(situation, kb, today=today)
     groups = build_checklist(assessment, kb) if situation.to_dict() else ()
     link = page_url(request, checklist_link(situation), settings.trusted_proxies)

@@ -6,13 +6,12 @@ citizens asked. Each table can be downloaded as CSV for the monthly report.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from bot.policy.clock import today as liling_today
 from bot.turns.dashboard import TABLES, Dashboard, Period, to_csv
-from bot.turns.record import CHINA
 from bot.web.deps import Desk, ReviewerReader
 from bot.web.errors import error_responses
 from bot.web.faq_desk import FaqDesk
@@ -31,7 +30,7 @@ def dashboard(desk: FaqDesk) -> Dashboard:
 
 
 def _period(start: str, end: str) -> Period:
-    return Period.parse(start or None, end or None, dt.datetime.now(CHINA).date())
+    return Period.parse(start or None, end or None, liling_today())
 
 
 @router.get("")

@@ -13,7 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from bot.faq.errors import InvalidTransition, ValidationError
-from bot.turns.record import CHINA
+from bot.policy.clock import CHINA
+from bot.policy.clock import today as liling_today
 from bot.web.deps import Desk, SignedIn, Writer
 from bot.web.errors import error_responses
 from bot.web.faq_desk import FaqDesk, entry_dict, readable_diff
@@ -140,7 +141,7 @@ def diff(
 @router.post("/preview", responses=_WRITE)
 def preview(body: PreviewIn, _staff: Writer, desk: Desk) -> dict[str, Any]:
     """The assistant's answer for unsaved text: ``{text, payload}`` from ``faq_answer``."""
-    return desk.preview(body, dt.date.today())
+    return desk.preview(body, liling_today())
 
 
 def _check_base(desk: FaqDesk, entry_id: int, base_revision: int | None) -> None:

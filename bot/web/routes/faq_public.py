@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter
 
+from bot.policy.clock import today as liling_today
 from bot.web.deps import Desk
 from bot.web.errors import error_responses
 
@@ -16,4 +16,4 @@ router = APIRouter(prefix="/api/faq", tags=["faq"], responses=error_responses(50
 @router.get("/published")
 def published(desk: Desk) -> dict[str, Any]:
     """What citizens are served, grouped by topic, with the policy's validity notice."""
-    return desk.published(dt.date.today())
+    return desk.published(liling_today())

@@ -11,14 +11,13 @@ is what the citizen asked. Reviewers and admins only, like the dashboard.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
 from bot.faq.content import QUESTION_MAX
+from bot.policy.clock import today as liling_today
 from bot.turns.models import LOW_CONFIDENCE
-from bot.turns.record import CHINA
 from bot.turns.store import TurnLog, TurnView
 from bot.web.deps import Desk, ReviewerReader, ReviewerWriter
 from bot.web.errors import error_responses
@@ -50,7 +49,7 @@ def queue(
         if actions:
             waiting.append({**entry_dict(entry), "actions": actions})
     total, turns = TurnLog(desk.engine).review_queue(limit=PAGE, offset=offset)
-    due = [entry_dict(entry) for entry in desk.store.due_for_review(dt.datetime.now(CHINA).date())]
+    due = [entry_dict(entry) for entry in desk.store.due_for_review(liling_today())]
     return {
         "entries": waiting,
         "due": due,

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, StrictInt
 
 from bot.faq.errors import ValidationError
 from bot.faq.records import UnansweredGroup
-from bot.turns.record import CHINA
+from bot.policy.clock import CHINA
 from bot.web.deps import Desk, SignedIn, Writer
 from bot.web.errors import error_responses
 from bot.web.faq_desk import FaqDesk

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from bot.dialogue.reply import Reading, first_answer
 from bot.nlu.household import ROLE_LABELS, Applicant, for_role, split
 from bot.policy import Situation
+from bot.policy.clock import today as liling_today
 from bot.policy.facts import FactValue
 from bot.policy.model import Knowledge
 from bot.privacy.masking import mask_pii
@@ -96,7 +97,7 @@ async def lookup(
             chosen, asked = rules.read(masked)
             facts = {name: mention.value for name, mention in chosen.items()}
             reading = Reading.from_rules(facts, rules.other_city(masked), asked)
-    day = body.date or dt.date.today()
+    day = body.date or liling_today()
     answer = first_answer(reading, ticked, kb, day)
     answer["applicants"] = applicant_answers(body.applicants, text, reading, kb, day)
     # A plain JSONResponse, as the chat's: FastAPI's recursive encoder walked the answer item

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Query
 
+from bot.policy.clock import today as liling_today
 from bot.policy.facts import FACTS
 from bot.policy.model import as_of_date
 from bot.policy.present import clause_detail, policies_block, policy_block, question
@@ -69,7 +69,7 @@ async def policies(kb: KnowledgeBase, date: str = Query("", max_length=10)) -> d
     With what the FAQ desk should check: a document in use past its expiry, an old check.
     """
     try:
-        day = as_of_date(date) or dt.date.today()
+        day = as_of_date(date) or liling_today()
     except ValueError as exc:
         raise InvalidText(f"请求格式不正确：参数 date {exc}。") from None
     return policies_block(kb, day)
@@ -92,6 +92,6 @@ async def policy_text(kb: KnowledgeBase) -> dict[str, Any]:
         "expires": meta.expires.isoformat(),
         "index_no": meta.index_no,
         "source_office": meta.source_office,
-        "status_label": policy_block(meta, dt.date.today())["status_label"],
+        "status_label": policy_block(meta, liling_today())["status_label"],
         "text": kb.text,
     }
