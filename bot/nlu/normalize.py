@@ -21,7 +21,18 @@ from bot.paths import DATA_DIR
 DIALECT_FILE = DATA_DIR / "facts" / "dialect.yml"
 
 _TAG = re.compile(r"<[^>]{0,200}>")
+# Script and style elements hold code: "<script>alert(1)</script>我想落户" was read as
+# "alert(1) 我想落户" and declined. Their contents go with them unless they hold Chinese
+# (a citizen's words pasted inside tags, which search must still find: <script>居住证</script>).
+_CODE = re.compile(r"<(script|style)\b[^>]{0,200}>(.{0,2000}?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _SPACE = re.compile(r"\s+")
+
+
+def _without_code(match: re.Match[str]) -> str:
+    """A script or style element: its Chinese words kept, code dropped."""
+    inner = match.group(2)
+    return f" {inner} " if _HAN.search(inner) else " "
 
 
 def _is_symbol(char: str) -> bool:
@@ -49,7 +60,7 @@ def normalize(text: str) -> str:
     '我想把户口迁到醴陵城里!!'
     """
     text = unicodedata.normalize("NFKC", text)
-    text = _TAG.sub(" ", text)
+    text = _TAG.sub(" ", _CODE.sub(_without_code, text))
     text = "".join(" " if _is_symbol(char) else char for char in text)
     text = zhconv.convert(text, "zh-hans")
     dialect = _dialect()
