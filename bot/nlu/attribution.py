@@ -214,6 +214,8 @@ MOVED_OBJECT = re.compile(r"把(我|我们|俺|咱)?(家|屋里)?(的)?$")
 """我想把老婆的户口迁过来: the person right after 把 is the one whose hukou moves."""
 COMPANION = re.compile(r"(带着|带上|带|领着|连同|连着)[^,.;!?。\s]{0,3}$")
 """想带着儿子一起迁回娘家: the person brought along is not the one who asks."""
+JOINED_ONE = re.compile(r"(投靠|投奔|随|跟随|跟着)$")
+"""想投靠老公落户: the person joined, named right before the verb, is not the mover."""
 TO_SPEAKER = re.compile(
     r"(迁|转|落户|落|挂|上)(到|在|进|入|回)?(?:(?:我|我们|俺|咱)(家)?(的)?(?P<area>城里|村里|乡下|这边)?(的)?"
     r"(这里|这边|这儿|这|那里|家里|家|户口上|户口本上|户口簿上|户上|名下)"
@@ -475,6 +477,7 @@ class Attribution:
                 if c_start <= p.start
                 and p.end <= at
                 and COMPANION.search(text, c_start, p.start) is None
+                and JOINED_ONE.search(text, c_start, p.start) is None
             ]
             moved = [p for p in movers if MOVED_OBJECT.search(text, c_start, p.start)]
             if moved:

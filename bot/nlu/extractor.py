@@ -57,6 +57,7 @@ class Rule:
     inner_negation: bool
     others_hukou: bool = False
     prevails: bool = False
+    hint: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
         inner = bool(raw.get("inner_negation", False))
         others = bool(raw.get("others_hukou", False))
         prevails = bool(raw.get("prevails", False))
+        hint = bool(raw.get("hint", False))
         phrases = [str(p) for p in raw.get("phrases") or []]
         if phrases:
             # Longest first, so 租房子 wins over 租房 at the same place.
@@ -124,6 +126,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
                     negatable,
                     inner_negation=False,
                     prevails=prevails,
+                    hint=hint,
                 )
             )
         for pattern in raw.get("regex") or []:
@@ -132,7 +135,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
             except re.error as exc:
                 raise PatternError(f"{where}: bad regex {pattern!r}: {exc}") from exc
             rules.append(
-                Rule(fact, value, compiled, when_negated, negatable, inner, others, prevails)
+                Rule(fact, value, compiled, when_negated, negatable, inner, others, prevails, hint)
             )
         if not phrases and not raw.get("regex"):
             raise PatternError(f"{where}: no phrases or regex")
@@ -146,6 +149,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
         "post_window": int(data["negation"].get("post_window", 2)),
         "breaks": set(data.get("clause_breaks", [])),
         "particles": set(data["negation"].get("particles", [])),
+        "clause_starts": set(data["negation"].get("clause_starts", [])),
     }
     return settings, rules
 
@@ -157,6 +161,9 @@ SETTLE_WORDS = re.compile(
 
 CORRECTION = re.compile(r"不对|说错了|记错了|搞错了|弄错了|更正一下")
 """Where the speaker takes back what they said (the rules' clause breaks include 不对)."""
+
+PLACE_IN_GOAL = re.compile(r"城|街道|社区|长庆|村|乡|农村|原籍|老家|娘家|醴陵")
+"""A move's words that say where to (落户城里, 迁回村里): then the move's place is stated."""
 
 STATUS_CHECK = re.compile(r"办好了?没|办了没|好了没|进度|办到哪|审批下来没|批下来没")
 """An application already made (我买房落户的手续办好了没有): a status check, not a move wanted."""
@@ -182,7 +189,10 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
     are nothing else); and "在城区餐馆打工两年…能不能凭工作落户", a move with no place beside
     facts that only the routes to a town turn on, is settling in a town.
     """
-    if "goal" in chosen:
+    stated = chosen.get("goal")
+    if stated is not None and (
+        stated.value not in MOVE_GOALS or PLACE_IN_GOAL.search(stated.text) is not None
+    ):
         return None
     joined = chosen.get("join_relative")
     if joined is not None and joined.value != "none":
@@ -193,7 +203,11 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
             str(where.value) if where else ""
         )
         if goal is not None:
+            # 丈夫户口在嘉树镇某村…能否投靠丈夫落户: a move that names no place goes where the
+            # one joined has their hukou, whatever the words' move is taken to be.
             return FactMention("goal", goal, joined.start, joined.end, joined.text, False)
+    if stated is not None:
+        return None
     for fact in ("released_hukou_cancelled", "joining_soldiers_parents"):
         stated = chosen.get(fact)
         if stated is not None and stated.value is True:
@@ -354,7 +368,9 @@ class FactExtractor:
                 if span is None:
                     continue
                 polarity = self._polarity(doc, span, rule, said[span.start_char : match.start()])
-                if polarity is None:
+                if polarity is None or (polarity and rule.hint):
+                    # A hint (a move to town with no year: 从村里迁到城里以后) points to the
+                    # clauses that turn on the fact without stating it, as a question does.
                     asked.setdefault(rule.fact, []).append(match.start())
                     continue
                 value = rule.value if polarity else rule.when_negated
@@ -611,6 +627,7 @@ class FactExtractor:
                     or token.whitespace_
                     or after.text in settings["breaks"]
                     or after.text in settings["particles"]
+                    or after.text in settings["clause_starts"]
                 )
                 return bool(ends)
             if token.whitespace_:

@@ -296,14 +296,16 @@ def assess(
             possible.insert(0, ClauseFinding(referral, _reasons(pointed, situation)))
 
     asked_about = frozenset(name for name in asked if situation.get(name) is None) - {"goal"}
-    # What the words point to first: the clauses most stated facts meet, then those a fact
-    # asked about turns on (stable: the document's order within each group).
-    possible.sort(
-        key=lambda finding: (
-            -sum(reason.met for reason in finding.reasons),
-            not _points(finding, asked_about),
-        )
-    )
+
+    # What the words point to first: the clauses most stated facts meet, a fact asked about
+    # counting as one met (坐过牢的人能迁回农村吗 is about 三(二)4 as much as 迁回农村 is about
+    # any return), and among equals the one asked about (stable: the document's order).
+    def weight(finding: ClauseFinding) -> tuple[int, bool, bool]:
+        touched = not asked_about.isdisjoint(finding.clause.facts)
+        met = sum(reason.met for reason in finding.reasons)
+        return -(met + touched), not touched, not _points(finding, asked_about)
+
+    possible.sort(key=weight)
 
     fallback: list[ClauseFinding] = []
     if goal is None:

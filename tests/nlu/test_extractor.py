@@ -308,6 +308,8 @@ def test_rules_reject_bad_values_and_regex(tmp_path: Path) -> None:
         ("落户需要交社保吗", {"urban_social_insurance"}),
         ("有没有房子都能落户吗", {"housing"}),
         ("我准备在城里买房", {"housing"}),
+        # A move to town with no year points to 三(二)8 without settling the year.
+        ("户口从农村迁到城里以后，还能不能再迁回农村", {"moved_to_town_under_hunan_rules"}),
         # stated facts are not asked, and the goal never is
         ("我交了社保，还需要什么", set()),
     ],
@@ -363,6 +365,43 @@ def test_read_names_the_facts_only_asked_about(
         # … but 现在 is no 在, and 和 joins two subjects (the second reader's probes).
         ("现在女儿在城里上班，户口还在村里", {"relative_hukou_area": "liling_rural"}, ()),
         ("我和儿子都在城里住，户口都在村里", {"relative_hukou_area": "liling_rural"}, ()),
+        # A home bought on a mortgage or in written words; living in a rented room (not letting
+        # one's own, not a public rental one applies for).
+        ("我在城里按揭了一套房子", {"housing": "owned"}, ()),
+        ("房本已经拿到了", {"housing": "owned"}, ()),
+        ("我购置了住房一套在国瓷", {"housing": "owned"}, ()),
+        ("我住的出租屋，房东不肯配合", {"housing": "rented"}, ()),
+        ("购房补贴怎么申请", {}, ("housing",)),
+        ("我房子出租给别人了", {}, ("housing",)),
+        # 落城里 with a will; a birth's registration is the newborn's, not the parent's move.
+        ("毕业了能落城里吗", {"goal": "settle_urban"}, ()),
+        ("孩子刚生，想落城里", {"goal": "newborn"}, ()),
+        ("想让孩子跟妈妈落城区，孩子上个月出生的", {"goal": "newborn"}, ()),
+        # A spouse who serves no more (the cue inside the match).
+        ("我老公不是现役军人了", {"spouse_serving_soldier": False}, ()),
+        # A hukou cancelled for a prison term or re-education, in more words.
+        ("劳动教养的时候户口被注销了", {"released_hukou_cancelled": True}, ()),
+        ("今年刑慢释放，判刑的时候户口被注消了", {"released_hukou_cancelled": True}, ()),
+        # Shareholders, approved recruitment, licensed professions.
+        ("工商登记的股东名单上有我", {"investor_or_founder": True}, ()),
+        ("我是醴陵一家公司的股动", {"investor_or_founder": True}, ()),
+        ("经人社局批准招聘进来的老师", {"transferred_or_recruited": True}, ()),
+        ("我是执业医师", {"professional_qualification": True}, ()),
+        # Input-method homophones of the policy's words.
+        (
+            "胡口在湘乡，想洛户城区",
+            {"goal": "settle_urban", "current_hukou_area": "outside_liling"},
+            (),
+        ),
+        # A post cue before the next clause's first word ends its clause (voice input).
+        ("社保没交户口还在乡下", {"urban_social_insurance": False}, ()),
+        # A move that names no place goes where the spouse's hukou is.
+        (
+            "老公户口在嘉树镇的村里，我户口在贵州，想投靠老公落户",
+            {"goal": "move_rural", "spouse_hukou_area": "liling_rural"},
+            (),
+        ),
+        ("老公户口在村里，我想投靠他落户城里", {"goal": "settle_urban"}, ()),
     ],
 )
 def test_statements_that_settle_a_fact(
