@@ -203,6 +203,16 @@ def test_a_fact_asked_about_ranks_its_clauses_but_decides_nothing() -> None:
     assert stated.asked == frozenset()
 
 
+def test_a_fact_asked_about_weighs_as_much_as_one_stated() -> None:
+    """户口从农村迁到城里以后还能迁回农村吗: 三(二)8 (asked) before 三(二)2 (origin met)."""
+    situation = Situation.from_mapping({"goal": "move_rural", "origin_rural": True})
+    plain = assess(situation)
+    asked = assess(situation, asked=["moved_to_town_under_hunan_rules"])
+    assert plain.possible[0].clause.id != "3.2.8"
+    assert asked.possible[0].clause.id == "3.2.8"
+    assert asked.applicable == ()
+
+
 def test_likely_routes_are_ranked_by_the_stated_facts_they_meet() -> None:
     """离婚了…原籍村里: 三(二)7 meets two stated facts, 三(二)2 and 3 only one."""
     result = assess(
