@@ -553,13 +553,23 @@ class Attribution:
         """Who the speaker is to a relative applicant (their parent, child or spouse)."""
         return _INVERSE.get(applicant)
 
-    def subject(self, text: str, start: int, end: int, people: Sequence[Person]) -> Role:
-        """Who the words at ``text[start:end]`` are said of (see the module docstring)."""
+    def subject(
+        self, text: str, start: int, end: int, people: Sequence[Person], joint: bool = True
+    ) -> Role:
+        """Who the words at ``text[start:end]`` are said of (see the module docstring).
+
+        ``joint``: words said of the speaker and someone joined to them (我和老公买了房) are the
+        speaker's. Not for where a hukou is (我和儿子…户口都在村里 says the son's too), which
+        goes to the one named last.
+        """
         c_start, c_end = self.clause_bounds(text, start)
         # A person inside the match is part of what it states (我老公 → married), not its
         # subject; the subject is named before it, or after it in the same clause.
         before = [p for p in people if c_start <= p.start and p.end <= start]
         if before:
+            # 我和老公在城里买了房, 我和老婆都交了社保: said of both, so of the applicant too.
+            if joint and any(role == "self" for role in self.subjects(text, start, end, people)):
+                return "self"
             return before[-1].role
         # After it, only as an owner: 房产证上写的是她的名字, 房子是我女儿的 (not 我们村里).
         after = [
@@ -586,14 +596,24 @@ class Attribution:
                 and text[max(0, p.start - 2) : p.start] not in NOT_MARKS
             )
         ]
-        return earlier[-1].role if earlier else "self"
+        if not earlier:
+            return "self"
+        # The topic that runs on may be two people (我和老婆都在厂里上班，都交了社保).
+        topic = earlier[-1]
+        for person in reversed(earlier[:-1]):
+            if JOINED.fullmatch(text[person.end : topic.start]) is None:
+                break
+            if person.role == "self" and joint:
+                return "self"
+            topic = person
+        return earlier[-1].role
 
     def subjects(self, text: str, start: int, end: int, people: Sequence[Person]) -> list[Role]:
         """Like :meth:`subject`, with the people joined to it by 和/跟/与 (我和爱人户口都在…)."""
         c_start, _ = self.clause_bounds(text, start)
         before = [p for p in people if c_start <= p.start and p.end <= start]
         if not before:
-            return [self.subject(text, start, end, people)]
+            return [self.subject(text, start, end, people, joint=False)]
         joined = [before[-1]]
         for person in reversed(before[:-1]):
             if JOINED.fullmatch(text[person.end : joined[-1].start]) is None:
@@ -739,7 +759,8 @@ class Attribution:
         Returns:
             (keep, becomes): ``becomes`` is the fact it states instead (a relative's hukou).
         """
-        role = relative_to(self.subject(text, start, end, people), applicant)
+        joint = fact != "current_hukou_area"
+        role = relative_to(self.subject(text, start, end, people, joint), applicant)
         c_start, c_end = self.clause_bounds(text, start)
         inside = [p for p in people if start <= p.start and p.end <= end]
         if fact == "marital_status" and inside and inside[0].role == "spouse":

@@ -402,6 +402,14 @@ def test_read_names_the_facts_only_asked_about(
             (),
         ),
         ("老公户口在村里，我想投靠他落户城里", {"goal": "settle_urban"}, ()),
+        # Said of the speaker and someone joined to them: the speaker's too.
+        ("我和老公在仙岳山街道买了房", {"housing": "owned"}, ()),
+        ("我和老婆都在厂里上班，都交了城镇社保", {"urban_social_insurance": True}, ()),
+        # A divorce stays the status whatever 老公 follows; one under way is still a marriage.
+        ("我离婚了，当初结婚把户口迁到老公那边", {"marital_status": "divorced"}, ()),
+        ("我和老公在闹离婚，还没去办手续", {"marital_status": "married"}, ()),
+        ("离婚后又结婚了，老公户口在城里", {"marital_status": "married"}, ()),
+        ("现在离咯婚，想迁回娘屋里", {"marital_status": "divorced"}, ()),
     ],
 )
 def test_statements_that_settle_a_fact(
