@@ -360,7 +360,9 @@ class FactExtractor:
         for rule in self.rules:
             for match in rule.pattern.finditer(said):
                 if rule.others_hukou and (
-                    self.attribution.subject(said, match.start(), match.start() + 2, people)
+                    self.attribution.subject(
+                        said, match.start(), match.start() + 2, people, joint=False
+                    )
                     == "self"
                 ):
                     continue  # 我户口在村里，想迁过去: the applicant's own hukou, not a target

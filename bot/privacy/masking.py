@@ -34,6 +34,7 @@ import yaml
 import zhconv
 
 from bot.paths import DATA_DIR
+from bot.policy.clock import today as liling_today
 
 PII_FILE = Path(__file__).with_name("pii.yml")
 PLACES_FILE = DATA_DIR / "places" / "liling.yml"
@@ -99,7 +100,8 @@ def _born(digits: str) -> bool:
         born = dt.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
         return False
-    return born.year >= 1900 and born <= dt.date.today()
+    # Liling's day: an ID number of someone born today there is masked on a UTC host too.
+    return born.year >= 1900 and born <= liling_today()
 
 
 def _is_date(digits: str) -> bool:
