@@ -165,8 +165,12 @@ _FACT_LIST: tuple[Fact, ...] = (
     Fact(
         "national_rule_case",
         "属于国家另有规定的迁移情形",
-        "您是随军家属，或经政府安排的移民、搬迁安置人员吗？",
-        {"military_dependent": "随军家属", "resettled": "移民或搬迁安置"},
+        "您是随军家属、经政府安排的移民搬迁安置人员，或回国（来内地）定居的华侨、港澳台居民吗？",
+        {
+            "military_dependent": "随军家属",
+            "resettled": "移民或搬迁安置",
+            "returned_overseas": "华侨或港澳台居民回国（来内地）定居",
+        },
     ),
 )
 

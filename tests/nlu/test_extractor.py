@@ -426,6 +426,18 @@ def test_read_names_the_facts_only_asked_about(
         ("我想考事业编制，考上了能落户吗", {}, ("transferred_or_recruited",)),
         ("人社局审批要多久", {}, ("transferred_or_recruited",)),
         ("购房后多久可以落户", {}, ("housing",)),
+        # Overseas Chinese and Taiwan residents coming back: national rules (三(一)7, 三(二)9).
+        (
+            "我是华侨，出国时户口注销了，现在想回醴陵城区定居，能恢复户口吗",
+            {"goal": "settle_urban", "national_rule_case": "returned_overseas"},
+            (),
+        ),
+        (
+            "我是台湾居民，想回老家定居，可以在村里落户吗",
+            {"goal": "move_rural", "national_rule_case": "returned_overseas"},
+            (),
+        ),
+        ("我在深圳华侨城上班", {}, ("national_rule_case",)),
     ],
 )
 def test_statements_that_settle_a_fact(

@@ -119,6 +119,7 @@ def test_missing_file(data_dir: Path) -> None:
 
 FALLBACK_3_2 = "role: {fallback_for: [move_rural], section_for: [move_rural]}"
 REFERRAL_3_2_9 = "role: {referral_for: [move_rural]}"
+POINTS_3_2_9 = '    points_when: "national_rule_case in resettled, returned_overseas"\n'
 
 
 def _entry_line(path: Path, clause_id: str) -> int:
@@ -197,7 +198,7 @@ def test_two_referrals_for_one_goal(data_dir: Path) -> None:
 
 def test_fallback_without_referral(data_dir: Path) -> None:
     path = data_dir / "clauses.yml"
-    _edit(path, f"    {REFERRAL_3_2_9}\n    points_when: national_rule_case = resettled\n", "")
+    _edit(path, f"    {REFERRAL_3_2_9}\n{POINTS_3_2_9}", "")
     (problem,) = _problems(data_dir)
     line = _entry_line(path, "3.2")
     assert problem == (
@@ -219,12 +220,11 @@ def test_referral_without_fallback(data_dir: Path) -> None:
 
 def test_points_when_only_on_a_referral(data_dir: Path) -> None:
     path = data_dir / "clauses.yml"
-    _edit(path, "    points_when: national_rule_case = resettled\n", "")
+    _edit(path, POINTS_3_2_9, "")
     _edit(
         path,
         "    role: {fallback_for: [move_rural], section_for: [move_rural]}\n",
-        "    role: {fallback_for: [move_rural], section_for: [move_rural]}\n"
-        "    points_when: national_rule_case = resettled\n",
+        "    role: {fallback_for: [move_rural], section_for: [move_rural]}\n" + POINTS_3_2_9,
     )
     (problem,) = _problems(data_dir)
     line = _entry_line(path, "3.2")
