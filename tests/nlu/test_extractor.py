@@ -438,6 +438,10 @@ def test_read_names_the_facts_only_asked_about(
             (),
         ),
         ("我在深圳华侨城上班", {}, ("national_rule_case",)),
+        # A part-time master's is no full-time degree; a hukou moved out of school is not there.
+        ("我是在职读的研究生，已经毕业了", {"fulltime_graduate": False}, ()),
+        ("户口已经从学校迁到深圳工作单位的集体户", {"hukou_at_school": False}, ()),
+        ("我户口还在学校，想迁回村里", {"hukou_at_school": True}, ()),
     ],
 )
 def test_statements_that_settle_a_fact(
