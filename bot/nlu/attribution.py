@@ -133,14 +133,16 @@ Only what *is* (户口在, 户口已经迁到了): 户口迁到城里 and 把户
 
 TARGET_BEFORE = re.compile(r"(落|迁到|迁去|迁往|落到|转到|入)$")
 TARGET_AFTER = re.compile(
-    r"(市|省|那边|这边|那里|这里)?(的)?[^,.;!?。]{0,8}?(落户|入户|上户口|居住证)"
+    # 广州交社保要满几年才能入户: the condition may come between the city and the move.
+    r"(市|省|那边|这边|那里|这里)?(的)?[^,.;!?。]{0,12}?(落户|入户|上户口|居住证)"
 )
 LILING_TARGET = re.compile(
     r"(落|迁|转|来|到)[^,.;!?。]{0,3}醴陵|醴陵[^,.;!?。]{0,4}(落户|入户|上户口)"
     r"|过来|回来|迁回|迁来|回醴陵"
 )
-SOURCE_BEFORE = re.compile(r"(从|是|在|由)$")
-"""从江西迁过来, 我是长沙户口: the place is where the hukou is, not where it should go."""
+SOURCE_BEFORE = re.compile(r"(从|是|由|(户口|户籍|户)[^,.;!?。]{0,1}在)$")
+"""从江西迁过来, 我是长沙户口, 户口还在长沙: where the hukou is, not where it should go. A
+house or a job there (在长沙买了房…能落户吗) says nothing of where the hukou is."""
 GENERIC_ELSEWHERE = frozenset({"外地", "外省", "外市", "外县", "省外", "市外", "县外", "异地"})
 """Words for "not Liling" that name no city to refer the citizen to."""
 
@@ -730,7 +732,7 @@ class Attribution:
             if place.area != "outside_liling" or place.text in GENERIC_ELSEWHERE:
                 continue
             before = text[max(0, place.start - 4) : place.start]
-            after = text[place.end : place.end + 12]
+            after = text[place.end : place.end + 18]
             targeted = TARGET_BEFORE.search(before) or TARGET_AFTER.match(after)
             if SOURCE_BEFORE.search(before):
                 continue

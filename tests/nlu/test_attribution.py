@@ -303,6 +303,10 @@ def test_the_gazetteer_is_sourced_and_decides_by_the_policys_definition(who: Att
         ("从江西迁户口过来要什么材料", None),
         ("嫁到长沙的女儿户口能迁回来吗", None),
         ("我是外地的，在醴陵上班", None),
+        # A condition between the city and the move; a house there is no hukou there.
+        ("广州交社保要满几年才能入户", "广州"),
+        ("在长沙买了房子住了三年能落户吗", "长沙"),
+        ("我户口还在长沙，能落户吗", None),
     ],
 )
 def test_a_question_about_another_city(
