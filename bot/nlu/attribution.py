@@ -146,6 +146,9 @@ house or a job there (在长沙买了房…能落户吗) says nothing of where t
 GENERIC_ELSEWHERE = frozenset({"外地", "外省", "外市", "外县", "省外", "市外", "县外", "异地"})
 """Words for "not Liling" that name no city to refer the citizen to."""
 
+CHILDS_PARENT = frozenset({"爸", "妈", "爸爸", "妈妈", "爹", "娘"})
+"""他爸 / 她妈 of the speaker's child: the speaker's spouse."""
+
 PRONOUN_GENDER = {"她": "f", "她们": "f", "他": "m"}
 """他们 and 其 say no gender."""
 
@@ -389,6 +392,17 @@ class Attribution:
                 and text[owner.end : person.start] in ("的", "家的")
             ):
                 found[index] = Person(person.start, person.end, "other", True)
+        # 他爸 said of the speaker's child (我儿子…我跟他爸) is the child's other parent: the
+        # speaker's spouse.
+        for index in range(len(found) - 1, 0, -1):
+            owner, person = found[index - 1], found[index]
+            if (
+                owner.role == "child"
+                and text[owner.start : owner.end] in self._pronouns
+                and person.start == owner.end
+                and text[person.start : person.end] in CHILDS_PARENT
+            ):
+                found[index - 1 : index + 1] = [Person(owner.start, person.end, "spouse", True)]
         # 我 right before a relative (我老公, 我的女儿) is a possessive, not a person.
         return [
             p
@@ -434,8 +448,11 @@ class Attribution:
         """The clause around offset ``at``: from the last break before it to the next one."""
         breaks = CLAUSE_BREAKS if PUNCTUATION.search(text) else RUN_ON_BREAKS
         start = 0
-        for match in breaks.finditer(text, 0, at):
-            start = match.end()
+        # Up to ``at`` inclusive: a run-on break is a lookahead at the 我 that starts a clause,
+        # which a search ending at ``at`` cannot see (…村里面我户口在江西: that 我's clause).
+        for match in breaks.finditer(text, 0, at + 1):
+            if match.end() <= at:
+                start = match.end()
         # From the next character: a clause may begin with the break that starts it (我…).
         following = breaks.search(text, at + 1)
         return start, following.start() if following else len(text)
@@ -565,6 +582,10 @@ class Attribution:
         goes to the one named last.
         """
         c_start, c_end = self.clause_bounds(text, start)
+        # A match that begins with the speaker (我户口在江西) is said of the speaker: 我 right
+        # before a relative is no person (people() drops it as a possessive).
+        if any(p.start == start and p.role == "self" and not p.third_person for p in people):
+            return "self"
         # A person inside the match is part of what it states (我老公 → married), not its
         # subject; the subject is named before it, or after it in the same clause.
         before = [p for p in people if c_start <= p.start and p.end <= start]
@@ -581,6 +602,17 @@ class Attribution:
         ]
         if after:
             return after[0].role
+        earlier = self._earlier(text, start, c_start, people)
+        if not earlier:
+            return "self"
+        # The topic that runs on may be two people (我和老婆都在厂里上班，都交了社保).
+        if joint and any(p.role == "self" for p in self._joined(text, earlier)):
+            return "self"
+        return earlier[-1].role
+
+    @staticmethod
+    def _earlier(text: str, start: int, c_start: int, people: Sequence[Person]) -> list[Person]:
+        """The people named earlier in the sentence of ``start`` who may be its running topic."""
         # A topic runs on across commas within the sentence: 我女儿买了房，房产证上…
         s_start = 0
         for match in SENTENCE_BREAKS.finditer(text, 0, start):
@@ -598,30 +630,30 @@ class Attribution:
                 and text[max(0, p.start - 2) : p.start] not in NOT_MARKS
             )
         ]
-        if not earlier:
-            return "self"
-        # The topic that runs on may be two people (我和老婆都在厂里上班，都交了社保).
-        topic = earlier[-1]
+        return earlier
+
+    @staticmethod
+    def _joined(text: str, earlier: Sequence[Person]) -> list[Person]:
+        """The last person of ``earlier`` with those joined to them by 和/跟/与 (我跟他爸)."""
+        joined = [earlier[-1]]
         for person in reversed(earlier[:-1]):
-            if JOINED.fullmatch(text[person.end : topic.start]) is None:
+            if JOINED.fullmatch(text[person.end : joined[-1].start]) is None:
                 break
-            if person.role == "self" and joint:
-                return "self"
-            topic = person
-        return earlier[-1].role
+            joined.append(person)
+        return joined[::-1]
 
     def subjects(self, text: str, start: int, end: int, people: Sequence[Person]) -> list[Role]:
         """Like :meth:`subject`, with the people joined to it by 和/跟/与 (我和爱人户口都在…)."""
         c_start, _ = self.clause_bounds(text, start)
         before = [p for p in people if c_start <= p.start and p.end <= start]
         if not before:
-            return [self.subject(text, start, end, people, joint=False)]
-        joined = [before[-1]]
-        for person in reversed(before[:-1]):
-            if JOINED.fullmatch(text[person.end : joined[-1].start]) is None:
-                break
-            joined.append(person)
-        return [p.role for p in reversed(joined)]
+            role = self.subject(text, start, end, people, joint=False)
+            earlier = self._earlier(text, start, c_start, people)
+            if earlier and earlier[-1].role == role:
+                # A topic of two that runs on (我跟他爸在乡下种田，户口在…村里): both.
+                return [p.role for p in self._joined(text, earlier)]
+            return [role]
+        return [p.role for p in self._joined(text, before)]
 
     def area_in(self, places: Sequence[PlaceMention], start: int, end: int) -> Area | None:
         """The area the places within ``[start, end)`` say, if they say one.
@@ -787,6 +819,12 @@ class Attribution:
             if seen == "self":
                 return False, "current_hukou_area"
             return False, AREA_FACTS.get(seen)
+        if fact in RELATIVE_AREA_FACTS and inside and text[inside[0].start] in "他她":
+            # The rule's relative word may name someone else here (他爸 of the speaker's son is
+            # her husband): the person named decides whose hukou it is.
+            seen_as = AREA_FACTS.get(relative_to(inside[0].role, applicant))
+            if seen_as is not None and seen_as != fact:
+                return False, seen_as
         if fact not in APPLICANT_FACTS:
             # A relative's fact (老公户口在城区) is not this applicant's relative's when the
             # relative is someone else's (我同事的老公).

@@ -491,7 +491,10 @@ class FactExtractor:
         if len(roles) != 1:
             return applicant
         (role,) = roles
-        wanted = self.attribution.wanted_moves(text)
+        # A move asked about with no one named (家属咨询如何办理回原籍落户) counts as wanted.
+        wanted = self.attribution.wanted_moves(text) + [
+            (m.start, m.end) for m in found if m.fact == "goal" and m.value in MOVE_GOALS
+        ]
         # 想迁到他那里: the one joined is a third person, so the speaker moves.
         joins_other = any(TO_OTHER.search(text, start, end + 8) for start, end in wanted)
         unnamed = (

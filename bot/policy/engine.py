@@ -243,8 +243,18 @@ class Assessment:
         if self.overview is None:
             # The fallback (居住证) is the answer; the routes asked about say why not.
             return (*cited, *self.near_misses)
+        if len(cited) > at and _score(cited[0], self.asked) == _score(cited[at], self.asked):
+            # The words single out no route (迁回爸妈村里: every return meets 原籍农村 alike):
+            # the section first, the routes after it in the document's order.
+            return (ClauseFinding(self.overview), *cited, *self.near_misses)
         overview = (*self.near_misses[:1], ClauseFinding(self.overview))
         return (*cited[:at], *overview, *cited[at:], *self.near_misses[1:])
+
+
+def _score(finding: ClauseFinding, asked: frozenset[str]) -> int:
+    """How much the words point to a clause: stated facts it meets, one more if one is asked."""
+    touched = not asked.isdisjoint(finding.clause.facts)
+    return sum(reason.met for reason in finding.reasons) + touched
 
 
 def _points(finding: ClauseFinding, asked: frozenset[str]) -> bool:
@@ -302,8 +312,7 @@ def assess(
     # any return), and among equals the one asked about (stable: the document's order).
     def weight(finding: ClauseFinding) -> tuple[int, bool, bool]:
         touched = not asked_about.isdisjoint(finding.clause.facts)
-        met = sum(reason.met for reason in finding.reasons)
-        return -(met + touched), not touched, not _points(finding, asked_about)
+        return -_score(finding, asked_about), not touched, not _points(finding, asked_about)
 
     possible.sort(key=weight)
 

@@ -223,6 +223,25 @@ CASES = [
         "我弟弟刑满释放了。他坐牢的时候户口被注销了，原来是东富镇的农村户口。他现在想回去落户",
         {"goal": "move_rural", "origin_rural": True, "released_hukou_cancelled": True},
     ),
+    # a move only asked about by the family (家属咨询…) is the relative's the note is about
+    (
+        "来电人称其哥哥因服刑被注销户口，原籍是东堡乡某村，现已刑满释放，家属咨询如何回原籍落户",
+        {"goal": "move_rural", "origin_rural": True, "released_hukou_cancelled": True},
+    ),
+    # voice input: the second 我 starts its own clause, so its hukou is the speaker's
+    (
+        "我老婆户口在醴陵浦口镇的村里面我户口在湖北孝感结婚两年了",
+        {
+            "current_hukou_area": "outside_liling",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_rural",
+        },
+    ),
+    # 他爸 of the speaker's son is the speaker's husband; the speaker's hukou is the speaker's
+    (
+        "我儿子在厂里做事，我跟他爸户口在乡下村里",
+        {"current_hukou_area": "liling_rural", "spouse_hukou_area": "liling_rural"},
+    ),
 ]
 
 

@@ -145,6 +145,14 @@ def test_an_undetermined_route_shows_the_section_after_the_likely_routes(kb: Kno
     assert eligible.overview is None and eligible.shown == eligible.cited
     rural = assess(Situation.from_mapping({"goal": "move_rural"}), kb, BEFORE_EXPIRY)
     assert [f.clause.id for f in rural.shown][:1] == ["3.2"]
+    # A fact every return meets alike (原籍农村) singles out none: the section still comes first,
+    # the routes after it.
+    back = assess(
+        Situation.from_mapping({"goal": "move_rural", "origin_rural": True}), kb, BEFORE_EXPIRY
+    )
+    assert len(back.likely) > 2
+    assert back.shown[0].clause.id == "3.2"
+    assert [f.clause.id for f in back.shown][1:3] == [f.clause.id for f in back.likely][:2]
     newborn = assess(Situation.from_mapping({"goal": "newborn"}), kb, BEFORE_EXPIRY)
     assert newborn.overview is None
 
