@@ -315,10 +315,10 @@ def report(halves: dict[str, dict[str, list[dict[str, Any]]]], seconds: float) -
 def main() -> None:
     """Start the assistant, run the corpus through both paths, write the reports."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--half", choices=("dev", "dev2", "test", "both"), default="both")
+    parser.add_argument("--half", choices=("dev", "dev2", "dev3", "test", "both"), default="both")
     args = parser.parse_args()
-    # dev2 (tests/data/understanding/README.md): more development material, written later.
-    halves = ["dev", "dev2", "test"] if args.half == "both" else [args.half]
+    # dev2, dev3 (tests/data/understanding/README.md): more development material, written later.
+    halves = ["dev", "dev2", "dev3", "test"] if args.half == "both" else [args.half]
     corpus = {h: yaml.safe_load((CORPUS / f"{h}.yml").read_text("utf-8")) for h in halves}
     # Measuring understanding, not the limiter: the corpus arrives faster than a citizen types.
     os.environ["HUKOU_RATE_LIMIT_PER_MINUTE"] = "0"

@@ -34,7 +34,7 @@ def test_the_halves_are_disjoint_and_complete() -> None:
     assert len(dev) + len(test) == 873
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "test"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "test"])
 def test_every_case_names_real_clauses_and_facts(name: str) -> None:
     clauses = load_knowledge().clauses
     for case in _cases(name):
