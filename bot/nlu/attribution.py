@@ -378,7 +378,16 @@ class Attribution:
                 continue
             role, third = self._role_of[word]
             person = Person(match.start(), match.end(), role, third)
-            if third:
+            owned_by_child = (
+                bool(found)
+                and found[-1].end == match.start()
+                and found[-1].role == "child"
+                and text[found[-1].start : found[-1].end] in self._pronouns
+                and word in CHILDS_PARENT
+            )
+            if third and not owned_by_child:
+                # (我儿子…我和他爸…他想迁回村里: 他爸 names the son's father by the son, who stays
+                # the one a later 他 refers to.)
                 hotline = hotline or role == "self"
                 thirds.append((person, self._gender.get(word)))
             found.append(person)

@@ -25,7 +25,14 @@ import spacy
 import yaml
 from spacy.tokens import Doc, Span
 
-from bot.nlu.attribution import RELATIVE_APPLICANTS, Attribution, Person, Role
+from bot.nlu.attribution import (
+    DONE_MOVE,
+    HUKOU_AT,
+    RELATIVE_APPLICANTS,
+    Attribution,
+    Person,
+    Role,
+)
 from bot.nlu.normalize import normalize
 from bot.nlu.segmentation import load_user_dictionary
 from bot.paths import DATA_DIR
@@ -159,7 +166,10 @@ SETTLE_WORDS = re.compile(
 )
 """A move named with no place (能不能凭工作落户, 户口能迁不): where to is left unsaid."""
 
-CORRECTION = re.compile(r"不对|说错了|记错了|搞错了|弄错了|更正一下")
+CORRECTION = re.compile(
+    r"不对|说错了|记错了|搞错了|弄错了|更正一下|说反了|搞反了|讲错了|讲错哒|说错咯|搞错哒|"
+    r"(?<![是就也])不是不是|(?:^|[,.;!?。\s])(?:哦|噢|啊|呃)?不是(?=[,.;!?。\s])"
+)
 """Where the speaker takes back what they said (the rules' clause breaks include 不对)."""
 
 PLACE_IN_GOAL = re.compile(r"城|街道|社区|长庆|村|乡|农村|原籍|老家|娘家|醴陵")
@@ -336,6 +346,9 @@ class FactExtractor:
             # 交了社保…不对，下个月才开始买社保: said again after a correction, even only as a
             # plan or a question, the fact is no longer what was said before it.
             again = {fact for fact, at in asked.items() if any(a > fix.start() for a in at)}
+            # A fact the correction speaks of at all, even one it gives someone else or another
+            # city (社保是株洲那边公司交的), is no longer what was said before it.
+            again |= self._spoken_of(normalized, fix.end())
             found = [m for m in found if not (m.fact in again and m.end <= fix.start())]
         chosen = self._choose(found, normalized)
         if "goal" not in chosen and "has_birth_permit" in asked:
@@ -346,6 +359,13 @@ class FactExtractor:
                 normalized,
             )
         return chosen, frozenset(set(asked) - set(chosen) - {"goal"})
+
+    def _spoken_of(self, text: str, start: int) -> set[str]:
+        """The facts any rule or hukou statement matches in ``text`` from ``start`` on."""
+        spoken = {rule.fact for rule in self.rules if rule.pattern.search(text, start)}
+        if HUKOU_AT.search(text, start) or DONE_MOVE.search(text, start):
+            spoken |= {"current_hukou_area", "spouse_hukou_area", "relative_hukou_area"}
+        return spoken - {"goal"}
 
     def _scan(
         self, text: str, where_counts: bool = True
@@ -436,6 +456,10 @@ class FactExtractor:
             for start, end in who.wanted_moves(text)
             if not any(start < o_end and o_start < end + near for o_start, o_end in candidates)
         ]
+        fixes = [fix.end() for fix in CORRECTION.finditer(text)]
+        if fixes and any(start >= fixes[-1] for start, _ in candidates):
+            # 我妈想迁到我这里。不对，说反了，是我想迁到我妈那边: the move said again decides.
+            candidates = [(start, end) for start, end in candidates if start >= fixes[-1]]
         applicant = who.applicant(text, people, candidates)
         if applicant == "self":
             applicant = self._mover_by_history(text, found, people, applicant)

@@ -243,6 +243,11 @@ class Assessment:
         if self.overview is None:
             # The fallback (居住证) is the answer; the routes asked about say why not.
             return (*cited, *self.near_misses)
+        near = self.near_misses[:1]
+        if near and cited and _closeness(near[0], self.situation)[0] > _score(cited[0], self.asked):
+            # The words are about a route they then rule out (28岁…迁回爸妈村里: 三(二)5 is for
+            # minors): that route, why not, and the section before the routes still open.
+            return (*near, ClauseFinding(self.overview), *cited, *self.near_misses[1:])
         if len(cited) > at and _score(cited[0], self.asked) == _score(cited[at], self.asked):
             # The words single out no route (迁回爸妈村里: every return meets 原籍农村 alike):
             # the section first, the routes after it in the document's order.
@@ -385,13 +390,18 @@ def _near_misses(
     """
 
     def closeness(finding: ClauseFinding) -> tuple[int, int]:
-        atoms = [a for a in _atoms(finding.clause.condition) if a.fact != "goal"]
-        known = [(a, situation.get(a.fact)) for a in atoms if situation.get(a.fact) is not None]
-        met = sum(1 for atom, value in known if value in atom.accepted)
-        return met, len({atom.fact for atom, _ in known})
+        return _closeness(finding, situation)
 
     ranked = sorted((f for f in ruled_out if closeness(f)[1]), key=closeness, reverse=True)
     return tuple(ranked[:NEAR_MISSES])
+
+
+def _closeness(finding: ClauseFinding, situation: Situation) -> tuple[int, int]:
+    """(stated facts a clause's tests accept, facts it tests that are stated), the goal aside."""
+    atoms = [a for a in _atoms(finding.clause.condition) if a.fact != "goal"]
+    known = [(a, situation.get(a.fact)) for a in atoms if situation.get(a.fact) is not None]
+    met = sum(1 for atom, value in known if value in atom.accepted)
+    return met, len({atom.fact for atom, _ in known})
 
 
 def _goal_atoms(condition: Condition) -> list[Atom]:

@@ -66,7 +66,25 @@ CASES = [
     ("我在醴陵一家私企通过公开招聘入职", {}),
     ("我参加了公开招聘但没考上", {}),
     ("事业单位招考进度怎么查", {}),
-    ("大学毕业两年了户口还在学校", {"fulltime_graduate": True, "hukou_at_school": True}),
+    # two years since graduating: no fresh graduate any more (三(二)3 asks for a 应届 one)
+    (
+        "大学毕业两年了户口还在学校",
+        {"fulltime_graduate": True, "hukou_at_school": True, "fresh_graduate": False},
+    ),
+    (
+        "户口在深圳的集体户，想迁回爸妈户口本上",
+        {"current_hukou_area": "outside_liling", "join_relative": "parent"},
+    ),
+    ("我30岁，户口在长沙", {"current_hukou_area": "outside_liling", "is_minor": False}),
+    # a correction voids what it speaks of, even when it gives it to another city
+    (
+        "我在醴陵上班交了社保，能落户吧。哦我搞错了，社保是株洲那边公司交的",
+        {"goal": "settle_urban", "employed_in_liling": True},
+    ),
+    (
+        "我妈想把户口迁到我这里来。不对，说反了，是我想把户口迁到我妈那边，她户口在嘉树镇某村",
+        {"goal": "move_rural", "join_relative": "parent", "relative_hukou_area": "liling_rural"},
+    ),
     ("孩子没有准生证能上户口吗", {"goal": "newborn", "has_birth_permit": False}),
     # negation: a negated fact is false, never true
     (

@@ -153,6 +153,23 @@ def test_an_undetermined_route_shows_the_section_after_the_likely_routes(kb: Kno
     assert len(back.likely) > 2
     assert back.shown[0].clause.id == "3.2"
     assert [f.clause.id for f in back.shown][1:3] == [f.clause.id for f in back.likely][:2]
+    # An adult joining parents in a village: the words are about 三(二)5, which rules them out
+    # (minors only); that route comes first with the section, then the routes still open.
+    adult = assess(
+        Situation.from_mapping(
+            {
+                "goal": "move_rural",
+                "join_relative": "parent",
+                "relative_hukou_area": "liling_rural",
+                "is_minor": False,
+                "origin_rural": True,
+            }
+        ),
+        kb,
+        BEFORE_EXPIRY,
+    )
+    assert "3.2.5" not in [f.clause.id for f in adult.applicable]
+    assert [f.clause.id for f in adult.shown][:2] == ["3.2.5", "3.2"]
     newborn = assess(Situation.from_mapping({"goal": "newborn"}), kb, BEFORE_EXPIRY)
     assert newborn.overview is None
 
