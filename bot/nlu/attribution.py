@@ -208,6 +208,10 @@ RELATIVE_APPLICANTS: frozenset[Role] = frozenset(
 
 PROXY = re.compile(r"(帮|替|代)(我|我们)?(家)?(的)?[\u4e00-\u9fff]{1,4}?(问|咨询|打听|了解)")
 """帮我女儿问一下, 替我爸咨询: the person named is the applicant."""
+ON_BEHALF = re.compile(r"代为(咨询|询问|了解|打听|问)|帮其(咨询|询问|问)|替其(咨询|询问|问)")
+"""来电人称其侄子…来电人代为咨询: the call is made for the relative the note is about."""
+NOTE_ABOUT = re.compile(r"(来电人|来电市民|市民|该市民|群众)(称|反映|说|表示|介绍)?[:：,，]?其")
+"""来电人称其侄子…: the person right after 其 is the one the note is about."""
 ENTRUST = re.compile(r"委托|托我|让我(帮|替)?(他|她)?(问|咨询)")
 """丈夫…委托来电人咨询: the one who entrusts the call is the applicant (the subject of 委托)."""
 HELPED = ("帮", "替", "给")
@@ -481,6 +485,11 @@ class Attribution:
             named = [p for p in people if proxy.start() <= p.start < proxy.end()]
             if named and named[-1].role in RELATIVE_APPLICANTS:
                 return named[-1].role
+        about = NOTE_ABOUT.search(text)
+        if about is not None and ON_BEHALF.search(text) is not None:
+            named = [p for p in people if p.start == about.end()]
+            if named and named[0].role in RELATIVE_APPLICANTS:
+                return named[0].role
         entrust = ENTRUST.search(text)
         if entrust is not None:
             role = self.subject(text, entrust.start(), entrust.end(), people)

@@ -162,7 +162,7 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
 
 
 SETTLE_WORDS = re.compile(
-    r"落户|落个户|迁户口|入户|把户口|户口[^,.;!?。\s]{0,4}(迁|落|转)(?!走|出|掉)"
+    r"落户|落个户|迁户口|入户|把户口|户口[^,.;!?。\s]{0,4}(迁|落|转)(?!走|出|掉)|落不(了|到|上)户"
 )
 """A move named with no place (能不能凭工作落户, 户口能迁不): where to is left unsaid."""
 

@@ -228,6 +228,15 @@ CASES = [
         "来电人称其哥哥因服刑被注销户口，原籍是东堡乡某村，现已刑满释放，家属咨询如何回原籍落户",
         {"goal": "move_rural", "origin_rural": True, "released_hukou_cancelled": True},
     ),
+    # a hotline note made for the relative it is about (来电人代为咨询): the relative applies
+    (
+        "来电人称其外甥在醴陵开了家公司，是法定代表人，外甥户口在江西。来电人代为咨询能否落户",
+        {
+            "goal": "settle_urban",
+            "current_hukou_area": "outside_liling",
+            "investor_or_founder": True,
+        },
+    ),
     # voice input: the second 我 starts its own clause, so its hukou is the speaker's
     (
         "我老婆户口在醴陵浦口镇的村里面我户口在湖北孝感结婚两年了",

@@ -76,6 +76,30 @@ CASES = [
         {"current_hukou_area": "outside_liling", "join_relative": "parent"},
     ),
     ("我30岁，户口在长沙", {"current_hukou_area": "outside_liling", "is_minor": False}),
+    # a baby's registration in other words; a child brought along is the parent's move
+    ("宝宝刚满月，想上到我这边村里", {"goal": "newborn", "join_relative": "parent"}),
+    ("孩子想上在我老婆那边村里", {"goal": "newborn", "marital_status": "married"}),
+    (
+        "老公是现役士兵，公婆在醴陵村里，我想带孩子去公婆那落户",
+        {
+            "goal": "move_rural",
+            "marital_status": "married",
+            "spouse_serving_soldier": True,
+            "joining_soldiers_parents": True,
+        },
+    ),
+    # a move to town with a year, said as Xiang 迁上来 or 农转非
+    (
+        "19年在城里买房把户口从乡里迁上来哒，现在要迁回乡里去",
+        {
+            "goal": "move_rural",
+            "housing": "owned",
+            "origin_rural": True,
+            "moved_to_town_under_hunan_rules": True,
+        },
+    ),
+    ("在醴陵厂里打了几年工，户口能落这边不", {"goal": "settle_urban", "employed_in_liling": True}),
+    ("在城区厂里做事，落不了户咋办", {"goal": "settle_urban", "employed_in_liling": True}),
     # a correction voids what it speaks of, even when it gives it to another city
     (
         "我在醴陵上班交了社保，能落户吧。哦我搞错了，社保是株洲那边公司交的",
