@@ -168,6 +168,7 @@ SETTLE_WORDS = re.compile(
 
 CORRECTION = re.compile(
     r"不对|说错了|记错了|搞错了|弄错了|更正一下|说反了|搞反了|讲错了|讲错哒|说错咯|搞错哒|"
+    r"(?:^|[,.;!?。\s])算了(?=[,.;!?。\s])|"
     r"(?<![是就也])不是不是|(?:^|[,.;!?。\s])(?:哦|噢|啊|呃)?不是(?=[,.;!?。\s])"
 )
 """Where the speaker takes back what they said (the rules' clause breaks include 不对)."""
@@ -217,11 +218,26 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
             # one joined has their hukou, whatever the words' move is taken to be.
             return FactMention("goal", goal, joined.start, joined.end, joined.text, False)
     if stated is not None:
-        return None
+        # 把我老婆户口从江西迁过来…我户口在浦口镇三星村: a move with no place of its own goes
+        # where the one relative in Liling is, when no town route of the applicant is stated.
+        return _to_the_relative(chosen, stated.start, stated.end, stated.text)
     for fact in ("released_hukou_cancelled", "joining_soldiers_parents"):
         stated = chosen.get(fact)
-        if stated is not None and stated.value is True:
-            return FactMention("goal", "move_rural", stated.start, stated.end, stated.text, False)
+        if stated is None or stated.value is not True:
+            continue
+        if fact == "joining_soldiers_parents" and not any(
+            chosen.get(f) is not None and chosen[f].value is True
+            for f in ("spouse_serving_soldier", "spouse_rural_hukou_cancelled_for_service")
+        ):
+            # 迁到公公婆婆的户口本上 with no soldier said: a move to where they are, if said.
+            where = chosen.get("relative_hukou_area")
+            goal = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
+                str(where.value) if where else ""
+            )
+            if goal is not None:
+                return FactMention("goal", goal, stated.start, stated.end, stated.text, False)
+            continue
+        return FactMention("goal", "move_rural", stated.start, stated.end, stated.text, False)
     special = chosen.get("national_rule_case")
     if special is not None and special.value == "military_dependent":
         # 随军 is a move to the garrison's town (三(一)7 then points to national rules).
@@ -266,6 +282,25 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
     if joined is None and settle and met and STATUS_CHECK.search(text) is None:
         return FactMention("goal", "settle_urban", settle.start(), settle.end(), settle[0], False)
     return None
+
+
+def _to_the_relative(
+    chosen: dict[str, FactMention], start: int, end: int, said: str
+) -> FactMention | None:
+    """A placeless move's goal from the one relative's hukou in Liling that differs from own."""
+    if any(chosen.get(f) and not chosen[f].negated for f in URBAN_ROUTE_FACTS):
+        return None
+    own = chosen.get("current_hukou_area")
+    targets = {
+        {"liling_urban": "settle_urban", "liling_rural": "move_rural"}[str(where.value)]
+        for fact in ("spouse_hukou_area", "relative_hukou_area")
+        if (where := chosen.get(fact)) is not None
+        and where.value in ("liling_urban", "liling_rural")
+        and (own is None or own.value != where.value)
+    }
+    if len(targets) != 1:
+        return None
+    return FactMention("goal", targets.pop(), start, end, said, False)
 
 
 RETURN_WORDS = re.compile(r"(迁|落|转)回(来|去)|回(来|去)(落户|上户口)")

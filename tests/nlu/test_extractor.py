@@ -100,6 +100,31 @@ CASES = [
     ),
     ("在醴陵厂里打了几年工，户口能落这边不", {"goal": "settle_urban", "employed_in_liling": True}),
     ("在城区厂里做事，落不了户咋办", {"goal": "settle_urban", "employed_in_liling": True}),
+    # what is given up prevails over the route asked about after it
+    (
+        "以前在城区有套房，去年卖掉了，还能按有房落户到城里吗",
+        {"goal": "settle_urban", "housing": "none"},
+    ),
+    (
+        "以前在城区厂里上班，今年辞职了，还能按在醴陵工作落户吗",
+        {"goal": "settle_urban", "employed_in_liling": False},
+    ),
+    # 走了 with when, before the hukou, is a death; 算了 takes back the move before it
+    (
+        "我想把我爸迁到城里我家。算了，他上个礼拜走了。现在他户口要怎么处理",
+        {"goal": "death"},
+    ),
+    # a child of six never registered is no newborn (四(一), 无户口人员)
+    ("细伢子今年六岁了一直冇上户口", {"goal": "no_hukou"}),
+    # in-laws joined with no soldier said: a move to where they are
+    (
+        "公公婆婆户口在醴陵城区，我想把户口迁到公公婆婆的户口本上",
+        {
+            "goal": "settle_urban",
+            "relative_hukou_area": "liling_urban",
+            "joining_soldiers_parents": True,
+        },
+    ),
     # a correction voids what it speaks of, even when it gives it to another city
     (
         "我在醴陵上班交了社保，能落户吧。哦我搞错了，社保是株洲那边公司交的",
