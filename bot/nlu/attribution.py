@@ -166,7 +166,7 @@ PAST = re.compile(
 )
 """Before 户口: where the hukou *was* (入伍前户口在村里) — the origin, not where it is."""
 
-DONE = re.compile(r"(已经|早就|早已|去年|前年|上个月|那年)[^,.;!?。\s]{0,4}$")
+DONE = re.compile(r"(已经|早就|早已|去年|前年|上个月|那年|当年|当初|那时候)[^,.;!?。\s]{0,6}$")
 """Before a move: one that has happened (她户口去年已经落到城里了), so where the hukou is now."""
 DONE_MOVE = re.compile(
     r"(户口|户籍)(去年|前年|上个月|早就|早已|已经|前几年)+(就)?(迁到|落到|转到|迁进|迁去|迁回|落在|迁在)"
@@ -847,6 +847,9 @@ class Attribution:
             # A relative's fact (老公户口在城区) is not this applicant's relative's when the
             # relative is someone else's (我同事的老公).
             return not any(p.role == "other" for p in inside), None
+        if fact == "marital_status" and role == "spouse":
+            # 他户口在城区，现在离了: a spouse's marriage is the applicant's own.
+            return True, None
         if role != "self":
             if fact == "current_hukou_area" and role in AREA_FACTS:
                 return False, AREA_FACTS[role]

@@ -206,6 +206,14 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
     ):
         return None
     joined = chosen.get("join_relative")
+    status = chosen.get("marital_status")
+    if (
+        joined is not None
+        and joined.value == "spouse"
+        and status is not None
+        and status.value in ("divorced", "widowed")
+    ):
+        joined = None  # 当年迁到老公家…现在离了: no spouse to join now
     if joined is not None and joined.value != "none":
         where = chosen.get(
             "spouse_hukou_area" if joined.value == "spouse" else "relative_hukou_area"
@@ -272,7 +280,7 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         # hukou is in Liling (and not where the applicant's is), is a move to them — unless the
         # applicant's own town route is stated (在城区上班…爸妈户口在村里: settling in town).
         own = chosen.get("current_hukou_area")
-        for fact in ("spouse_hukou_area", "relative_hukou_area"):
+        for fact in _relatives(chosen):
             where = chosen.get(fact)
             target = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
                 str(where.value) if where else ""
@@ -284,6 +292,14 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
     return None
 
 
+def _relatives(chosen: dict[str, FactMention]) -> tuple[str, ...]:
+    """The relatives' hukou facts a move may go to: no former spouse's (现在离了)."""
+    status = chosen.get("marital_status")
+    if status is not None and status.value in ("divorced", "widowed"):
+        return ("relative_hukou_area",)
+    return ("spouse_hukou_area", "relative_hukou_area")
+
+
 def _to_the_relative(
     chosen: dict[str, FactMention], start: int, end: int, said: str
 ) -> FactMention | None:
@@ -293,7 +309,7 @@ def _to_the_relative(
     own = chosen.get("current_hukou_area")
     targets = {
         {"liling_urban": "settle_urban", "liling_rural": "move_rural"}[str(where.value)]
-        for fact in ("spouse_hukou_area", "relative_hukou_area")
+        for fact in _relatives(chosen)
         if (where := chosen.get(fact)) is not None
         and where.value in ("liling_urban", "liling_rural")
         and (own is None or own.value != where.value)
@@ -512,6 +528,11 @@ class FactExtractor:
                 found = [*found, FactMention(fact, target_area, start, end, said, False)]
         kept: list[FactMention] = []
         for mention in found:
+            if mention.fact == "goal" and mention.value == "death":
+                # A death is someone else's by nature (他上个礼拜走了…他户口怎么处理): the
+                # family asks to cancel it, whoever 他 is.
+                kept.append(mention)
+                continue
             keep, becomes = who.keep(
                 mention.fact,
                 text,

@@ -177,6 +177,9 @@ class PolicyFactExtractor(GraphComponent, EntityExtractorMixin):
 
 
 GOAL_INTENTS = {goal: intent for intent, goal in INTENT_GOALS.items()}
+RESCUED_GOALS = frozenset({*MOVE_GOALS, "newborn", "no_hukou", "death"})
+"""Goals of 三 and 四(一) that, stated with another fact, outweigh an ``out_of_scope`` guess."""
+
 KEEP_INTENTS = frozenset({*TOPIC_INTENTS, "ask_policy_validity"})
 """Questions answered from the clauses wherever the citizen is: never turned into a decline."""
 
@@ -221,11 +224,12 @@ class FactBackedIntent(_Stateless):
                 continue
             if (
                 intent.get("name") == "out_of_scope"
-                and facts.get("goal") in MOVE_GOALS
+                and facts.get("goal") in RESCUED_GOALS
                 and (len(facts) > 1)
             ):
-                # A move of one's own with a route fact (买房落户…面积) is this policy's
-                # question however the classifier scored it: answered, not declined.
+                # A move of one's own with a route fact (买房落户…面积), or a birth with where
+                # the parents' hukou is (在长沙医院生的孩子…想上在我老婆那边村里), is this
+                # policy's question however the classifier scored it: answered, not declined.
                 message.set(
                     INTENT,
                     {

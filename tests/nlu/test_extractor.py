@@ -114,6 +114,18 @@ CASES = [
         "我想把我爸迁到城里我家。算了，他上个礼拜走了。现在他户口要怎么处理",
         {"goal": "death"},
     ),
+    # a death is whoever's; a former spouse is no one to join (三(二)7, not 三(一)1)
+    ("他上个礼拜走了。现在他户口要怎么处理", {"goal": "death"}),
+    ("我家老人从来没上过户口", {"goal": "no_hukou"}),
+    (
+        "当年结婚把户口迁到老公家，他户口在醴陵城区，现在离了",
+        {
+            "marital_status": "divorced",
+            "spouse_hukou_area": "liling_urban",
+            "join_relative": "spouse",
+            "moved_for_marriage": True,
+        },
+    ),
     # a child of six never registered is no newborn (四(一), 无户口人员)
     ("细伢子今年六岁了一直冇上户口", {"goal": "no_hukou"}),
     # in-laws joined with no soldier said: a move to where they are

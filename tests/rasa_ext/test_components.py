@@ -47,6 +47,12 @@ def test_fallback_with_stated_facts_becomes_inform_or_the_goal() -> None:
     goal = {"entity": "goal", "value": "settle_urban", "extractor": EXTRACTOR_NAME}
     fact = {"entity": "investor_or_founder", "value": "true", "extractor": EXTRACTOR_NAME}
     other = {"entity": "goal", "value": "settle_urban", "extractor": "DIETClassifier"}
+    born = {"entity": "goal", "value": "newborn", "extractor": EXTRACTOR_NAME}
+    spouse_area = {
+        "entity": "spouse_hukou_area",
+        "value": "liling_rural",
+        "extractor": EXTRACTOR_NAME,
+    }
     cases = [
         ("nlu_fallback", [goal, fact], "want_settle_urban"),
         ("nlu_fallback", [fact], "inform"),
@@ -58,6 +64,9 @@ def test_fallback_with_stated_facts_becomes_inform_or_the_goal() -> None:
         # … but a goal word alone (我的猫能落户吗) does not overrule the classifier.
         ("out_of_scope", [goal], "out_of_scope"),
         ("out_of_scope", [fact], "out_of_scope"),
+        # 在长沙医院生的孩子…想上在我老婆那边村里: a birth with a stated fact is 四(一)'s.
+        ("out_of_scope", [born, spouse_area], "ask_newborn"),
+        ("out_of_scope", [born], "out_of_scope"),
     ]
     for intent, entities, expected in cases:
         (message,) = component.process([_message(intent, entities)])  # type: ignore[list-item]
