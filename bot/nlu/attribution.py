@@ -61,6 +61,8 @@ NOT_MARKS = frozenset(
 SENTENCE_BREAKS = re.compile(r"[.!?。\n]")
 WISH = re.compile(r"想|要|打算|准备|希望|能不能|能否|可不可以|可以|行不行|能迁|能落")
 """A move that is wanted (想迁回去), not one that happened (当初是投靠他迁过去的)."""
+ASKED_MOVE = re.compile(r"能不能|可不可以|能否|可否|行不行|要得啵|吗|呢|么|[?？]|[能行]不$")
+"""A move asked about (能不能跟着她一起迁？): the question is the applicant's."""
 
 APPLICANT_FACTS = frozenset(
     {
@@ -155,7 +157,7 @@ PRONOUN_GENDER = {"她": "f", "她们": "f", "他": "m"}
 MOVE_VERB = re.compile(r"迁|落户|落到|落回|投靠|转户|上户口|入户")
 """The verb of a move: its subject is the person who moves."""
 
-JOINED = re.compile(r"(和|跟|与|及|以及|、|还有|和我)")
+JOINED = re.compile(r"(和|跟|与|及|以及|、|还有|和我)([两几三四五六]个)?")
 """Between two people named as one subject (我和爱人)."""
 
 OWNER_AFTER = re.compile(r"(的名字|名下|的名下|的名义|的(?![村家屋那这里]))")
@@ -501,7 +503,12 @@ class Attribution:
             c_start, _ = self.clause_bounds(text, span[0])
             return WISH.search(text, c_start, span[1]) is not None
 
-        for start, end in sorted(moves, key=lambda span: (not wanted(span), span)):
+        # Of two wanted, the one asked about (听说她能迁回村里…我能不能跟着她一起迁？).
+        def asked(span: tuple[int, int]) -> bool:
+            _, c_end = self.clause_bounds(text, span[0])
+            return ASKED_MOVE.search(text, span[0], c_end + 1) is not None
+
+        for start, end in sorted(moves, key=lambda span: (not wanted(span), not asked(span), span)):
             # The mover is the subject of the verb (老公户口在城里，我想迁过去: 我), named in the
             # verb's own clause; a person named earlier is often the one joined (我想投靠爸妈，
             # 把户口迁回村里), so nothing carries over from another clause.

@@ -161,6 +161,9 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
     return settings, rules
 
 
+WANTED_AGAIN = re.compile(r"想|要|打算|准备|干脆|能不能|可以|能否|吧|吗|[?？]")
+"""A move after a correction that is wanted or asked about, not one told as done."""
+
 SETTLE_WORDS = re.compile(
     r"落户|落个户|迁户口|入户|把户口|户口[^,.;!?。\s]{0,4}(迁|落|转)(?!走|出|掉)|落不(了|到|上)户"
 )
@@ -412,11 +415,17 @@ class FactExtractor:
         return chosen, frozenset(set(asked) - set(chosen) - {"goal"})
 
     def _spoken_of(self, text: str, start: int) -> set[str]:
-        """The facts any rule or hukou statement matches in ``text`` from ``start`` on."""
+        """The facts any rule, hukou statement or move matches in ``text`` from ``start`` on."""
         spoken = {rule.fact for rule in self.rules if rule.pattern.search(text, start)}
         if HUKOU_AT.search(text, start) or DONE_MOVE.search(text, start):
             spoken |= {"current_hukou_area", "spouse_hukou_area", "relative_hukou_area"}
-        return spoken - {"goal"}
+        for move in SETTLE_WORDS.finditer(text, start):
+            # 算了，我干脆直接落户吧: a move wanted again, even with no place, replaces the goal
+            # (not one that happened: 户口早就迁到长沙公司那边去了).
+            c_start, c_end = self.attribution.clause_bounds(text, move.start())
+            if WANTED_AGAIN.search(text, c_start, c_end + 1):
+                spoken.add("goal")
+        return spoken
 
     def _scan(
         self, text: str, where_counts: bool = True

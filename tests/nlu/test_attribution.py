@@ -237,6 +237,16 @@ CASES = [
             "investor_or_founder": True,
         },
     ),
+    # of two wanted moves, the one asked about decides who moves (听说她能… is hearsay)
+    (
+        "我老婆是大学肄业的，听说她能迁回老家村里。我户口在城区，能不能跟着她一起迁到她村里？",
+        {"goal": "move_rural", "current_hukou_area": "liling_urban", "marital_status": "married"},
+    ),
+    # 我跟两个朋友合伙…三个人都是股东: the speaker is among them
+    (
+        "我跟两个朋友合伙开了个公司，三个人都是股东，户口在河南",
+        {"current_hukou_area": "outside_liling", "investor_or_founder": True},
+    ),
     # voice input: the second 我 starts its own clause, so its hukou is the speaker's
     (
         "我老婆户口在醴陵浦口镇的村里面我户口在湖北孝感结婚两年了",

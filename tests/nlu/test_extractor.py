@@ -126,6 +126,11 @@ CASES = [
             "moved_for_marriage": True,
         },
     ),
+    # 算了 then a move said again replaces the goal before it
+    (
+        "我想办个居住证。算了，我干脆直接落户吧，我在城区买了套房子",
+        {"goal": "settle_urban", "housing": "owned"},
+    ),
     # a child of six never registered is no newborn (四(一), 无户口人员)
     ("细伢子今年六岁了一直冇上户口", {"goal": "no_hukou"}),
     # in-laws joined with no soldier said: a move to where they are
