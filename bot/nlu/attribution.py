@@ -171,12 +171,14 @@ PAST = re.compile(
 DONE = re.compile(r"(已经|早就|早已|去年|前年|上个月|那年|当年|当初|那时候)[^,.;!?。\s]{0,6}$")
 """Before a move: one that has happened (她户口去年已经落到城里了), so where the hukou is now."""
 DONE_MOVE = re.compile(
-    r"(户口|户籍)(去年|前年|上个月|早就|早已|已经|前几年)+(就)?(迁到|落到|转到|迁进|迁去|迁回|落在|迁在)"
+    r"(户口|户籍)(去年|前年|上个月|早就|早已|已经|前几年)+(就)?(迁到|落到|转到|迁进|迁去|迁回|落在|迁在|落回|转回|迁入)"
     r"|(户口|户籍)(也|都)?(迁到了|落到了|迁回了|落回了|转到了|迁进了)"
 )
 """户口去年已经落到城里了: where that person's hukou is, not a move anyone wants (都, 也 and 今年
 say nothing of whether it happened: 我想把全家户口都迁到城里; 了 right after the verb does:
 户口也落回了他嘉树的村里)."""
+DONE_INSIDE = re.compile(r"(户口|户籍)(也|都)?(去年|前年|上个月|早就|早已|已经)")
+"""户口已经落回了村里: a move that begins with the hukou and says it has happened."""
 FOCUS_PAST = re.compile(r"的(?=[,.;!?。\s]|$)")
 """我是去年从村里迁到城里落户的: 是…的 around a move says when it happened, not a wish."""
 NOT_DONE = re.compile(r"怎么|如何|需要|才能|能不能|可以|吗")
@@ -383,6 +385,14 @@ class Attribution:
                 found.append(Person(match.start(), match.end(), role, True))
                 continue
             role, third = self._role_of[word]
+            if (
+                word == "自己"
+                and found
+                and found[-1].role != "self"
+                and CLAUSE_BREAKS.search(text, found[-1].end, match.start()) is None
+            ):
+                # 我女儿在村里自己盖了房: 自己 is the one the clause is about, not the speaker.
+                role, third = found[-1].role, True
             person = Person(match.start(), match.end(), role, third)
             owned_by_child = (
                 bool(found)
@@ -561,7 +571,10 @@ class Attribution:
         wished for, it has not.
         """
         c_start, c_end = self.clause_bounds(text, start)
-        before = DONE.search(text, c_start, start) is not None
+        # (户口已经落回…村: the match may begin with 户口, the word that says it is done inside)
+        before = DONE.search(text, c_start, start) is not None or (
+            DONE_INSIDE.match(text, start) is not None
+        )
         # 我是去年从村里迁到城里落户的: 是 … 的 around the move.
         focus = (
             "是" in text[c_start:start] and FOCUS_PAST.search(text, start, c_end + 1) is not None

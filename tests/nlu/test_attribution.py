@@ -237,6 +237,26 @@ CASES = [
             "investor_or_founder": True,
         },
     ),
+    # 户口已经落回…村 is where the husband's hukou is now, not a move anyone wants
+    (
+        "我老公以前坐过牢，现在出来了，户口已经落回李畋镇石塘村。我户口在城区，我能迁到他那里吗",
+        {
+            "goal": "move_rural",
+            "current_hukou_area": "liling_urban",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_rural",
+        },
+    ),
+    # 自己 after a third person in the same clause is that person (她自己盖了房)
+    (
+        "我女儿在瓦子坪村自己盖了房，户口在村里。我一直是城区户口，想迁到女儿那里",
+        {
+            "goal": "move_rural",
+            "current_hukou_area": "liling_urban",
+            "join_relative": "child",
+            "relative_hukou_area": "liling_rural",
+        },
+    ),
     # of two wanted moves, the one asked about decides who moves (听说她能… is hearsay)
     (
         "我老婆是大学肄业的，听说她能迁回老家村里。我户口在城区，能不能跟着她一起迁到她村里？",
