@@ -225,6 +225,8 @@ _INVERSE: dict[Role, Role] = {"child": "parent", "parent": "child", "spouse": "s
 
 MOVED_OBJECT = re.compile(r"把(我|我们|俺|咱)?(家|屋里)?(的)?$")
 """我想把老婆的户口迁过来: the person right after 把 is the one whose hukou moves."""
+HUKOU_OF = re.compile(r"(的)?(户口|户籍)(?!在|是|本)")
+"""我想问我老公的户口能不能迁到醴陵: whose hukou moves, as after 把 (not 老公户口在城区)."""
 COMPANION = re.compile(r"(带着|带上|带|领着|连同|连着)[^,.;!?。\s]{0,3}$")
 """想带着儿子一起迁回娘家: the person brought along is not the one who asks."""
 JOINED_ONE = re.compile(r"(投靠|投奔|随|跟随|跟着)$")
@@ -533,14 +535,26 @@ class Attribution:
                 and COMPANION.search(text, c_start, p.start) is None
                 and JOINED_ONE.search(text, c_start, p.start) is None
             ]
-            moved = [p for p in movers if MOVED_OBJECT.search(text, c_start, p.start)]
+            moved = [
+                p
+                for p in movers
+                if MOVED_OBJECT.search(text, c_start, p.start)
+                or HUKOU_OF.match(text, p.end) is not None
+            ]
             if moved:
                 # 把我本人和老婆孩子的户口迁过来, 把我老婆、儿子还有我老娘的户口一起迁: a family
                 # moves with the speaker, whose route it is; one person moved is the applicant.
                 family = [p for p in movers if p.start >= moved[0].start]
+                # 本人及父母户口迁入, 我和老婆孩子的户口: those joined to the one moved move too.
+                group = [moved[0]]
+                for person in reversed([p for p in movers if p.end <= moved[0].start]):
+                    gap = text[person.end : group[-1].start]
+                    if gap and JOINED.fullmatch(gap) is None:
+                        break  # (老婆孩子, side by side, is two people too)
+                    group.append(person)
                 # (a move to the speaker is someone else's, however many are moved)
                 together = TO_SPEAKER.match(text, start) is None and (
-                    len(family) > 1 or "一起" in text[moved[0].end : at]
+                    len(family) > 1 or len(group) > 1 or "一起" in text[moved[0].end : at]
                 )
                 role = "self" if together or moved[0].role == "self" else moved[0].role
                 return role if role in RELATIVE_APPLICANTS else "self"

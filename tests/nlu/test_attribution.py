@@ -247,6 +247,22 @@ CASES = [
             "spouse_hukou_area": "liling_rural",
         },
     ),
+    # X的户口能不能迁: the one whose hukou moves is the applicant, as after 把
+    (
+        "我老公在醴陵上班交了社保，我想问我老公的户口能不能迁到醴陵，他户口在衡阳",
+        {
+            "goal": "settle_urban",
+            "current_hukou_area": "outside_liling",
+            "marital_status": "married",
+            "employed_in_liling": True,
+            "urban_social_insurance": True,
+        },
+    ),
+    # … but 本人及父母户口: those joined to the one named move with the speaker
+    (
+        "来电人是新录用的公务员，父母随其居住，询问本人及父母户口迁入醴陵的办法",
+        {"goal": "settle_urban", "transferred_or_recruited": True},
+    ),
     # 自己 after a third person in the same clause is that person (她自己盖了房)
     (
         "我女儿在瓦子坪村自己盖了房，户口在村里。我一直是城区户口，想迁到女儿那里",

@@ -131,6 +131,10 @@ CASES = [
         "我想办个居住证。算了，我干脆直接落户吧，我在城区买了套房子",
         {"goal": "settle_urban", "housing": "owned"},
     ),
+    # 高中毕业就没读了 is no graduate of a 大中院校; 专科毕业 is; a recruitment that succeeded
+    ("我高中毕业就没读了", {"fulltime_graduate": False}),
+    ("专科毕业还没找到工作", {"fulltime_graduate": True, "employed_in_liling": False}),
+    ("事业单位招考进了一中教书", {"transferred_or_recruited": True}),
     # a child of six never registered is no newborn (四(一), 无户口人员)
     ("细伢子今年六岁了一直冇上户口", {"goal": "no_hukou"}),
     # in-laws joined with no soldier said: a move to where they are
