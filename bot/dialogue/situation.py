@@ -25,6 +25,8 @@ TOPIC_INTENTS: dict[str, tuple[str, ...]] = {
     "ask_schooling": ("schooling",),
     "ask_social_insurance": ("social_insurance",),
     "ask_housing_security": ("housing_security",),
+    "ask_employment_support": ("employment_support",),
+    "ask_social_assistance": ("social_assistance",),
 }
 """Direct questions answered from the clause data by topic (see ``topics`` in clauses.yml)."""
 

@@ -168,7 +168,10 @@ PAST = re.compile(
 )
 """Before 户口: where the hukou *was* (入伍前户口在村里) — the origin, not where it is."""
 
-DONE = re.compile(r"(已经|早就|早已|去年|前年|上个月|那年|当年|当初|那时候)[^,.;!?。\s]{0,6}$")
+DONE = re.compile(
+    r"(?:(已经|早就|早已|去年|前年|上个月|那年|当年|当初|那时候)[^,.;!?。\s]{0,6}"
+    r"|已(?![婚经])[^,.;!?。\s]{0,10})$"
+)
 """Before a move: one that has happened (她户口去年已经落到城里了), so where the hukou is now."""
 DONE_MOVE = re.compile(
     r"(户口|户籍)(去年|前年|上个月|早就|早已|已经|前几年)+(就)?(迁到|落到|转到|迁进|迁去|迁回|落在|迁在|落回|转回|迁入)"

@@ -109,8 +109,12 @@ def load_topic_questions(path: Path = DEFAULT_TOPICS) -> TopicQuestions:
         terms.append((str(intent), _alternatives(list(words))))
     moves = _alternatives([str(w) for w in data.get("move_words") or []]).pattern
     done = _alternatives([str(w) for w in data.get("move_done") or []]).pattern
-    # A move word not followed by what says the move is done (迁走了, 迁到城里以后).
-    pending = re.compile(f"(?:{moves})(?![^,，、]{{0,4}}(?:{done}))" if done else moves)
+    # A move word not followed by what says the move is done (迁走了, 迁到城里以后), nor
+    # preceded by it (户口已迁入城区).
+    before = "(?<!已)(?<!已经)(?<!早已)"
+    pending = re.compile(
+        f"{before}(?:{moves})(?![^,，、]{{0,4}}(?:{done}))" if done else f"{before}(?:{moves})"
+    )
     return TopicQuestions(_alternatives(cues), tuple(terms), pending)
 
 

@@ -20,6 +20,8 @@ from bot.nlu.topics import load_topic_questions, topic_questions
         ("我在醴陵打工，孩子能在这边上学吗", "ask_schooling"),
         ("我是外地户口，能申请公租房吗", "ask_housing_security"),
         ("户口迁走了医保怎么办", "ask_social_insurance"),
+        ("农民工进城有没有免费的职业技能培训？", "ask_employment_support"),
+        ("其父亲户口已迁入城区，现在生活困难，能否申请城镇低保？", "ask_social_assistance"),
         ("我户口迁走了，宅基地归谁", "ask_land_rights"),
         ("孩子户口迁过来了，在哪里上学", "ask_schooling"),
         # A question about the move itself, a statement, or no topic: nothing (the second
