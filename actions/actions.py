@@ -51,7 +51,7 @@ from bot.dialogue.memory import (
 )
 from bot.dialogue.payloads import entry_id, fact_entities, first_entity
 from bot.dialogue.quick_replies import ordered_buttons
-from bot.dialogue.reply import asked_of, other_city_of
+from bot.dialogue.reply import asked_of, other_city_of, retracted_of
 from bot.dialogue.situation import (
     LIKELY_SLOT,
     SKIPPED_SLOT,
@@ -291,6 +291,13 @@ class ValidateSituationForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         intent = _latest_intent(tracker)
         stated = dict(fact_entities(tracker.latest_message))
+        # 哦我搞错了，社保是株洲那边交的: what a correction takes back without saying again is
+        # no longer known (asked again if it matters), not kept from the turn before.
+        events.extend(
+            SlotSet(name, None)
+            for name in sorted(retracted_of(tracker.latest_message))
+            if name not in stated and tracker.get_slot(name) is not None
+        )
         earlier = _goal_before_this_turn(tracker)
         # An answer to another question (不投靠) keeps the goal: the classifier may read a goal
         # into a short answer (投靠 → want_settle_urban), and the slot's intent mapping would

@@ -107,6 +107,14 @@ def asked_of(parse: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(name for name in raw if isinstance(name, str) and name in FACTS)
 
 
+def retracted_of(parse: Mapping[str, Any]) -> frozenset[str]:
+    """The ``retracted`` property of a parse (facts a correction took back): names only."""
+    raw = parse.get("retracted")
+    if not isinstance(raw, list):
+        return frozenset()
+    return frozenset(name for name in raw if isinstance(name, str) and name in FACTS)
+
+
 Kind = Literal["other_city", "topic", "validity", "declined", "assessment"]
 
 

@@ -204,6 +204,19 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
     facts that only the routes to a town turn on, is settling in a town.
     """
     stated = chosen.get("goal")
+    if stated is not None and stated.value == "residence_permit":
+        # 我想办个居住证…我在长庆示范区买了房子，是不是可以直接落户？: settling is asked after
+        # the permit, with a town route stated.
+        later = [
+            m
+            for m in SETTLE_WORDS.finditer(text, stated.end)
+            if WANTED_AGAIN.search(text, m.start(), m.end() + 12)
+        ]
+        met = [f for f in URBAN_ROUTE_FACTS if chosen.get(f) and not chosen[f].negated]
+        if later and met:
+            move = later[-1]
+            return FactMention("goal", "settle_urban", move.start(), move.end(), move[0], False)
+        return None
     if stated is not None and (
         stated.value not in MOVE_GOALS or PLACE_IN_GOAL.search(stated.text) is not None
     ):
@@ -412,12 +425,35 @@ class FactExtractor:
                 [*found, FactMention("goal", "newborn", at, at + 1, normalized[at], False)],
                 normalized,
             )
+        settle = SETTLE_WORDS.search(normalized)
+        if "goal" not in chosen and settle and "investor_or_founder" in asked:
+            # 我在城里开了个奶茶店，能落户吗: a move with no place beside a town route only
+            # hinted at (a shop: is the citizen its 法人代表?) is settling in a town too.
+            chosen = self._choose(
+                [*found, FactMention("goal", "settle_urban", *settle.span(), settle[0], False)],
+                normalized,
+            )
         return chosen, frozenset(set(asked) - set(chosen) - {"goal"})
 
-    def _spoken_of(self, text: str, start: int) -> set[str]:
+    def retracted(self, text: str, chosen: dict[str, FactMention]) -> frozenset[str]:
+        """Facts a correction in ``text`` takes back without saying them again.
+
+        "哦我搞错了，社保是株洲那边公司交的" as a later turn of a chat: the insurance said in an
+        earlier turn is no longer known (the words after the correction speak of it, and give
+        it to another city). ``chosen`` is :meth:`read`'s first result for the same text.
+        """
+        normalized = normalize(text)
+        taken: set[str] = set()
+        for fix in CORRECTION.finditer(normalized):
+            said_again = {name for name, m in chosen.items() if m.start >= fix.start()}
+            # (a 户口在… after it says whose it is, and is said again: not taken back here)
+            taken |= self._spoken_of(normalized, fix.end(), hukou=False) - said_again
+        return frozenset(taken - {"goal"})
+
+    def _spoken_of(self, text: str, start: int, hukou: bool = True) -> set[str]:
         """The facts any rule, hukou statement or move matches in ``text`` from ``start`` on."""
         spoken = {rule.fact for rule in self.rules if rule.pattern.search(text, start)}
-        if HUKOU_AT.search(text, start) or DONE_MOVE.search(text, start):
+        if hukou and (HUKOU_AT.search(text, start) or DONE_MOVE.search(text, start)):
             spoken |= {"current_hukou_area", "spouse_hukou_area", "relative_hukou_area"}
         for move in SETTLE_WORDS.finditer(text, start):
             # 算了，我干脆直接落户吧: a move wanted again, even with no place, replaces the goal

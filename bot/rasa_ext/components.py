@@ -31,6 +31,8 @@ EXTRACTOR_NAME = "PolicyFactExtractor"
 OTHER_CITY = "other_city"
 """Message property: ``{"place", "facts"}`` when the message asks about settling elsewhere."""
 ASKED = "asked"
+RETRACTED = "retracted"
+"""Message property: facts a correction in the message takes back (slots reset to unknown)."""
 """Message property: the facts the words ask about without stating them (see FactExtractor.read)."""
 
 
@@ -165,6 +167,9 @@ class PolicyFactExtractor(GraphComponent, EntityExtractorMixin):
             entities = self.add_extractor_name(entities)
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             message.set(ASKED, sorted(asked), add_to_output=True)
+            message.set(
+                RETRACTED, sorted(self.extractor.retracted(text, chosen)), add_to_output=True
+            )
             elsewhere = self.extractor.other_city(text)
             if elsewhere is not None:
                 place, facts = elsewhere

@@ -326,6 +326,19 @@ def test_joining_a_spouse_is_not_asked_whether_married() -> None:
     )
 
 
+def test_a_correction_resets_what_it_takes_back() -> None:
+    """哦我搞错了，社保是株洲那边交的: the insurance said in an earlier turn is unknown again."""
+    form = actions.ValidateSituationForm()
+    trk = tracker(
+        {"goal": "settle_urban", "urban_social_insurance": "true", "housing": "owned"},
+        entities=[{"entity": "housing", "value": "owned"}],
+    )
+    trk.latest_message["retracted"] = ["urban_social_insurance", "not_a_fact"]
+    events = asyncio.run(form.run(CollectingDispatcher(), trk, {}))
+    assert SlotSet("urban_social_insurance", None) in events
+    assert SlotSet("housing", None) not in events and SlotSet("not_a_fact", None) not in events
+
+
 def test_out_of_scope_names_where_to_go_and_offers_a_way_back() -> None:
     _, messages = run(actions.ActionOutOfScope(), tracker(intent="out_of_scope", text="护照怎么办"))
     text = next(m["text"] for m in messages if m.get("text"))

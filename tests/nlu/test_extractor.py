@@ -135,6 +135,13 @@ CASES = [
     ("我高中毕业就没读了", {"fulltime_graduate": False}),
     ("专科毕业还没找到工作", {"fulltime_graduate": True, "employed_in_liling": False}),
     ("事业单位招考进了一中教书", {"transferred_or_recruited": True}),
+    # a shop or a business only points to 三(一)4 (who is the 法人代表?); a settle asked after
+    # a residence permit, with a town route stated, is settling
+    ("我在城里开了个奶茶店，能落户吗", {"goal": "settle_urban"}),
+    (
+        "我想办个居住证。等一下，我在城区买了房子，是不是可以直接落户？",
+        {"goal": "settle_urban", "housing": "owned"},
+    ),
     # a child of six never registered is no newborn (四(一), 无户口人员)
     ("细伢子今年六岁了一直冇上户口", {"goal": "no_hukou"}),
     # in-laws joined with no soldier said: a move to where they are
@@ -538,3 +545,18 @@ def test_statements_that_settle_a_fact(
     facts = extractor.facts(text)
     assert {name: facts.get(name) for name in expected} == expected
     assert not set(absent) & set(facts)
+
+
+def test_a_correction_takes_back_what_it_speaks_of(extractor: FactExtractor) -> None:
+    """A later chat turn that corrects an earlier one resets the facts it speaks of."""
+    text = "哦我搞错了，社保是株洲那边公司交的，人也在株洲上班，醴陵只是有套房子在城区"
+    chosen, _ = extractor.read(text)
+    assert {name: m.value for name, m in chosen.items()} == {"housing": "owned"}
+    assert extractor.retracted(text, chosen) == {"urban_social_insurance", "employed_in_liling"}
+    assert "investor_or_founder" in extractor.read("我开了个奶茶店，能落户吗")[1]
+    # said again after the correction: a new value, not taken back
+    text = "不对，我老婆户口在村里"
+    assert extractor.retracted(text, extractor.read(text)[0]) == frozenset()
+    # no correction: nothing taken back
+    text = "我在城里上班，没交社保"
+    assert extractor.retracted(text, extractor.read(text)[0]) == frozenset()
