@@ -142,6 +142,18 @@ CASES = [
         "我想办个居住证。等一下，我在城区买了房子，是不是可以直接落户？",
         {"goal": "settle_urban", "housing": "owned"},
     ),
+    # input-method homophones: 股动 (股东), 投考 before a relative (投靠)
+    ("我是公司的股动，工商那边有登记", {"investor_or_founder": True}),
+    (
+        "我老泼胡口在均楚镇农村，我胡口在安徽，想投考老泼洛户到她村里",
+        {
+            "goal": "move_rural",
+            "current_hukou_area": "outside_liling",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_rural",
+            "join_relative": "spouse",
+        },
+    ),
     # a child of six never registered is no newborn (四(一), 无户口人员)
     ("细伢子今年六岁了一直冇上户口", {"goal": "no_hukou"}),
     # in-laws joined with no soldier said: a move to where they are
