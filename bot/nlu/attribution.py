@@ -149,6 +149,25 @@ GENERIC_ELSEWHERE = frozenset({"外地", "外省", "外市", "外县", "省外",
 """Words for "not Liling" that name no city to refer the citizen to."""
 
 CHILDS_PARENT = frozenset({"爸", "妈", "爸爸", "妈妈", "爹", "娘"})
+SONS_AND_DAUGHTERS = frozenset(
+    {
+        "儿子",
+        "女儿",
+        "孩子",
+        "小孩",
+        "伢子",
+        "伢崽",
+        "崽",
+        "满崽",
+        "闺女",
+        "娃",
+        "小儿子",
+        "大儿子",
+        "小女儿",
+        "大女儿",
+    }
+)
+"""Whose 他爸 is the speaker's spouse (not a 儿媳's or 女婿's parent)."""
 """他爸 / 她妈 of the speaker's child: the speaker's spouse."""
 
 PRONOUN_GENDER = {"她": "f", "她们": "f", "他": "m"}
@@ -169,8 +188,8 @@ PAST = re.compile(
 """Before 户口: where the hukou *was* (入伍前户口在村里) — the origin, not where it is."""
 
 DONE = re.compile(
-    r"(?:(已经|早就|早已|去年|前年|上个月|那年|当年|当初|那时候)[^,.;!?。\s]{0,6}"
-    r"|已(?![婚经])[^,.;!?。\s]{0,10})$"
+    r"(?:(已经|早就|早已|去年|前年|上个月|那年)[^,.;!?。\s]{0,4}"
+    r"|(当年|当初|那时候)[^,.;!?。\s]{0,6}|已(由|从)[^,.;!?。\s]{0,10})$"
 )
 """Before a move: one that has happened (她户口去年已经落到城里了), so where the hukou is now."""
 DONE_MOVE = re.compile(
@@ -369,6 +388,7 @@ class Attribution:
         blocked = [(m.start(), m.end()) for m in self._not_persons.finditer(text)]
         found: list[Person] = []
         thirds: list[tuple[Person, str | None]] = []  # third persons named, with gender
+        sons_pronouns: set[int] = set()  # pronouns that refer to the speaker's son or daughter
         caller: str | None = None  # the caller's gender, once a pronoun has shown it
         hotline = False
         for match in self._people.finditer(text):
@@ -387,23 +407,16 @@ class Attribution:
                 fits = [p for p, g in thirds if g is None or gender is None or g == gender]
                 # No one it can refer to: someone the message has not named, not the speaker.
                 role = fits[-1].role if fits else "other"
+                if fits and text[fits[-1].start : fits[-1].end] in SONS_AND_DAUGHTERS:
+                    sons_pronouns.add(match.start())
                 found.append(Person(match.start(), match.end(), role, True))
                 continue
             role, third = self._role_of[word]
-            if (
-                word == "自己"
-                and found
-                and found[-1].role != "self"
-                and CLAUSE_BREAKS.search(text, found[-1].end, match.start()) is None
-            ):
-                # 我女儿在村里自己盖了房: 自己 is the one the clause is about, not the speaker.
-                role, third = found[-1].role, True
             person = Person(match.start(), match.end(), role, third)
             owned_by_child = (
                 bool(found)
                 and found[-1].end == match.start()
-                and found[-1].role == "child"
-                and text[found[-1].start : found[-1].end] in self._pronouns
+                and found[-1].start in sons_pronouns
                 and word in CHILDS_PARENT
             )
             if third and not owned_by_child:
@@ -427,8 +440,7 @@ class Attribution:
         for index in range(len(found) - 1, 0, -1):
             owner, person = found[index - 1], found[index]
             if (
-                owner.role == "child"
-                and text[owner.start : owner.end] in self._pronouns
+                owner.start in sons_pronouns
                 and person.start == owner.end
                 and text[person.start : person.end] in CHILDS_PARENT
             ):
@@ -874,7 +886,13 @@ class Attribution:
             if seen == "self":
                 return False, "current_hukou_area"
             return False, AREA_FACTS.get(seen)
-        if fact in RELATIVE_AREA_FACTS and inside and text[inside[0].start] in "他她":
+        if (
+            fact in RELATIVE_AREA_FACTS
+            and inside
+            and text[inside[0].start] in "他她"
+            and inside[0].end - inside[0].start > 1
+            and text[inside[0].start : inside[0].end] not in self._pronouns
+        ):
             # The rule's relative word may name someone else here (他爸 of the speaker's son is
             # her husband): the person named decides whose hukou it is.
             seen_as = AREA_FACTS.get(relative_to(inside[0].role, applicant))

@@ -161,6 +161,9 @@ def load_patterns(path: Path = DEFAULT_PATTERNS) -> tuple[dict[str, Any], list[R
     return settings, rules
 
 
+NOT_WANTED = re.compile(r"不想|不要|不打算|不用|不准备")
+"""不想落户: a move refused, not asked."""
+
 WANTED_AGAIN = re.compile(r"想|要|打算|准备|干脆|能不能|可以|能否|吧|吗|[?？]")
 """A move after a correction that is wanted or asked about, not one told as done."""
 
@@ -171,8 +174,10 @@ SETTLE_WORDS = re.compile(
 
 CORRECTION = re.compile(
     r"不对|说错了|记错了|搞错了|弄错了|更正一下|说反了|搞反了|讲错了|讲错哒|说错咯|搞错哒|"
-    r"(?:^|[,.;!?。\s])算了(?=[,.;!?。\s])|"
-    r"(?<![是就也])不是不是|(?:^|[,.;!?。\s])(?:哦|噢|啊|呃)?不是(?=[,.;!?。\s])"
+    # 算了 and 不是 only where a turn or a sentence begins (…。算了，他上个礼拜走了), not inside
+    # one (我户口在村里，算了，直接说吧 takes nothing back).
+    r"(?:^|[.!?。\s])算了(?=[,.;!?。\s])|"
+    r"(?<![是就也])不是不是|(?:^|[.!?。\s])(?:哦|噢|啊|呃)?不是(?=[,.;!?。\s])"
 )
 """Where the speaker takes back what they said (the rules' clause breaks include 不对)."""
 
@@ -210,7 +215,8 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         later = [
             m
             for m in SETTLE_WORDS.finditer(text, stated.end)
-            if WANTED_AGAIN.search(text, m.start(), m.end() + 12)
+            if WANTED_AGAIN.search(text, max(stated.end, m.start() - 6), m.end() + 4)
+            and not NOT_WANTED.search(text, max(0, m.start() - 4), m.start())
         ]
         met = [f for f in URBAN_ROUTE_FACTS if chosen.get(f) and not chosen[f].negated]
         if later and met:
@@ -426,7 +432,12 @@ class FactExtractor:
                 normalized,
             )
         settle = SETTLE_WORDS.search(normalized)
-        if "goal" not in chosen and settle and "investor_or_founder" in asked:
+        if (
+            "goal" not in chosen
+            and settle
+            and "investor_or_founder" in asked
+            and self._in_town(normalized, asked["investor_or_founder"])
+        ):
             # 我在城里开了个奶茶店，能落户吗: a move with no place beside a town route only
             # hinted at (a shop: is the citizen its 法人代表?) is settling in a town too.
             chosen = self._choose(
@@ -434,6 +445,18 @@ class FactExtractor:
                 normalized,
             )
         return chosen, frozenset(set(asked) - set(chosen) - {"goal"})
+
+    def _in_town(self, text: str, at: list[int]) -> bool:
+        """Whether the clauses at ``at`` name no place outside Liling's towns (在村里开了个超市)."""
+        places = self.attribution.places(text)
+        for start in at:
+            c_start, c_end = self.attribution.clause_bounds(text, start)
+            if self.attribution.area_in(places, c_start, c_end) in (
+                "outside_liling",
+                "liling_rural",
+            ):
+                return False
+        return True
 
     def retracted(self, text: str, chosen: dict[str, FactMention]) -> frozenset[str]:
         """Facts a correction in ``text`` takes back without saying them again.

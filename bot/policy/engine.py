@@ -248,7 +248,7 @@ class Assessment:
             # The words are about a route they then rule out (28岁…迁回爸妈村里: 三(二)5 is for
             # minors): that route, why not, and the section before the routes still open.
             return (*near, ClauseFinding(self.overview), *cited, *self.near_misses[1:])
-        if len(cited) > at and _score(cited[0], self.asked) == _score(cited[at], self.asked):
+        if len(cited) > at and _standing(cited[0], self.asked) == _standing(cited[at], self.asked):
             # The words single out no route (迁回爸妈村里: every return meets 原籍农村 alike):
             # the section first, the routes after it in the document's order.
             return (ClauseFinding(self.overview), *cited, *self.near_misses)
@@ -260,6 +260,11 @@ def _score(finding: ClauseFinding, asked: frozenset[str]) -> int:
     """How much the words point to a clause: stated facts it meets, one more if one is asked."""
     touched = not asked.isdisjoint(finding.clause.facts)
     return sum(reason.met for reason in finding.reasons) + touched
+
+
+def _standing(finding: ClauseFinding, asked: frozenset[str]) -> tuple[int, bool]:
+    """The score and whether a fact of it is asked about: equal ranks single out neither."""
+    return _score(finding, asked), not asked.isdisjoint(finding.clause.facts)
 
 
 def _points(finding: ClauseFinding, asked: frozenset[str]) -> bool:

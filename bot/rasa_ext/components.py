@@ -31,9 +31,9 @@ EXTRACTOR_NAME = "PolicyFactExtractor"
 OTHER_CITY = "other_city"
 """Message property: ``{"place", "facts"}`` when the message asks about settling elsewhere."""
 ASKED = "asked"
+"""Message property: the facts the words ask about without stating them (see FactExtractor.read)."""
 RETRACTED = "retracted"
 """Message property: facts a correction in the message takes back (slots reset to unknown)."""
-"""Message property: the facts the words ask about without stating them (see FactExtractor.read)."""
 
 
 def _longest_free_run(start: int, end: int, taken: set[int]) -> tuple[int, int] | None:

@@ -263,16 +263,6 @@ CASES = [
         "来电人是新录用的公务员，父母随其居住，询问本人及父母户口迁入醴陵的办法",
         {"goal": "settle_urban", "transferred_or_recruited": True},
     ),
-    # 自己 after a third person in the same clause is that person (她自己盖了房)
-    (
-        "我女儿在瓦子坪村自己盖了房，户口在村里。我一直是城区户口，想迁到女儿那里",
-        {
-            "goal": "move_rural",
-            "current_hukou_area": "liling_urban",
-            "join_relative": "child",
-            "relative_hukou_area": "liling_rural",
-        },
-    ),
     # of two wanted moves, the one asked about decides who moves (听说她能… is hearsay)
     (
         "我老婆是大学肄业的，听说她能迁回老家村里。我户口在城区，能不能跟着她一起迁到她村里？",

@@ -154,6 +154,38 @@ CASES = [
             "join_relative": "spouse",
         },
     ),
+    # a second reader's probes: what the new rules must not take
+    (
+        "我老公在外地打工，他爸户口在村里",
+        {
+            "marital_status": "married",
+            "spouse_hukou_area": "outside_liling",
+            "relative_hukou_area": "liling_rural",
+        },
+    ),
+    ("孩子已经上小学了户口迁到城里有什么规定", {"goal": "settle_urban"}),
+    ("已在城区购房户口迁入城区的条件", {"goal": "settle_urban"}),
+    (
+        "我户口在村里，算了，直接说吧，我老公户口在城区，我能迁过去吗",
+        {
+            "goal": "settle_urban",
+            "current_hukou_area": "liling_rural",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_urban",
+        },
+    ),
+    ("房子卖掉了，现在租房住，能落户吗", {"goal": "settle_urban", "housing": "rented"}),
+    (
+        "我儿子还不到18岁，他想把户口迁回村里",
+        {"goal": "move_rural", "is_minor": True, "origin_rural": True},
+    ),
+    ("我女儿考进了一中，想把户口迁到城里方便读书", {"goal": "settle_urban"}),
+    ("我户口在村里，孩子能上到城区的小学吗", {"current_hukou_area": "liling_rural"}),
+    (
+        "我在城区租房上班，只想办居住证，不想落户，要什么材料",
+        {"goal": "residence_permit", "housing": "rented", "employed_in_liling": True},
+    ),
+    ("我在村里开了个超市，户口在外省，能落户吗", {"current_hukou_area": "outside_liling"}),
     # a child of six never registered is no newborn (四(一), 无户口人员)
     ("细伢子今年六岁了一直冇上户口", {"goal": "no_hukou"}),
     # in-laws joined with no soldier said: a move to where they are

@@ -170,6 +170,15 @@ def test_an_undetermined_route_shows_the_section_after_the_likely_routes(kb: Kno
     )
     assert "3.2.5" not in [f.clause.id for f in adult.applicable]
     assert [f.clause.id for f in adult.shown][:2] == ["3.2.5", "3.2"]
+    # A route asked about outranks a fact every return meets: no tie, so it stays first
+    # (户口已经迁到城里了，现在想迁回村里 asks about 三(二)8).
+    asked = assess(
+        Situation.from_mapping({"goal": "move_rural", "origin_rural": True}),
+        kb,
+        BEFORE_EXPIRY,
+        asked=["moved_to_town_under_hunan_rules"],
+    )
+    assert asked.shown[0].clause.id == "3.2.8"
     newborn = assess(Situation.from_mapping({"goal": "newborn"}), kb, BEFORE_EXPIRY)
     assert newborn.overview is None
 
