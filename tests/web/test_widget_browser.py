@@ -236,9 +236,14 @@ def test_restart_asks_first_and_turns_minutes_apart_get_a_time(
     page.goto(gateway.url + "/")
     stamps = page.locator(".stamp")
     expect(stamps).to_have_count(2)  # before the first turn, and before the one hours later
+    # The time alone, or with the date when three hours ago was yesterday (a run after midnight).
     expect(stamps.first).to_have_text(
-        page.evaluate("t => { const d = new Date(t); return String(d.getHours()).padStart(2, '0')"
-                      " + ':' + String(d.getMinutes()).padStart(2, '0'); }", now - 3 * 3600_000)
+        page.evaluate("t => { const d = new Date(t), now = new Date();"
+                      " const hm = String(d.getHours()).padStart(2, '0') + ':'"
+                      " + String(d.getMinutes()).padStart(2, '0');"
+                      " return d.toDateString() === now.toDateString() ? hm"
+                      " : (d.getMonth() + 1) + '月' + d.getDate() + '日 ' + hm; }",
+                      now - 3 * 3600_000)
     )  # fmt: skip
     page.click("#restart")
     confirm = page.locator("#restart-confirm")
