@@ -105,6 +105,9 @@ IN_LILING_FACTS = frozenset(
 URBAN_HOUSING_FACTS = frozenset({"housing"})
 """A home counts only in Liling's urban area: dropped when the clause says elsewhere or 村."""
 
+AREA_GOAL: dict[str, str] = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}
+"""A move to a place in Liling's town or country area → the goal it is."""
+
 AREA_FACTS = {
     "self": "current_hukou_area",
     "spouse": "spouse_hukou_area",

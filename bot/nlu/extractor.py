@@ -26,6 +26,7 @@ import yaml
 from spacy.tokens import Doc, Span
 
 from bot.nlu.attribution import (
+    AREA_GOAL,
     DONE_MOVE,
     HUKOU_AT,
     RELATIVE_APPLICANTS,
@@ -240,9 +241,7 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         where = chosen.get(
             "spouse_hukou_area" if joined.value == "spouse" else "relative_hukou_area"
         )
-        goal = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
-            str(where.value) if where else ""
-        )
+        goal = AREA_GOAL.get(str(where.value) if where else "")
         if goal is not None:
             # 丈夫户口在嘉树镇某村…能否投靠丈夫落户: a move that names no place goes where the
             # one joined has their hukou, whatever the words' move is taken to be.
@@ -261,9 +260,7 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         ):
             # 迁到公公婆婆的户口本上 with no soldier said: a move to where they are, if said.
             where = chosen.get("relative_hukou_area")
-            goal = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
-                str(where.value) if where else ""
-            )
+            goal = AREA_GOAL.get(str(where.value) if where else "")
             if goal is not None:
                 return FactMention("goal", goal, stated.start, stated.end, stated.text, False)
             continue
@@ -287,7 +284,7 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         # 孩子他爸户口在白兔潭镇的村里，我们想都迁到他那里: a move to the one relative whose
         # hukou is in Liling goes where that hukou is.
         targets = {
-            {"liling_urban": "settle_urban", "liling_rural": "move_rural"}[str(where.value)]
+            AREA_GOAL[str(where.value)]
             for fact in ("spouse_hukou_area", "relative_hukou_area")
             if (where := chosen.get(fact)) is not None
             and where.value in ("liling_urban", "liling_rural")
@@ -304,9 +301,7 @@ def _implied_goal(chosen: dict[str, FactMention], text: str = "") -> FactMention
         own = chosen.get("current_hukou_area")
         for fact in _relatives(chosen):
             where = chosen.get(fact)
-            target = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}.get(
-                str(where.value) if where else ""
-            )
+            target = AREA_GOAL.get(str(where.value) if where else "")
             if where is not None and target and (own is None or own.value != where.value):
                 return FactMention("goal", target, settle.start(), settle.end(), settle[0], False)
     if joined is None and settle and met and STATUS_CHECK.search(text) is None:
@@ -330,7 +325,7 @@ def _to_the_relative(
         return None
     own = chosen.get("current_hukou_area")
     targets = {
-        {"liling_urban": "settle_urban", "liling_rural": "move_rural"}[str(where.value)]
+        AREA_GOAL[str(where.value)]
         for fact in _relatives(chosen)
         if (where := chosen.get(fact)) is not None
         and where.value in ("liling_urban", "liling_rural")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from bot.nlu.attribution import MOVE_VERB, Attribution, Person, PlaceMention, Role
+from bot.nlu.attribution import AREA_GOAL, MOVE_VERB, Attribution, Person, PlaceMention, Role
 from bot.nlu.normalize import normalize
 
 FactValue = str | bool
@@ -59,8 +59,6 @@ PRONOUNS = frozenset({"他", "她", "他们", "她们", "其"})
 
 AGE = re.compile(r"(\d{1,3}|[一二两三四五六七八九十]{1,3})(周岁|岁|个月)")
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
-
-AREA_GOAL = {"liling_urban": "settle_urban", "liling_rural": "move_rural"}
 
 
 @dataclass(frozen=True)
