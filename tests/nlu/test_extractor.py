@@ -390,6 +390,11 @@ CASES = [
         "我老公是现役军人。其实老公半年前已经退伍了",
         {"marital_status": "married", "spouse_serving_soldier": False},
     ),
+    # a move to a named village is to the countryside, whatever 醴陵 / 镇 the words begin with
+    ("我想迁到醴陵枫林镇大冲村", {"goal": "move_rural"}),
+    ("佢想将户口迁转醴陵官庄镇杨梅村老屋", {"goal": "move_rural"}),
+    ("迁到城中村的出租屋里能落户吗", {}),
+    ("户口迁到学校去了我是石塘村考出去的", {}),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
