@@ -320,9 +320,7 @@ def report(halves: dict[str, dict[str, list[dict[str, Any]]]], seconds: float) -
 def main() -> None:
     """Start the assistant, run the corpus through both paths, write the reports."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--half", choices=(*DEV_HALVES, *TEST_HALVES, "both"), default="both"
-    )
+    parser.add_argument("--half", choices=(*DEV_HALVES, *TEST_HALVES, "both"), default="both")
     args = parser.parse_args()
     halves = [*DEV_HALVES, *TEST_HALVES] if args.half == "both" else [args.half]
     corpus = {h: yaml.safe_load((CORPUS / f"{h}.yml").read_text("utf-8")) for h in halves}
