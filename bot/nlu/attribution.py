@@ -239,6 +239,11 @@ PROXY = re.compile(r"(帮|替|代)(我|我们)?(家)?(的)?[\u4e00-\u9fff]{1,4}?
 """帮我女儿问一下, 替我爸咨询: the person named is the applicant."""
 ON_BEHALF = re.compile(r"代为(咨询|询问|了解|打听|问)|帮其(咨询|询问|问)|替其(咨询|询问|问)")
 """来电人称其侄子…来电人代为咨询: the call is made for the relative the note is about."""
+BIRTH = re.compile(
+    r"出生|出世|刚生|生了|生的|生下|生哒|生咯|新生|婴|满月|百天|月子|准生|生育|怀孕|bb", re.I
+)
+"""Words of a birth: a newborn's registration is asked about only where a birth or a child is."""
+CHILD_ROLES = frozenset({"child", "grandchild"})
 NOTE_ABOUT = re.compile(r"(来电人|来电市民|市民|该市民|群众)(称|反映|说|表示|介绍)?[:：,，]?其")
 """来电人称其侄子…: the person right after 其 is the one the note is about."""
 ENTRUST = re.compile(r"委托|托我|让我(帮|替)?(他|她)?(问|咨询)")
@@ -385,6 +390,15 @@ class Attribution:
             self._place_kind.setdefault(name, kind)
 
     # -- reading the text ---------------------------------------------------------------
+
+    def names_a_birth(self, text: str) -> bool:
+        """Whether ``text`` names a child or a birth (a newborn's registration may be meant).
+
+        买房了能上户口不 names neither: its 上户口 is the speaker's own move.
+        """
+        if BIRTH.search(text) is not None:
+            return True
+        return any(person.role in CHILD_ROLES for person in self.people(text))
 
     def people(self, text: str) -> list[Person]:
         """The people named in ``text``, pronouns resolved, in text order."""

@@ -10,6 +10,7 @@ names pick them up.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -22,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.dialogue.situation import INTENT_GOALS, TOPIC_INTENTS, entity_value
+from bot.nlu.attribution import Attribution
 from bot.nlu.extractor import FactExtractor, FactMention
 from bot.nlu.normalize import is_noise, normalize
 from bot.nlu.topics import topic_questions
@@ -182,6 +184,14 @@ class PolicyFactExtractor(GraphComponent, EntityExtractorMixin):
 
 
 GOAL_INTENTS = {goal: intent for intent, goal in INTENT_GOALS.items()}
+
+
+@lru_cache(maxsize=1)
+def _people() -> Attribution:
+    """Who the words name (loaded once per process, on the first message)."""
+    return Attribution()
+
+
 RESCUED_GOALS = frozenset({*MOVE_GOALS, "newborn", "no_hukou", "death"})
 """Goals of 三 and 四(一) that, stated with another fact, outweigh an ``out_of_scope`` guess."""
 
@@ -227,6 +237,21 @@ class FactBackedIntent(_Stateless):
                 # for the same situation (action_out_of_scope reads the property).
                 message.set(INTENT, {"name": "out_of_scope", "confidence": 1.0}, add_to_output=True)
                 continue
+            if (
+                INTENT_GOALS.get(str(intent.get("name"))) == "newborn"
+                and facts.get("goal") != "newborn"
+                and not _people().names_a_birth(normalize(str(message.get(TEXT) or "")))
+            ):
+                # 买房了能上户口不: 上户口 with no child or birth named is the speaker's own
+                # move; the facts stated say which (or the form asks).
+                name = GOAL_INTENTS.get(str(facts.get("goal")), "inform" if facts else None)
+                if name is not None:
+                    message.set(
+                        INTENT,
+                        {"name": name, "confidence": intent.get("confidence", 0.0)},
+                        add_to_output=True,
+                    )
+                    intent = message.get(INTENT) or {}
             if (
                 intent.get("name") == "out_of_scope"
                 and facts.get("goal") in RESCUED_GOALS

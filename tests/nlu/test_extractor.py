@@ -395,6 +395,11 @@ CASES = [
     ("佢想将户口迁转醴陵官庄镇杨梅村老屋", {"goal": "move_rural"}),
     ("迁到城中村的出租屋里能落户吗", {}),
     ("户口迁到学校去了我是石塘村考出去的", {}),
+    # a son or daughter of any age settles: no newborn's registration without a baby
+    (
+        "其儿子在醴陵某陶瓷企业工作三年。咨询儿子能否在醴陵落户",
+        {"goal": "settle_urban", "employed_in_liling": True},
+    ),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),

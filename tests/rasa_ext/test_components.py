@@ -91,6 +91,29 @@ def test_repeated_characters_become_fallback_whatever_was_guessed() -> None:
         assert message.get("intent")["name"] == expected
 
 
+def test_a_newborn_guess_needs_a_child_or_a_birth_in_the_words() -> None:
+    from bot.rasa_ext.components import EXTRACTOR_NAME, FactBackedIntent
+
+    component = FactBackedIntent()
+    owned = {"entity": "housing", "value": "owned", "extractor": EXTRACTOR_NAME}
+    goal = {"entity": "goal", "value": "settle_urban", "extractor": EXTRACTOR_NAME}
+    cases = [
+        # 上户口 with nobody else named is the speaker's own move: the facts say which.
+        ("ask_newborn", [owned], "买房了能上户口不", "inform"),
+        ("ask_newborn", [goal, owned], "城里买房了能上户口不", "want_settle_urban"),
+        # Nothing stated: the classifier's guess stands (the form asks).
+        ("ask_newborn", [], "上户口要什么材料", "ask_newborn"),
+        # A child or a birth named: a newborn's registration may be meant.
+        ("ask_newborn", [owned], "孩子上户口，我在城里买了房", "ask_newborn"),
+        ("ask_newborn", [owned], "刚生了二胎，家里有房", "ask_newborn"),
+    ]
+    for intent, entities, text, expected in cases:
+        message = _message(intent, entities)
+        message.set("text", text)
+        (message,) = component.process([message])  # type: ignore[list-item]
+        assert message.get("intent")["name"] == expected, text
+
+
 def test_a_story_that_asks_a_topic_question_gets_the_topic() -> None:
     """data/facts/topic_questions.yml: only over inform, fallback or an unstated move."""
     from bot.rasa_ext.components import EXTRACTOR_NAME, FactBackedIntent
