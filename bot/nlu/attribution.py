@@ -59,7 +59,7 @@ NOT_MARKS = frozenset(
 """Words that end in a mark character but mark no object (现在女儿在城里上班)."""
 
 SENTENCE_BREAKS = re.compile(r"[.!?。\n]")
-WISH = re.compile(r"想|要|打算|准备|希望|能不能|能否|可不可以|可以|行不行|能迁|能落")
+WISH = re.compile(r"想|要|打算|准备|希望|能不能|能否|可不可以|可以|行不行|能迁|能落|如何|怎么|怎样")
 """A move that is wanted (想迁回去), not one that happened (当初是投靠他迁过去的)."""
 ASKED_MOVE = re.compile(r"能不能|可不可以|能否|可否|行不行|要得啵|吗|呢|么|[?？]|[能行]不$")
 """A move asked about (能不能跟着她一起迁？): the question is the applicant's."""
@@ -239,6 +239,8 @@ PROXY = re.compile(r"(帮|替|代)(我|我们)?(家)?(的)?[\u4e00-\u9fff]{1,4}?
 """帮我女儿问一下, 替我爸咨询: the person named is the applicant."""
 ON_BEHALF = re.compile(r"代为(咨询|询问|了解|打听|问)|帮其(咨询|询问|问)|替其(咨询|询问|问)")
 """来电人称其侄子…来电人代为咨询: the call is made for the relative the note is about."""
+CO_SPEAKERS = frozenset({"老伴", "老伴儿"})
+"""我跟老伴…: an elderly couple speaking as one; a later 他/她 is someone else (their child)."""
 BIRTH = re.compile(
     r"出生|出世|刚生|生了|生的|生下|生哒|生咯|新生|婴|满月|百天|月子|准生|生育|怀孕|bb", re.I
 )
@@ -436,9 +438,16 @@ class Attribution:
                 and found[-1].start in sons_pronouns
                 and word in CHILDS_PARENT
             )
-            if third and not owned_by_child:
+            couple = (
+                word in CO_SPEAKERS
+                and bool(found)
+                and found[-1].role == "self"
+                and JOINED.fullmatch(text[found[-1].end : match.start()]) is not None
+            )
+            if third and not owned_by_child and not couple:
                 # (我儿子…我和他爸…他想迁回村里: 他爸 names the son's father by the son, who stays
-                # the one a later 他 refers to.)
+                # the one a later 他 refers to. 我跟老伴…想投靠他: the couple speak as one, and
+                # 他 is the child they would join.)
                 hotline = hotline or role == "self"
                 thirds.append((person, self._gender.get(word)))
             found.append(person)

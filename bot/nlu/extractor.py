@@ -336,6 +336,18 @@ def _to_the_relative(
     return FactMention("goal", targets.pop(), start, end, said, False)
 
 
+def _contained(m: FactMention, found: list[FactMention]) -> bool:
+    """Whether a longer match of the same fact holds ``m``."""
+    return any(
+        o is not m
+        and o.fact == m.fact
+        and o.start <= m.start
+        and m.end <= o.end
+        and (o.end - o.start) > (m.end - m.start)
+        for o in found
+    )
+
+
 RETURN_WORDS = re.compile(r"(迁|落|转)回(来|去)|回(来|去)(落户|上户口)")
 """A move back with no place named (要落回来): to the origin, wherever that is."""
 
@@ -493,13 +505,12 @@ class FactExtractor:
         asked: dict[str, list[int]] = {}
         for rule in self.rules:
             for match in rule.pattern.finditer(said):
-                if rule.others_hukou and (
-                    self.attribution.subject(
-                        said, match.start(), match.start() + 2, people, joint=False
-                    )
-                    == "self"
+                if rule.others_hukou and "self" in self.attribution.subjects(
+                    said, match.start(), match.start() + 2, people
                 ):
-                    continue  # 我户口在村里，想迁过去: the applicant's own hukou, not a target
+                    # 我户口在村里，想迁过去 (or 我跟老伴户口在乡下…): the applicant's own
+                    # hukou, not a target.
+                    continue
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
                     continue
@@ -533,19 +544,18 @@ class FactExtractor:
                 )
         found = self._attribute(said, found, where_counts)
         found.sort(key=lambda m: (m.start, -m.end))
-        # A match inside a longer match of the same fact is part of it (有房子 in 没有房子).
-        kept = [
-            m
-            for m in found
-            if not any(
-                o is not m
-                and o.fact == m.fact
-                and o.start <= m.start
-                and m.end <= o.end
-                and (o.end - o.start) > (m.end - m.start)
-                for o in found
-            )
-        ]
+        # A match inside a longer match of the same fact is part of it (有房子 in 没有房子);
+        # a prevailing one makes the longer one, of the same value, prevail (迁回老家村 in
+        # 迁回老家村里: the village still decides).
+        kept = []
+        for m in found:
+            if _contained(m, found):
+                continue
+            if not m.prevails and any(
+                o.prevails and o.value == m.value and _contained(o, [m]) for o in found
+            ):
+                m = replace(m, prevails=True)
+            kept.append(m)
         return kept, asked
 
     def _attribute(

@@ -400,6 +400,40 @@ CASES = [
         "其儿子在醴陵某陶瓷企业工作三年。咨询儿子能否在醴陵落户",
         {"goal": "settle_urban", "employed_in_liling": True},
     ),
+    # dev4 (development): a home in town, no home of one's own, where a couple met, a permit
+    # as the fallback, a husband called 先生, an elderly couple speaking as one
+    ("我在城里有房 户口在乡下", {"current_hukou_area": "liling_rural", "housing": "owned"}),
+    ("在城区做住家保姆，自己也没租房子", {"employed_in_liling": True}),
+    (
+        "老婆是在部队驻地认识的，户口在河南",
+        {"marital_status": "married", "spouse_hukou_area": "outside_liling"},
+    ),
+    ("能否在醴陵落户，如不能，能否办理居住证", {"goal": "settle_urban"}),
+    ("请问居住证怎么办", {"goal": "residence_permit"}),
+    (
+        "我先生户口在醴陵乡下 我想迁过去",
+        {"goal": "move_rural", "marital_status": "married", "spouse_hukou_area": "liling_rural"},
+    ),
+    (
+        "我儿子户口在来龙门街道。我跟老伴户口在李畋镇的村里，想投靠他",
+        {
+            "current_hukou_area": "liling_rural",
+            "marital_status": "married",
+            "spouse_hukou_area": "liling_rural",
+            "relative_hukou_area": "liling_urban",
+        },
+    ),
+    ("我儿媳妇户口在城里", {"relative_hukou_area": "liling_urban"}),
+    (
+        "我上个月退伍，入伍前户口在左权镇村里。我想先把自己户口迁回老家村里，然后老婆的也迁过来",
+        {"goal": "move_rural", "marital_status": "married", "veteran": True, "origin_rural": True},
+    ),
+    (
+        "来电人反映：其儿子因服刑被注销白兔潭镇某村户口，今年刑满释放。咨询儿子如何恢复户口，"
+        "是否可以落回原籍",
+        {"goal": "move_rural", "released_hukou_cancelled": True},
+    ),
+    ("我是2018年把户口从农村签到城里的", {"moved_to_town_under_hunan_rules": True}),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
