@@ -517,7 +517,11 @@ class ActionAnswerTopic(AnswerAction):
         situation = _move_in_these_words(tracker)
         asked = asked_of(tracker.latest_message)
         full = _full_notice(tracker)
-        return topic_answer(topics, KB, today(), situation, asked, full_notice=full), []
+        question = str(tracker.latest_message.get("text") or "")
+        answer = topic_answer(
+            topics, KB, today(), situation, asked, full_notice=full, question=question
+        )
+        return answer, []
 
 
 class ActionPolicyValidity(AnswerAction):

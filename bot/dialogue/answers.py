@@ -30,6 +30,7 @@ from bot.policy.present import (
     validity_notice,
 )
 from bot.policy.situation import Situation
+from bot.retrieval.policy_search import PolicySearch
 
 Answer = tuple[str, dict[str, Any]]
 
@@ -137,6 +138,36 @@ def _clause_lines(clause: Clause) -> list[str]:
     return lines
 
 
+RANKED_TOPICS: dict[str, int] = {"reform_work": 3}
+"""Topics whose clauses are ranked by the question's words, and how many of them are quoted:
+the reform's goals, leadership, rules, finance, publicity, petitions and population records
+(一, 四(三), 五(三), 六 and the annex's tasks) are one question to the classifier, many to
+the document."""
+
+_SEARCHES: dict[int, tuple[Knowledge, PolicySearch]] = {}
+
+
+def _found_by(question: str, clauses: Sequence[Clause], kb: Knowledge) -> list[Clause]:
+    """``clauses`` in the policy search's order for ``question``.
+
+    Those it does not find come last, in the document's order.
+    """
+    held = _SEARCHES.get(id(kb))
+    if held is None or held[0] is not kb:
+        held = _SEARCHES[id(kb)] = (kb, PolicySearch(kb))
+    order = {hit.clause.id: rank for rank, hit in enumerate(held[1].search(question, limit=50))}
+    ranked = sorted(clauses, key=lambda c: order.get(c.id, len(order)))
+    # An annex row that repeats its section word for word (附件第4项 = 四(三)) is the section,
+    # which names the row's department: quoted once, as the section, where the row ranked.
+    sections = {c.quote: c for c in clauses if not c.id.startswith("annex.")}
+    found: list[Clause] = []
+    for clause in ranked:
+        clause = sections.get(clause.quote, clause)
+        if clause not in found:
+            found.append(clause)
+    return found
+
+
 def topic_answer(
     topics: tuple[str, ...],
     kb: Knowledge,
@@ -144,18 +175,26 @@ def topic_answer(
     situation: Situation | None = None,
     asked: frozenset[str] = frozenset(),
     full_notice: bool = True,
+    question: str = "",
 ) -> Answer:
     """Quote the clauses that answer a direct question (land rights, schooling …).
 
     When the same words also describe a move of the citizen's own (``situation`` states a
     move goal: "我们一家是水库移民，安置到城区，孩子上学怎么办"), the question is answered
     first and the clauses for the situation follow, with why: the citizen asked both.
+    A topic of many clauses (:data:`RANKED_TOPICS`: how the reform is run) is answered by the
+    few of them the ``question``'s words find.
     """
+    ranked = [t for t in topics if t in RANKED_TOPICS]
     clauses: list[Clause] = []
     for topic in topics:
         for clause in kb.clauses_for_topic(topic):
-            if clause not in clauses and not clause.id.startswith("annex."):
+            # The annex's rows repeat the sections' tasks, with the department: quoted only
+            # for a ranked topic, where a department is often what is asked (信访归谁管).
+            if clause not in clauses and (ranked or not clause.id.startswith("annex.")):
                 clauses.append(clause)
+    if ranked and question:
+        clauses = _found_by(question, clauses, kb)[: RANKED_TOPICS[ranked[0]]]
     if not clauses:
         return not_covered(kb, today)
     keys = key_sentences(clauses, topics)

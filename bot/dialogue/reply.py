@@ -59,6 +59,8 @@ class Reading:
     source: Source = "none"
     other_city: tuple[str, dict[str, FactValue]] | None = None
     asked: frozenset[str] = frozenset()
+    text: str = ""
+    """The words read (a topic of many clauses is answered by those its words find)."""
 
     @classmethod
     def from_parse(cls, parse: Mapping[str, Any]) -> Reading:
@@ -71,6 +73,7 @@ class Reading:
             source="model",
             other_city=other_city_of(parse),
             asked=asked_of(parse),
+            text=str(parse.get("text") or ""),
         )
 
     @classmethod
@@ -163,7 +166,12 @@ def first_answer(
         text, answer = other_city_answer(place, {**facts, **ticked}, kb, today, reading.asked)
     elif kind == "topic":
         text, answer = topic_answer(
-            TOPIC_INTENTS[str(reading.intent)], kb, today, situation, reading.asked
+            TOPIC_INTENTS[str(reading.intent)],
+            kb,
+            today,
+            situation,
+            reading.asked,
+            question=reading.text,
         )
     elif kind == "validity":
         text, answer = validity_answer(kb, today, situation, reading.asked)

@@ -27,6 +27,7 @@ TOPIC_INTENTS: dict[str, tuple[str, ...]] = {
     "ask_housing_security": ("housing_security",),
     "ask_employment_support": ("employment_support",),
     "ask_social_assistance": ("social_assistance",),
+    "ask_reform_work": ("reform_work",),
 }
 """Direct questions answered from the clause data by topic (see ``topics`` in clauses.yml)."""
 

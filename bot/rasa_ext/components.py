@@ -195,6 +195,9 @@ def _people() -> Attribution:
 RESCUED_GOALS = frozenset({*MOVE_GOALS, "newborn", "no_hukou", "death"})
 """Goals of 三 and 四(一) that, stated with another fact, outweigh an ``out_of_scope`` guess."""
 
+WHERE_AND_WHAT = frozenset({"ask_where_to_apply", "ask_documents"})
+"""Where to go and what to bring: for a move; with no move stated, maybe a topic's question."""
+
 KEEP_INTENTS = frozenset({*TOPIC_INTENTS, "ask_policy_validity"})
 """Questions answered from the clauses wherever the citizen is: never turned into a decline."""
 
@@ -269,14 +272,19 @@ class FactBackedIntent(_Stateless):
                     add_to_output=True,
                 )
                 continue
-            if intent.get("name") in ("inform", "nlu_fallback") or (
-                INTENT_GOALS.get(str(intent.get("name"))) in MOVE_GOALS
-                and facts.get("goal") not in MOVE_GOALS
+            if (
+                intent.get("name") in ("inform", "nlu_fallback")
+                or (
+                    INTENT_GOALS.get(str(intent.get("name"))) in MOVE_GOALS
+                    and facts.get("goal") not in MOVE_GOALS
+                )
+                or (intent.get("name") in WHERE_AND_WHAT and "goal" not in facts)
             ):
                 # 我一直填的农业户口…是不是政策改了？: a story with a topic question in it is
                 # the topic's question (data/facts/topic_questions.yml); a question about a
                 # move is not. A move also stated is assessed in the topic's answer; a move
-                # intent with no move in the words (佢可唔可以喺醴陵考高中) was a guess.
+                # intent with no move in the words (佢可唔可以喺醴陵考高中) was a guess, and so
+                # is "where / what papers" with no move (户籍改革方面的信访归哪里管).
                 topic = topic_questions().asked(str(message.get(TEXT) or ""))
                 if topic is not None:
                     message.set(

@@ -129,3 +129,31 @@ def test_a_topic_answer_never_lists_a_ruled_out_route_as_one_to_look_at(kb: Know
     answer = first_answer(Reading.from_parse(parse), {}, kb, BEFORE_EXPIRY)
     assert "3.1.6" not in [c["id"] for c in answer["clauses"]]
     assert "3.1.6" not in answer["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("户籍改革到2020年要达到什么目标", "1.3"),
+        ("醴陵户籍改革领导小组谁牵头", "6.1"),
+        ("户籍改革配套细则哪个部门出", "6.2"),
+        ("户籍改革要花钱 财政有保障不", "5.3"),
+        ("户籍改革政策的宣传解读由哪个部门负责", "annex.15"),
+        # (附件第4项 repeats 四(三) word for word: quoted once, as the section)
+        ("社区上门登记实有人口信息是什么政策", "4.3"),
+    ],
+)
+def test_how_the_reform_is_run_is_answered_by_the_clauses_its_words_find(
+    kb: Knowledge, question: str, first: str
+) -> None:
+    """One intent for the reform's own sections; the question's words pick three clauses."""
+    parse = {**_parse("ask_reform_work"), "text": question}
+    answer = first_answer(Reading.from_parse(parse), {}, kb, BEFORE_EXPIRY)
+    ids = [c["id"] for c in answer["clauses"]]
+    assert answer["type"] == "clause" and len(ids) == 3 and ids[0] == first
+    reform = {c.id for c in kb.clauses_for_topic("reform_work")}
+    assert set(ids) <= reform
+    assert len({kb.clauses[i].quote for i in ids}) == 3
+    # An annex row is quoted with the department that does the task (附件: 市委宣传部).
+    if first.startswith("annex."):
+        assert kb.clauses[first].departments[0] in answer["text"]

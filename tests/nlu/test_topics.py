@@ -22,6 +22,7 @@ from bot.nlu.topics import load_topic_questions, topic_questions
         ("户口迁走了医保怎么办", "ask_social_insurance"),
         ("农民工进城有没有免费的职业技能培训？", "ask_employment_support"),
         ("其父亲户口已迁入城区，现在生活困难，能否申请城镇低保？", "ask_social_assistance"),
+        ("落户的事跑了三趟没办成，户籍改革方面的信访归哪里管？", "ask_reform_work"),
         ("我户口迁走了，宅基地归谁", "ask_land_rights"),
         ("孩子户口迁过来了，在哪里上学", "ask_schooling"),
         # A question about the move itself, a statement, or no topic: nothing (the second

@@ -130,6 +130,15 @@ def test_a_story_that_asks_a_topic_question_gets_the_topic() -> None:
         ("want_settle_urban", [], school, "ask_schooling"),
         # … a move stated stays the move; other intents are the classifier's.
         ("want_settle_urban", [goal], school, "want_settle_urban"),
+        # Where to go, with no move stated, may be a topic's question …
+        ("ask_where_to_apply", [], "户籍改革方面的信访归哪里管？", "ask_reform_work"),
+        # … but not with a move stated.
+        (
+            "ask_where_to_apply",
+            [goal],
+            "想落户城里，户籍改革方面的信访归哪里管？",
+            "ask_where_to_apply",
+        ),
         ("ask_residence_permit", [], school, "ask_residence_permit"),
         # A question about the move itself is the assessment's.
         ("inform", [], "孩子在城里上学，我想把户口迁过去可以吗", "inform"),
