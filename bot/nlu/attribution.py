@@ -246,6 +246,8 @@ BIRTH = re.compile(
 )
 """Words of a birth: a newborn's registration is asked about only where a birth or a child is."""
 CHILD_ROLES = frozenset({"child", "grandchild"})
+AGED = re.compile(r"(?<![零〇.\d])([1-9]\d?|[一二两三四五六七八九十]{1,3})(周)?岁")
+"""An age of a year or more (6岁, 十二周岁): no newborn (not 0.5岁 nor 8个月)."""
 NOTE_ABOUT = re.compile(r"(来电人|来电市民|市民|该市民|群众)(称|反映|说|表示|介绍)?[:：,，]?其")
 """来电人称其侄子…: the person right after 其 is the one the note is about."""
 ENTRUST = re.compile(r"委托|托我|让我(帮|替)?(他|她)?(问|咨询)")
@@ -393,14 +395,19 @@ class Attribution:
 
     # -- reading the text ---------------------------------------------------------------
 
-    def names_a_birth(self, text: str) -> bool:
-        """Whether ``text`` names a child or a birth (a newborn's registration may be meant).
+    def names_a_birth(self, text: str) -> bool | None:
+        """Whether ``text`` may be about a newborn's registration.
 
-        买房了能上户口不 names neither: its 上户口 is the speaker's own move.
+        ``True``: a birth is named (刚生了, 满月), or a child with no age. ``False``: the only
+        child named has an age of a year or more (孙子6岁…迁到我们户口本上: a move, or 四(一)'s
+        late registration, not a birth's). ``None``: no child and no birth (买房了能上户口不:
+        the speaker's own move).
         """
         if BIRTH.search(text) is not None:
             return True
-        return any(person.role in CHILD_ROLES for person in self.people(text))
+        if not any(person.role in CHILD_ROLES for person in self.people(text)):
+            return None
+        return AGED.search(text) is None
 
     def people(self, text: str) -> list[Person]:
         """The people named in ``text``, pronouns resolved, in text order."""

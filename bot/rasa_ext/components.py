@@ -240,14 +240,18 @@ class FactBackedIntent(_Stateless):
                 # for the same situation (action_out_of_scope reads the property).
                 message.set(INTENT, {"name": "out_of_scope", "confidence": 1.0}, add_to_output=True)
                 continue
-            if (
-                INTENT_GOALS.get(str(intent.get("name"))) == "newborn"
+            birth = (
+                _people().names_a_birth(normalize(str(message.get(TEXT) or "")))
+                if INTENT_GOALS.get(str(intent.get("name"))) == "newborn"
                 and facts.get("goal") != "newborn"
-                and not _people().names_a_birth(normalize(str(message.get(TEXT) or "")))
-            ):
+                else True
+            )
+            if birth is not True:
                 # 买房了能上户口不: 上户口 with no child or birth named is the speaker's own
-                # move; the facts stated say which (or the form asks).
-                name = GOAL_INTENTS.get(str(facts.get("goal")), "inform" if facts else None)
+                # move; 孙子6岁…迁到我们户口本上 is a child's move, not a birth. The facts stated
+                # say which (or the form asks).
+                fallback = "inform" if facts or birth is False else None
+                name = GOAL_INTENTS.get(str(facts.get("goal")), fallback)
                 if name is not None:
                     message.set(
                         INTENT,

@@ -106,6 +106,10 @@ def test_a_newborn_guess_needs_a_child_or_a_birth_in_the_words() -> None:
         # A child or a birth named: a newborn's registration may be meant.
         ("ask_newborn", [owned], "孩子上户口，我在城里买了房", "ask_newborn"),
         ("ask_newborn", [owned], "刚生了二胎，家里有房", "ask_newborn"),
+        # A child of a year or more is no newborn: a move (or a late registration, stated).
+        ("ask_newborn", [], "我孙子6岁，想把孙子户口迁到我们户口本上", "inform"),
+        ("ask_newborn", [], "宝宝8个月了还没上户口", "ask_newborn"),
+        ("ask_newborn", [], "孩子0.5岁", "ask_newborn"),
     ]
     for intent, entities, text, expected in cases:
         message = _message(intent, entities)
