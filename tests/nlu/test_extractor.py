@@ -434,6 +434,11 @@ CASES = [
         {"goal": "move_rural", "released_hukou_cancelled": True},
     ),
     ("我是2018年把户口从农村签到城里的", {"moved_to_town_under_hunan_rules": True}),
+    ("爹妈户口能跟我进城吗", {"goal": "settle_urban"}),
+    (
+        "户口在村里，进城打工五年了",
+        {"current_hukou_area": "liling_rural", "employed_in_liling": True},
+    ),
     # noise
     ("😀😀😀", {}),
     ("<b>租房</b>", {"housing": "rented"}),
