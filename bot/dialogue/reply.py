@@ -61,6 +61,9 @@ class Reading:
     asked: frozenset[str] = frozenset()
     text: str = ""
     """The words read (a topic of many clauses is answered by those its words find)."""
+    applicant: str = "self"
+    """Whom the facts are about: ``self`` (the speaker, the caller) or the relative the words
+    ask for (``child``, ``sibling``, ``other`` …: 来电人称其侄子…代为咨询)."""
 
     @classmethod
     def from_parse(cls, parse: Mapping[str, Any]) -> Reading:
@@ -74,6 +77,7 @@ class Reading:
             other_city=other_city_of(parse),
             asked=asked_of(parse),
             text=str(parse.get("text") or ""),
+            applicant=_applicant_of(parse.get("applicant")),
         )
 
     @classmethod
@@ -82,13 +86,29 @@ class Reading:
         facts: Mapping[str, FactValue],
         other_city: tuple[str, dict[str, FactValue]] | None = None,
         asked: frozenset[str] = frozenset(),
+        applicant: str = "self",
     ) -> Reading:
         """The facts the rules found, with no classifier (no topic, no decline)."""
-        return cls(facts=dict(facts), source="rules", other_city=other_city, asked=asked)
+        return cls(
+            facts=dict(facts),
+            source="rules",
+            other_city=other_city,
+            asked=asked,
+            applicant=_applicant_of(applicant),
+        )
 
     def describe(self) -> dict[str, Any]:
         """What the hotline page shows about how the words were read."""
         return {"intent": self.intent, "confidence": self.confidence, "source": self.source}
+
+
+APPLICANTS = frozenset({"self", "spouse", "parent", "child", "grandchild", "sibling", "other"})
+"""Whom the words may be about (bot.nlu.attribution's roles)."""
+
+
+def _applicant_of(raw: object) -> str:
+    """The applicant a parse names; the speaker when it names none (an older model)."""
+    return raw if isinstance(raw, str) and raw in APPLICANTS else "self"
 
 
 def other_city_of(parse: Mapping[str, Any]) -> tuple[str, dict[str, FactValue]] | None:
@@ -157,7 +177,11 @@ def first_answer(
     """
     situation = Situation.from_mapping({**reading.facts, **ticked})
     assessed = payload(assess(situation, kb, today, reading.asked), kb)
-    common = {"understood": dict(reading.facts), "understanding": reading.describe()}
+    common = {
+        "understood": dict(reading.facts),
+        "understanding": reading.describe(),
+        "applicant": reading.applicant,
+    }
     kind = kind_of_answer(reading)
     if kind == "assessment":
         return {**assessed, **common}

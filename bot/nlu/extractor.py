@@ -420,7 +420,16 @@ class FactExtractor:
         "坐过牢的人户口还能迁回农村吗" states no prison term but asks about one: the engine
         ranks the clauses that turn on an asked fact among the likely ones. One pass.
         """
-        found, asked = self._scan(text)
+        chosen, asked, _ = self.understand(text)
+        return chosen, asked
+
+    def understand(self, text: str) -> tuple[dict[str, FactMention], frozenset[str], Role]:
+        """:meth:`read`, and whom the facts are about.
+
+        The applicant is the speaker (``self``) or the relative the words ask for
+        (来电人称其侄子…代为咨询: ``other``; 帮我女儿问: ``child``). One pass.
+        """
+        found, asked, applicant = self._scan(text)
         normalized = normalize(text)
         for fix in CORRECTION.finditer(normalized):
             # 交了社保…不对，下个月才开始买社保: said again after a correction, even only as a
@@ -451,7 +460,7 @@ class FactExtractor:
                 [*found, FactMention("goal", "settle_urban", *settle.span(), settle[0], False)],
                 normalized,
             )
-        return chosen, frozenset(set(asked) - set(chosen) - {"goal"})
+        return chosen, frozenset(set(asked) - set(chosen) - {"goal"}), applicant
 
     def _in_town(self, text: str, at: list[int]) -> bool:
         """Whether the clauses at ``at`` name no place outside Liling's towns (在村里开了个超市)."""
@@ -495,7 +504,7 @@ class FactExtractor:
 
     def _scan(
         self, text: str, where_counts: bool = True
-    ) -> tuple[list[FactMention], dict[str, list[int]]]:
+    ) -> tuple[list[FactMention], dict[str, list[int]], Role]:
         doc = self.nlp(normalize(text))
         # spaCy's Doc.text joins every token again on each access: read once, not once per
         # rule (≈ 150 rules; it was 60 % of a parse's fact-rule time).
@@ -542,7 +551,7 @@ class FactExtractor:
                         rule.prevails and polarity,
                     )
                 )
-        found = self._attribute(said, found, where_counts)
+        found, applicant = self._attribute(said, found, where_counts)
         found.sort(key=lambda m: (m.start, -m.end))
         # A match inside a longer match of the same fact is part of it (有房子 in 没有房子);
         # a prevailing one makes the longer one, of the same value, prevail (迁回老家村 in
@@ -556,11 +565,11 @@ class FactExtractor:
             ):
                 m = replace(m, prevails=True)
             kept.append(m)
-        return kept, asked
+        return kept, asked, applicant
 
     def _attribute(
         self, text: str, found: list[FactMention], where_counts: bool = True
-    ) -> list[FactMention]:
+    ) -> tuple[list[FactMention], Role]:
         """Keep the applicant's facts, turn a relative's hukou into theirs, add 户口在… places.
 
         See :mod:`bot.nlu.attribution`: a fact said of someone else, or of a place outside
@@ -626,7 +635,7 @@ class FactExtractor:
             kept.append(mention)
         for fact, area, start, end in who.hukou_statements(text, people, places, applicant):
             kept.append(FactMention(fact, area, start, end, text[start:end], False))
-        return kept
+        return kept, applicant
 
     def _mover_by_history(
         self, text: str, found: list[FactMention], people: list[Person], applicant: Role

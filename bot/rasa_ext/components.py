@@ -35,6 +35,10 @@ OTHER_CITY = "other_city"
 ASKED = "asked"
 """Message property: the facts the words ask about without stating them (see FactExtractor.read)."""
 RETRACTED = "retracted"
+APPLICANT = "applicant"
+"""Message property: whom the facts are about, the speaker (``self``) or the relative asked
+for (``spouse``, ``child``, ``parent``, ``sibling``, ``grandchild``, ``other``): the hotline page
+names the applicant by it."""
 """Message property: facts a correction in the message takes back (slots reset to unknown)."""
 
 
@@ -155,7 +159,7 @@ class PolicyFactExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT)
             if not isinstance(text, str) or not text or text.startswith("/"):
                 continue
-            chosen, asked = self.extractor.read(text)
+            chosen, asked, applicant = self.extractor.understand(text)
             entities = [
                 {
                     "entity": mention.fact,
@@ -169,6 +173,7 @@ class PolicyFactExtractor(GraphComponent, EntityExtractorMixin):
             entities = self.add_extractor_name(entities)
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             message.set(ASKED, sorted(asked), add_to_output=True)
+            message.set(APPLICANT, applicant, add_to_output=True)
             message.set(
                 RETRACTED, sorted(self.extractor.retracted(text, chosen)), add_to_output=True
             )

@@ -102,6 +102,30 @@ def test_one_call_several_applicants(browser: Browser, gateway: Gateway) -> None
     page.close()
 
 
+def test_a_call_made_for_one_relative_names_them_not_the_caller(
+    browser: Browser, gateway: Gateway
+) -> None:
+    """来电人称其侄子…代为咨询: the applicant is the nephew, named by his relation to the caller."""
+    page = _staff(
+        browser, gateway, "来电人称其侄子户口在江西，在醴陵城区买了房，来电人代为咨询侄子能否落户"
+    )
+    tab = page.locator("#applicants .tab")
+    expect(tab).to_have_count(1)
+    expect(tab.first).to_contain_text("其他亲属（来电人代问）")
+    expect(page.locator("#script")).to_have_value(re.compile("您说的其他亲属的情况"))
+    expect(page.locator("#result .clause h3").first).to_contain_text("三(一)5")
+    # A fact set by hand keeps the applicant and the words' other facts (the nephew's).
+    page.select_option("#fact-housing", label="没有住所")
+    expect(page.locator("#src-housing")).to_have_text("人工")
+    expect(page.locator("#result .clause.ruled").first).to_contain_text("三(一)5")
+    expect(tab.first).to_contain_text("其他亲属（来电人代问）")
+    expect(page.locator("#fact-current_hukou_area")).to_have_value('"outside_liling"')
+    page.click("#tab-ticket")
+    expect(page.locator("#ticket-text")).to_have_value(re.compile("与来电人关系：其他亲属"))
+    _shot(page, "hotline-relative-1280.png")
+    page.close()
+
+
 def test_the_operators_choice_overrides_the_words(browser: Browser, gateway: Gateway) -> None:
     page = _staff(browser, gateway, RENTER)
     housing, mark = page.locator("#fact-housing"), page.locator("#src-housing")

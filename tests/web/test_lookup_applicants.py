@@ -67,3 +67,20 @@ def test_bad_applicants_are_a_chinese_422(offline: TestClient, applicants: objec
     response = offline.post("/api/lookup", json={"applicants": applicants})
     assert response.status_code == 422
     assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["detail"])
+
+
+@pytest.mark.parametrize(
+    ("words", "applicant"),
+    [
+        ("来电人称其侄子户口在江西，在醴陵城区买了房，来电人代为咨询侄子能否落户", "other"),
+        ("帮我女儿问一下，她在城区买了房，户口在株洲，能落户吗", "child"),
+        ("我在城区买了房，户口在株洲，能落户吗", "self"),
+    ],
+)
+def test_the_answer_says_whom_the_words_are_about(
+    offline: TestClient, words: str, applicant: str
+) -> None:
+    """One relative asked for is the applicant: the page names them, not 本人."""
+    body = offline.post("/api/lookup", json={"text": words}).json()
+    assert body["applicant"] == applicant
+    assert body["understood"]["housing"] == "owned" and body["applicants"] == []

@@ -94,9 +94,9 @@ async def lookup(
             # in a thread, so the gateway's pages, search and FAQ are served meanwhile. In
             # the event loop it stopped every request for 20 s (reports/fault-report.md).
             rules = await asyncio.to_thread(_rules)
-            chosen, asked = rules.read(masked)
+            chosen, asked, applicant = rules.understand(masked)
             facts = {name: mention.value for name, mention in chosen.items()}
-            reading = Reading.from_rules(facts, rules.other_city(masked), asked)
+            reading = Reading.from_rules(facts, rules.other_city(masked), asked, applicant)
     day = body.date or liling_today()
     answer = first_answer(reading, ticked, kb, day)
     answer["applicants"] = applicant_answers(body.applicants, text, reading, kb, day)

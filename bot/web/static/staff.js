@@ -14,6 +14,10 @@
 
   var FACTS = {}, ORDER = [], SECTIONS = [];
   var ROLES = { self: "本人", spouse: "配偶", child: "子女", parent: "父母", other: "其他亲属" };
+  // Whom the words are about, as the understanding read them (the answer's `applicant`): the
+  // caller, or the one relative the call is made for (来电人称其侄子…代为咨询).
+  var RELATIONS = { self: "本人", spouse: "配偶", child: "子女", parent: "父母", sibling: "兄弟姐妹",
+    grandchild: "孙子女", other: "其他亲属" };
   var UNKNOWN = "（未知）", UNSAID = "未见规定，以派出所公布为准";
   // The call: the applicants (each with the facts the operator set by hand and the questions
   // the caller could not answer). While `proposed` is true the list follows the words.
@@ -22,9 +26,18 @@
   var timer = null, searchTimer = null, seq = 0;
 
   function fresh() {
-    return { applicants: [person("self", "")], active: 0, proposed: true };
+    return { applicants: [wordsPerson("self")], active: 0, proposed: true };
   }
   function person(role, label) { return { role: role, label: label || ROLES[role], ticked: {}, unsure: {} }; }
+  // The one applicant the words are about: asked for with the words' own facts (role `self`
+  // of the request), named by their relation to the caller.
+  function wordsPerson(relation) {
+    var r = RELATIONS[relation] ? relation : "self";
+    var p = person("self", r === "self" ? "" : RELATIONS[r] + "（来电人代问）");
+    p.relation = r; p.words = true;
+    return p;
+  }
+  function relationOf(a) { return a.relation || a.role; }
   function current() { return call.applicants[call.active]; }
 
   // -- facts -------------------------------------------------------------------------------
@@ -159,7 +172,7 @@
     var body = { text: text.value };
     if (asOf.value) body.date = asOf.value;
     var only = call.applicants[0];
-    if (call.proposed || (call.applicants.length === 1 && only.role === "self" && only.label === ROLES.self)) {
+    if (call.proposed || (call.applicants.length === 1 && only.role === "self" && (only.words || only.label === ROLES.self))) {
       body.facts = clean(only.ticked);
     } else {
       body.applicants = call.applicants.map(function (a) { return { role: a.role, label: a.label, facts: clean(a.ticked) }; });
@@ -194,7 +207,10 @@
       if (!same) { call.applicants = people.map(function (x) { return person(x.role, x.label); }); call.active = 0; }
       answers = people.map(function (x) { return x.answer; });
     } else {
-      if (call.proposed && call.applicants.length > 1) { call.applicants = [person("self", "")]; call.active = 0; }
+      var about = p.applicant || "self";
+      if (call.proposed && (call.applicants.length > 1 || relationOf(call.applicants[0]) !== about)) {
+        call.applicants = [wordsPerson(about)]; call.active = 0;
+      }
       answers = [p];
     }
     if (call.active >= answers.length) call.active = 0;
@@ -355,7 +371,8 @@
     var first = routes[0];
     var lines = [];
     var word = /（(.+)）$/.exec(a.label);
-    var who = a.role === "self" ? "您" : "您说的" + (word ? word[1] : a.label);
+    var rel = relationOf(a);
+    var who = rel === "self" ? "您" : "您说的" + (a.words ? RELATIONS[rel] : word ? word[1] : a.label);
     var says = first
       ? "按醴陵市2017年的文件（" + policy.doc_no + "）" + first.label + "“" + first.title + "”的规定，" + who
         + (SAYS[p.outcome] || "的情况" + (OUTCOMES[p.outcome] || "还需确认") + "。")
@@ -447,7 +464,7 @@
     var lines = [
       "诉求分类：" + topic.join(" > "),
       "承办单位：" + (depts.length ? depts.join("、") : "醴陵市公安局户政（政策未指明，按户籍事项转办）"),
-      "申请人：" + a.label + "（与来电人关系：" + ROLES[a.role] + "）",
+      "申请人：" + a.label + "（与来电人关系：" + (RELATIONS[relationOf(a)] || ROLES[a.role]) + "）",
       "政策依据：" + (routes.length ? routes.map(function (c) { return c.label + " " + c.title; }).join("；") : "未确定"),
       "答复要点：" + (p ? OUTCOMES[p.outcome] || p.outcome : "咨询政策") + "；文件标注有效期至" + ((p && p.policy) || top.policy || {}).expires + "，已提示向派出所确认",
     ];
