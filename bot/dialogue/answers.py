@@ -155,17 +155,27 @@ def _found_by(question: str, clauses: Sequence[Clause], kb: Knowledge) -> list[C
     held = _SEARCHES.get(id(kb))
     if held is None or held[0] is not kb:
         held = _SEARCHES[id(kb)] = (kb, PolicySearch(kb))
-    order = {hit.clause.id: rank for rank, hit in enumerate(held[1].search(question, limit=50))}
+    # The words every such question holds (户籍改革, 醴陵) rank nothing: the rest do.
+    query = GENERIC_WORDS.sub(" ", question)
+    hits = held[1].search(query, limit=50) if query.strip() else []
+    order = {hit.clause.id: rank for rank, hit in enumerate(hits)}
     ranked = sorted(clauses, key=lambda c: order.get(c.id, len(order)))
-    # An annex row that repeats its section word for word (附件第4项 = 四(三)) is the section,
-    # which names the row's department: quoted once, as the section, where the row ranked.
-    sections = {c.quote: c for c in clauses if not c.id.startswith("annex.")}
+    # An annex row that repeats its section (附件第4项 = 四(三); 附件第15项 within 六(三)) is the
+    # section, which names the row's department: quoted once, as the section, where it ranked.
+    sections = [c for c in clauses if not c.id.startswith("annex.")]
     found: list[Clause] = []
     for clause in ranked:
-        clause = sections.get(clause.quote, clause)
+        if clause.id.startswith("annex."):
+            clause = next((c for c in sections if clause.quote in c.quote), clause)
         if clause not in found:
             found.append(clause)
     return found
+
+
+GENERIC_WORDS = re.compile(
+    r"户籍制度改革|户籍改革|户口改革|户改|户籍|户口|改革|制度|醴陵|政策|方面"
+)
+"""Words of every question about how the reform is run: left out of its ranking."""
 
 
 def topic_answer(
@@ -193,7 +203,7 @@ def topic_answer(
             # for a ranked topic, where a department is often what is asked (信访归谁管).
             if clause not in clauses and (ranked or not clause.id.startswith("annex.")):
                 clauses.append(clause)
-    if ranked and question:
+    if ranked:
         clauses = _found_by(question, clauses, kb)[: RANKED_TOPICS[ranked[0]]]
     if not clauses:
         return not_covered(kb, today)

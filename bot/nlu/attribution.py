@@ -59,8 +59,10 @@ NOT_MARKS = frozenset(
 """Words that end in a mark character but mark no object (现在女儿在城里上班)."""
 
 SENTENCE_BREAKS = re.compile(r"[.!?。\n]")
-WISH = re.compile(r"想|要|打算|准备|希望|能不能|能否|可不可以|可以|行不行|能迁|能落|如何|怎么|怎样")
+WISH = re.compile(r"想|要|打算|准备|希望|能不能|能否|可不可以|可以|行不行|能迁|能落")
 """A move that is wanted (想迁回去), not one that happened (当初是投靠他迁过去的)."""
+ASKED_HOW = re.compile(r"(咨询|询问|问|想知道|了解)[^,.;!?。]{0,8}(如何|怎么|怎样)")
+"""咨询儿子如何恢复户口: how to make a move, asked, is a move wanted (not 当初怎么迁到城里的)."""
 ASKED_MOVE = re.compile(r"能不能|可不可以|能否|可否|行不行|要得啵|吗|呢|么|[?？]|[能行]不$")
 """A move asked about (能不能跟着她一起迁？): the question is the applicant's."""
 
@@ -242,7 +244,9 @@ ON_BEHALF = re.compile(r"代为(咨询|询问|了解|打听|问)|帮其(咨询|�
 CO_SPEAKERS = frozenset({"老伴", "老伴儿"})
 """我跟老伴…: an elderly couple speaking as one; a later 他/她 is someone else (their child)."""
 BIRTH = re.compile(
-    r"出生|出世|刚生|生了|生的|生下|生哒|生咯|新生|婴|满月|百天|月子|准生|生育|怀孕|bb", re.I
+    r"出生|出世|刚生|生了|(?<![学医先])生的|生下|生哒|生咯|生完|新生|婴|满月|百天|月子|准生|生育|怀孕"
+    r"|胎|二宝|三宝|千金|顺产|剖腹产|剖宫产|生产|分娩|添丁|bb",
+    re.I,
 )
 """Words of a birth: a newborn's registration is asked about only where a birth or a child is."""
 CHILD_ROLES = frozenset({"child", "grandchild"})
@@ -405,9 +409,11 @@ class Attribution:
         """
         if BIRTH.search(text) is not None:
             return True
-        if not any(person.role in CHILD_ROLES for person in self.people(text)):
+        children = [p for p in self.people(text) if p.role in CHILD_ROLES]
+        if not children:
             return None
-        return AGED.search(text) is None
+        # The age said right after the child (孙子6岁, 外孙今年8岁), not the speaker's (我28岁).
+        return not any(AGED.search(text, p.end, p.end + 6) for p in children)
 
     def people(self, text: str) -> list[Person]:
         """The people named in ``text``, pronouns resolved, in text order."""
@@ -447,6 +453,7 @@ class Attribution:
             )
             couple = (
                 word in CO_SPEAKERS
+                and bool(thirds)  # (their child named before: 他 is the child, not 老伴)
                 and bool(found)
                 and found[-1].role == "self"
                 and JOINED.fullmatch(text[found[-1].end : match.start()]) is not None
@@ -561,7 +568,10 @@ class Attribution:
         # The wanted move decides; one that happened (当初迁过去的) only when none is wanted.
         def wanted(span: tuple[int, int]) -> bool:
             c_start, _ = self.clause_bounds(text, span[0])
-            return WISH.search(text, c_start, span[1]) is not None
+            return (
+                WISH.search(text, c_start, span[1]) is not None
+                or ASKED_HOW.search(text, c_start, span[1]) is not None
+            )
 
         # Of two wanted, the one asked about (听说她能迁回村里…我能不能跟着她一起迁？).
         def asked(span: tuple[int, int]) -> bool:

@@ -462,6 +462,22 @@ class FactExtractor:
             )
         return chosen, frozenset(set(asked) - set(chosen) - {"goal"}), applicant
 
+    def _own_hukou(self, text: str, match: re.Match[str], people: list[Person]) -> bool:
+        """Whether the hukou a move goes to (户口在…，想迁过去) is the mover's own.
+
+        The speaker's, alone or with someone (我跟老伴户口在乡下，想迁过去), unless someone
+        else named before the move is the one who moves (我和老公户口都在城里，我妈想迁过去).
+        """
+        subjects = self.attribution.subjects(text, match.start(), match.start() + 2, people)
+        if "self" not in subjects:
+            return False
+        # The mover is the last one named before the move's verb (我妈想迁过去; not 跟儿子在醴陵
+        # 住，我们能迁过去: 我们), never the one moved to (迁到他那, 投靠他: after the verb).
+        said = match.group(0)
+        verb = match.start() + max(said.rfind("迁"), said.rfind("投靠"))
+        movers = [p for p in people if match.start() + 2 <= p.start and p.end <= verb]
+        return not movers or movers[-1].role in {"self", *subjects}
+
     def _in_town(self, text: str, at: list[int]) -> bool:
         """Whether the clauses at ``at`` name no place outside Liling's towns (在村里开了个超市)."""
         places = self.attribution.places(text)
@@ -514,12 +530,8 @@ class FactExtractor:
         asked: dict[str, list[int]] = {}
         for rule in self.rules:
             for match in rule.pattern.finditer(said):
-                if rule.others_hukou and "self" in self.attribution.subjects(
-                    said, match.start(), match.start() + 2, people
-                ):
-                    # 我户口在村里，想迁过去 (or 我跟老伴户口在乡下…): the applicant's own
-                    # hukou, not a target.
-                    continue
+                if rule.others_hukou and self._own_hukou(said, match, people):
+                    continue  # 我户口在村里，想迁过去: the applicant's own hukou, not a target
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
                     continue

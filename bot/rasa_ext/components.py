@@ -200,6 +200,19 @@ def _people() -> Attribution:
 RESCUED_GOALS = frozenset({*MOVE_GOALS, "newborn", "no_hukou", "death"})
 """Goals of 三 and 四(一) that, stated with another fact, outweigh an ``out_of_scope`` guess."""
 
+PERSONAL_FACTS = frozenset(
+    {
+        "marital_status",
+        "spouse_hukou_area",
+        "current_hukou_area",
+        "relative_hukou_area",
+        "lives_with_relative",
+        "is_minor",
+        "join_relative",
+    }
+)
+"""Facts a newborn's question states too (the parents' hukou): no sign of a move of one's own."""
+
 WHERE_AND_WHAT = frozenset({"ask_where_to_apply", "ask_documents"})
 """Where to go and what to bring: for a move; with no move stated, maybe a topic's question."""
 
@@ -251,10 +264,12 @@ class FactBackedIntent(_Stateless):
                 and facts.get("goal") != "newborn"
                 else True
             )
-            if birth is not True:
-                # 买房了能上户口不: 上户口 with no child or birth named is the speaker's own
-                # move; 孙子6岁…迁到我们户口本上 is a child's move, not a birth. The facts stated
-                # say which (or the form asks).
+            routes = set(facts) - PERSONAL_FACTS
+            if birth is False or (birth is None and routes):
+                # 买房了能上户口不: 上户口 with no child or birth named, beside a route of one's
+                # own, is the speaker's own move; 孙子6岁…迁到我们户口本上 is a child's move, not
+                # a birth. The facts stated say which (or the form asks). Where the parents'
+                # hukou is (老婆是农村户口，在哪里上户口) is what a birth question states.
                 fallback = "inform" if facts or birth is False else None
                 name = GOAL_INTENTS.get(str(facts.get("goal")), fallback)
                 if name is not None:

@@ -138,7 +138,8 @@ def test_a_topic_answer_never_lists_a_ruled_out_route_as_one_to_look_at(kb: Know
         ("醴陵户籍改革领导小组谁牵头", "6.1"),
         ("户籍改革配套细则哪个部门出", "6.2"),
         ("户籍改革要花钱 财政有保障不", "5.3"),
-        ("户籍改革政策的宣传解读由哪个部门负责", "annex.15"),
+        ("户籍改革政策的宣传解读由哪个部门负责", "6.3"),
+        ("户籍改革方面的信访归哪里管", "annex.17"),
         # (附件第4项 repeats 四(三) word for word: quoted once, as the section)
         ("社区上门登记实有人口信息是什么政策", "4.3"),
     ],

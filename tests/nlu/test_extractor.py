@@ -435,6 +435,20 @@ CASES = [
     ),
     ("我是2018年把户口从农村签到城里的", {"moved_to_town_under_hunan_rules": True}),
     ("爹妈户口能跟我进城吗", {"goal": "settle_urban"}),
+    # the second reader's probes of the day's rules: a village where a hukou is or went, a
+    # town estate, a question about town, a move back with a fallback, 老太太, others' homes
+    ("我户口落在枫林镇大冲村，想迁到城里", {"goal": "settle_urban"}),
+    ("户口迁到石亭镇村里了，现在想迁到城里", {"goal": "settle_urban"}),
+    ("我姐户口挂到她婆家村里，我想迁到城里", {"goal": "settle_urban"}),
+    ("迁进城以后村里的田土会收回吗", {"goal": "settle_urban"}),
+    ("我想落户在城区的花园新村小区", {"goal": "settle_urban"}),
+    ("我想把户口迁回村里，如果不能就算了", {"goal": "move_rural", "origin_rural": True}),
+    ("城区有房源吗", {}),
+    ("我在城里有房住，是亲戚的房子", {}),
+    ("有了居住证怎么办落户", {}),
+    ("每天要签到村部，想把户口迁到城里", {"goal": "settle_urban"}),
+    ("儿子上户口需要什么材料", {"goal": "newborn"}),
+    ("这会儿老公户口在城区", {"marital_status": "married", "spouse_hukou_area": "liling_urban"}),
     (
         "户口在村里，进城打工五年了",
         {"current_hukou_area": "liling_rural", "employed_in_liling": True},

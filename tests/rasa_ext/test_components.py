@@ -97,6 +97,8 @@ def test_a_newborn_guess_needs_a_child_or_a_birth_in_the_words() -> None:
     component = FactBackedIntent()
     owned = {"entity": "housing", "value": "owned", "extractor": EXTRACTOR_NAME}
     goal = {"entity": "goal", "value": "settle_urban", "extractor": EXTRACTOR_NAME}
+    married = {"entity": "marital_status", "value": "married", "extractor": EXTRACTOR_NAME}
+    rural = {"entity": "spouse_hukou_area", "value": "liling_rural", "extractor": EXTRACTOR_NAME}
     cases = [
         # 上户口 with nobody else named is the speaker's own move: the facts say which.
         ("ask_newborn", [owned], "买房了能上户口不", "inform"),
@@ -110,6 +112,11 @@ def test_a_newborn_guess_needs_a_child_or_a_birth_in_the_words() -> None:
         ("ask_newborn", [], "我孙子6岁，想把孙子户口迁到我们户口本上", "inform"),
         ("ask_newborn", [], "宝宝8个月了还没上户口", "ask_newborn"),
         ("ask_newborn", [], "孩子0.5岁", "ask_newborn"),
+        ("ask_newborn", [], "我28岁，孩子还没上户口", "ask_newborn"),
+        # Births said other ways, and the parents' hukou (what a birth question states).
+        ("ask_newborn", [married], "老婆生二胎了在哪里上户口", "ask_newborn"),
+        ("ask_newborn", [married, rural], "在哪里上户口，我老婆是农村户口", "ask_newborn"),
+        ("ask_newborn", [], "我是大学生的户口能上吗", "ask_newborn"),
     ]
     for intent, entities, text, expected in cases:
         message = _message(intent, entities)
