@@ -159,7 +159,10 @@ def _found_by(question: str, clauses: Sequence[Clause], kb: Knowledge) -> list[C
     query = GENERIC_WORDS.sub(" ", question)
     hits = held[1].search(query, limit=50) if query.strip() else []
     order = {hit.clause.id: rank for rank, hit in enumerate(hits)}
-    ranked = sorted(clauses, key=lambda c: order.get(c.id, len(order)))
+    # Only the clauses the words find (信访 → 附件第17项 alone, not 指导思想 beside it); when they
+    # find none, the topic's first clauses.
+    ranked = sorted((c for c in clauses if c.id in order), key=lambda c: order[c.id])
+    ranked = ranked or list(clauses)
     # An annex row that repeats its section (附件第4项 = 四(三); 附件第15项 within 六(三)) is the
     # section, which names the row's department: quoted once, as the section, where it ranked.
     sections = [c for c in clauses if not c.id.startswith("annex.")]
@@ -211,7 +214,10 @@ def topic_answer(
     # The answer first: each clause's key sentence for the question, verbatim; the rest after.
     lines = [f"按{policy_reference(kb.meta)}："]
     for clause, key in zip(clauses, keys, strict=True):
-        lines.append(f"“{key}”（{clause.label}）")
+        # An annex row's task is done by its department (信访 → 市信访局): said with the quote.
+        doer = "、".join(clause.responsible) if ranked else ""
+        doer = f"，责任单位：{doer}" if doer else ""
+        lines.append(f"“{key}”（{clause.label}{doer}）")
         lines.extend(conditional_lines(clause))
     lines += ["", "详细原文："]
     for clause in clauses:
