@@ -35,11 +35,11 @@ OTHER_CITY = "other_city"
 ASKED = "asked"
 """Message property: the facts the words ask about without stating them (see FactExtractor.read)."""
 RETRACTED = "retracted"
+"""Message property: facts a correction in the message takes back (slots reset to unknown)."""
 APPLICANT = "applicant"
 """Message property: whom the facts are about, the speaker (``self``) or the relative asked
 for (``spouse``, ``child``, ``parent``, ``sibling``, ``grandchild``, ``other``): the hotline page
 names the applicant by it."""
-"""Message property: facts a correction in the message takes back (slots reset to unknown)."""
 
 
 def _longest_free_run(start: int, end: int, taken: set[int]) -> tuple[int, int] | None:
