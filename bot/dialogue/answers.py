@@ -148,9 +148,10 @@ _SEARCHES: dict[int, tuple[Knowledge, PolicySearch]] = {}
 
 
 def _found_by(question: str, clauses: Sequence[Clause], kb: Knowledge) -> list[Clause]:
-    """``clauses`` in the policy search's order for ``question``.
+    """The ``clauses`` the policy search finds for ``question``, in its order.
 
-    Those it does not find come last, in the document's order.
+    When it finds none of them: all of them, in the document's order (the caller keeps the
+    first few).
     """
     held = _SEARCHES.get(id(kb))
     if held is None or held[0] is not kb:
