@@ -30,7 +30,7 @@ from bot.policy.present import (
     validity_notice,
 )
 from bot.policy.situation import Situation
-from bot.retrieval.policy_search import PolicySearch
+from bot.retrieval.policy_search import search_for
 
 Answer = tuple[str, dict[str, Any]]
 
@@ -144,8 +144,6 @@ the reform's goals, leadership, rules, finance, publicity, petitions and populat
 (一, 四(三), 五(三), 六 and the annex's tasks) are one question to the classifier, many to
 the document."""
 
-_SEARCHES: dict[int, tuple[Knowledge, PolicySearch]] = {}
-
 
 def _found_by(question: str, clauses: Sequence[Clause], kb: Knowledge) -> list[Clause]:
     """The ``clauses`` the policy search finds for ``question``, in its order.
@@ -153,12 +151,9 @@ def _found_by(question: str, clauses: Sequence[Clause], kb: Knowledge) -> list[C
     When it finds none of them: all of them, in the document's order (the caller keeps the
     first few).
     """
-    held = _SEARCHES.get(id(kb))
-    if held is None or held[0] is not kb:
-        held = _SEARCHES[id(kb)] = (kb, PolicySearch(kb))
     # The words every such question holds (户籍改革, 醴陵) rank nothing: the rest do.
     query = GENERIC_WORDS.sub(" ", question)
-    hits = held[1].search(query, limit=50) if query.strip() else []
+    hits = search_for(kb).search(query, limit=50) if query.strip() else []
     order = {hit.clause.id: rank for rank, hit in enumerate(hits)}
     # Only the clauses the words find (信访 → 附件第17项 alone, not 指导思想 beside it); when they
     # find none, the topic's first clauses.

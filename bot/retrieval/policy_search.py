@@ -226,3 +226,18 @@ def snippet(text: str, words: list[str], width: int = 60) -> str:
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return f"{prefix}{''.join(parts)}{suffix}"
+
+
+_BUILT: dict[int, tuple[Knowledge, PolicySearch]] = {}
+
+
+def search_for(kb: Knowledge) -> PolicySearch:
+    """The one search over ``kb`` in this process, built on first use.
+
+    The gateway's ``/api/search`` and the answers that rank clauses by the question's words
+    (bot.dialogue.answers) share it: one index per knowledge base, not one per user.
+    """
+    held = _BUILT.get(id(kb))
+    if held is None or held[0] is not kb:
+        held = _BUILT[id(kb)] = (kb, PolicySearch(kb))
+    return held[1]

@@ -27,7 +27,7 @@ from fastapi import Depends, Header, HTTPException, Request, Response
 from bot.faq.auth import Auth
 from bot.faq.models import LoginSession, User
 from bot.policy.model import Knowledge
-from bot.retrieval.policy_search import PolicySearch
+from bot.retrieval.policy_search import PolicySearch, search_for
 from bot.web.faq_desk import FaqDesk
 from bot.web.settings import Settings
 from bot.web.workers import WorkerPool
@@ -61,12 +61,9 @@ async def _client(request: Request) -> aiohttp.ClientSession:
 
 async def _search(request: Request) -> PolicySearch:
     # Built on the first search, from the knowledge base the app already holds (no await
-    # in between, so two first searches cannot both build it).
-    state = request.app.state
-    search: PolicySearch | None = getattr(state, "search", None)
-    if search is None:
-        search = state.search = PolicySearch(state.kb)
-    return search
+    # in between, so two first searches cannot both build it); the answers that rank clauses
+    # by the question's words use the same one.
+    return search_for(request.app.state.kb)
 
 
 def _desk(request: Request) -> FaqDesk:
